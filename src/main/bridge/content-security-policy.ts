@@ -1,0 +1,20 @@
+/**
+ * The renderer's Content-Security-Policy, the same in Electron and over HTTP: only the app's own scripts and
+ * styles, no eval, no plugins, no frames; data: and blob: images for spectrogram pictures.
+ */
+export function contentSecurityPolicy(devServer?: string): string {
+  const self = devServer ? `'self' ${devServer}` : "'self'";
+  const connect = devServer ? `'self' ${devServer} ${devServer.replace(/^http/, 'ws')}` : "'self'";
+  return [
+    "default-src 'none'",
+    `script-src ${self}`,
+    `style-src ${self}`,
+    `img-src ${self} data: blob:`,
+    `font-src ${self}`,
+    `connect-src ${connect}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+    "object-src 'none'",
+  ].join('; ');
+}

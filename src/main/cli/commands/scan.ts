@@ -1,0 +1,60 @@
+import { parseArgs } from 'node:util';
+import type { ScanSummary } from '../../../shared/api/library.ts';
+import { openCliContext } from '../cli-context.ts';
+import type { CliCommand } from '../command.ts';
+import { UsageError } from '../command.ts';
+import { formatDuration, waitWithProgress } from '../progress-printer.ts';
+
+export const scanCommand: CliCommand = {
+  name: 'scan',
+  summary: 'Add folders to the library and scan them (incremental: unchanged files cost a stat)',
+  usage: 'genre-tagger scan <folder…> [--db FILE] [--json] [--quiet]',
+  async run(args) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { db: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } },
+    });
+    if (positionals.length === 0) throw new UsageError('Name at least one folder to scan.');
+    const { ctx, api } = openCliContext(values.db);
+    try {
+      const roots = [];
+      for (const folder of positionals) roots.push(await api['library.addRoot']({ path: folder }));
+      const ids = [...new Set(roots.map((r) => r.id))];
+      const { jobId } = await api['library.scan']({ rootIds: ids });
+      const job = await waitWithProgress(ctx, jobId, values.quiet || values.json);
+      if (job.status === 'failed') {
+        process.stderr.write(`Scan failed: ${job.error}\n`);
+        return 1;
+      }
+      const s = job.result as ScanSummary;
+      const errors = ctx.db
+        .prepare(
+          `SELECT path, error FROM tracks WHERE status = 'error' AND root_id IN (SELECT value FROM json_each(?)) ORDER BY path`,
+        )
+        .all(JSON.stringify(ids)) as { path: string; error: string }[];
+      const issues = ctx.db
+        .prepare(`SELECT path, error FROM scan_issues WHERE root_id IN (SELECT value FROM json_each(?)) ORDER BY path`)
+        .all(JSON.stringify(ids)) as { path: string; error: string }[];
+      if (values.json) {
+        process.stdout.write(`${JSON.stringify({ ...s, db: ctx.dbPath, folders: roots.map((r) => r.path), unreadable: errors, issues })}\n`);
+      } else {
+        const rate = s.elapsedMs > 0 ? Math.round((s.seen / s.elapsedMs) * 1000) : s.seen;
+        process.stdout.write(
+          `${s.cancelled ? 'Scan cancelled' : 'Scanned'} ${s.seen} audio files in ${formatDuration(s.elapsedMs)} (${rate} files/s): ` +
+            `${s.added} new, ${s.changed} changed, ${s.unchanged} unchanged, ${s.moved} moved, ${s.missing} missing, ` +
+            `${s.failed} unreadable.\nLibrary: ${ctx.dbPath}\n`,
+        );
+        if (errors.length > 0) {
+          process.stdout.write(`\nUnreadable files (${errors.length}):\n`);
+          for (const e of errors.slice(0, 50)) process.stdout.write(`  ${e.path}\n    ${e.error}\n`);
+          if (errors.length > 50) process.stdout.write(`  … and ${errors.length - 50} more (genre-tagger list --status error)\n`);
+        }
+        for (const i of issues) process.stdout.write(`  skipped ${i.path}: ${i.error}\n`);
+      }
+      return s.cancelled ? 130 : 0;
+    } finally {
+      await ctx.close();
+    }
+  },
+};

@@ -1,0 +1,57 @@
+import type { CliCommand } from './command.ts';
+import { UsageError } from './command.ts';
+import { listCommand } from './commands/list.ts';
+import { scanCommand } from './commands/scan.ts';
+import { serveCommand } from './commands/serve.ts';
+import { ApiError } from '../../shared/errors.ts';
+
+/** Every sub-command, in the order `genre-tagger --help` lists them. */
+const commands: CliCommand[] = [scanCommand, listCommand, serveCommand];
+
+function help(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    'genre-tagger: predict, review and write the genres of a local music library',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run `genre-tagger <command> --help` for a command\'s options. Without --db, the library lives in the per-user',
+    'data folder (GENRE_TAGGER_HOME overrides it).',
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${help()}\n`);
+    return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-v') {
+    const { appVersion } = await import('../services/app.ts');
+    process.stdout.write(`${appVersion()}\n`);
+    return 0;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    process.stderr.write(`Unknown command: ${name}\n\n${help()}\n`);
+    return 2;
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`${command.summary}\n\nUsage: ${command.usage}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(args);
+  } catch (error) {
+    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+      process.stderr.write(`${error.message}\n\nUsage: ${command.usage}\n`);
+      return 2;
+    }
+    if (error instanceof ApiError) {
+      process.stderr.write(`${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,75 @@
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+
+export interface FfmpegLocation {
+  path: string;
+  version: string;
+  /** Where it was found: the FFMPEG_PATH variable, the PATH, or the binary packaged with the app. */
+  source: 'env' | 'path' | 'packaged';
+}
+
+export class FfmpegNotFoundError extends Error {
+  constructor() {
+    super(
+      'ffmpeg was not found. Install it (Debian/Ubuntu: `sudo apt install ffmpeg`, macOS: `brew install ffmpeg`, ' +
+        'Windows: `winget install ffmpeg`) or set FFMPEG_PATH to the ffmpeg executable.',
+    );
+    this.name = 'FfmpegNotFoundError';
+  }
+}
+
+let packagedDir: string | null = null;
+let cached: FfmpegLocation | null | undefined;
+
+/** The Electron build registers the folder of its bundled ffmpeg (resources/bin), tried after the PATH. */
+export function setPackagedBinDir(dir: string | null): void {
+  packagedDir = dir;
+  cached = undefined;
+}
+
+/** Finds ffmpeg: FFMPEG_PATH, then the PATH, then a packaged binary. Cached; null when there is none. */
+export function locateFfmpeg(env: NodeJS.ProcessEnv = process.env): FfmpegLocation | null {
+  if (cached !== undefined && env === process.env) return cached;
+  const exe = process.platform === 'win32' ? 'ffmpeg.exe' : 'ffmpeg';
+  const candidates: { path: string; source: FfmpegLocation['source'] }[] = [];
+  if (env.FFMPEG_PATH) candidates.push({ path: env.FFMPEG_PATH, source: 'env' });
+  for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
+    candidates.push({ path: join(dir, exe), source: 'path' });
+  }
+  if (packagedDir) candidates.push({ path: join(packagedDir, exe), source: 'packaged' });
+  let found: FfmpegLocation | null = null;
+  for (const c of candidates) {
+    if (!isExecutable(c.path)) continue;
+    const version = ffmpegVersion(c.path);
+    if (version) {
+      found = { path: c.path, version, source: c.source };
+      break;
+    }
+  }
+  if (env === process.env) cached = found;
+  return found;
+}
+
+/** Like locateFfmpeg, but throws a readable FfmpegNotFoundError. */
+export function requireFfmpeg(): FfmpegLocation {
+  const found = locateFfmpeg();
+  if (!found) throw new FfmpegNotFoundError();
+  return found;
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function ffmpegVersion(path: string): string | null {
+  const r = spawnSync(path, ['-hide_banner', '-version'], { encoding: 'utf8', timeout: 5000 });
+  if (r.status !== 0) return null;
+  const m = /ffmpeg version (\S+)/.exec(r.stdout);
+  return m ? m[1] : 'unknown';
+}

@@ -1,0 +1,31 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { migrate } from './migrate.ts';
+
+export type Database = BetterSqlite3.Database;
+
+export interface OpenOptions {
+  /** Apply pending migrations (the main process does; workers open an already-migrated file). */
+  migrate?: boolean;
+  readonly?: boolean;
+}
+
+/**
+ * Opens the library database with the settings every connection needs: WAL so readers never wait for the scanner,
+ * foreign keys on, a busy timeout so a worker's write transaction and the UI's reads can share the file.
+ */
+export function openDatabase(path: string, options: OpenOptions = {}): Database {
+  if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true });
+  const db = new BetterSqlite3(path, { readonly: options.readonly ?? false });
+  db.pragma('busy_timeout = 10000');
+  if (!options.readonly) {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+  }
+  db.pragma('foreign_keys = ON');
+  db.pragma('cache_size = -32000');
+  db.pragma('temp_store = MEMORY');
+  if (options.migrate ?? true) migrate(db);
+  return db;
+}

@@ -1,0 +1,8 @@
+import type { Database } from './database.ts';
+
+/** A numbered, forward-only schema change. Each runs inside its own transaction. */
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Database): void;
+}

@@ -1,0 +1,5 @@
+import type { Migration } from '../migration.ts';
+import { m001Library } from './001-library.ts';
+
+/** Every migration, in order. A new capability adds its file here with the next number. */
+export const migrations: Migration[] = [m001Library];

@@ -1,0 +1,88 @@
+import type { TrackDetail, TrackRow, TrackStatus } from '../../../shared/api/library.ts';
+
+/** Columns of a library table row, in the shape `toTrackRow` reads. */
+export const trackRowColumns = `id, root_id, path, dir, filename, title, artist, album, genres_json, duration_s, format,
+  status, error, predicted_genre, predicted_confidence`;
+
+export const trackDetailColumns = `${trackRowColumns}, album_artist, year, track_no, codec, sample_rate, channels,
+  bitrate, size, mtime_ms, added_at, scanned_at, missing_since`;
+
+export interface TrackRowRecord {
+  id: number;
+  root_id: number;
+  path: string;
+  dir: string;
+  filename: string;
+  title: string | null;
+  artist: string | null;
+  album: string | null;
+  genres_json: string;
+  duration_s: number | null;
+  format: string | null;
+  status: TrackStatus;
+  error: string | null;
+  predicted_genre: string | null;
+  predicted_confidence: number | null;
+}
+
+export interface TrackDetailRecord extends TrackRowRecord {
+  album_artist: string | null;
+  year: number | null;
+  track_no: number | null;
+  codec: string | null;
+  sample_rate: number | null;
+  channels: number | null;
+  bitrate: number | null;
+  size: number;
+  mtime_ms: number;
+  added_at: number;
+  scanned_at: number | null;
+  missing_since: number | null;
+}
+
+export function toTrackRow(r: TrackRowRecord): TrackRow {
+  return {
+    id: r.id,
+    rootId: r.root_id,
+    path: r.path,
+    dir: r.dir,
+    filename: r.filename,
+    title: r.title,
+    artist: r.artist,
+    album: r.album,
+    genres: parseGenres(r.genres_json),
+    durationS: r.duration_s,
+    format: r.format,
+    status: r.status,
+    error: r.error,
+    predictedGenre: r.predicted_genre,
+    confidence: r.predicted_confidence,
+  };
+}
+
+export function toTrackDetail(r: TrackDetailRecord): TrackDetail {
+  return {
+    ...toTrackRow(r),
+    albumArtist: r.album_artist,
+    year: r.year,
+    trackNo: r.track_no,
+    codec: r.codec,
+    sampleRate: r.sample_rate,
+    channels: r.channels,
+    bitrate: r.bitrate,
+    sizeBytes: r.size,
+    mtimeMs: r.mtime_ms,
+    addedAt: r.added_at,
+    scannedAt: r.scanned_at,
+    missingSince: r.missing_since,
+  };
+}
+
+function parseGenres(json: string): string[] {
+  try {
+    const v = JSON.parse(json) as unknown;
+    return Array.isArray(v) ? v.filter((g): g is string => typeof g === 'string') : [];
+  } catch {
+    return [];
+  }
+}

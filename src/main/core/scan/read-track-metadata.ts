@@ -1,0 +1,105 @@
+import { parseFromTokenizer } from 'music-metadata';
+import type { IAudioMetadata } from 'music-metadata';
+import { fromFile } from 'strtok3';
+import { formatName } from './format-name.ts';
+import { TrackReadError } from './read-error.ts';
+import type { TrackMetadata } from './track-metadata.ts';
+
+/**
+ * Reads format and tags of one file. The parser is chosen from the file's content, not its extension, so a FLAC
+ * named .mp3 is read correctly and a text file named .mp3 is reported. Throws TrackReadError with a readable reason
+ * for empty, unrecognised, corrupt and visibly truncated files.
+ */
+export async function readTrackMetadata(path: string, sizeBytes: number): Promise<TrackMetadata> {
+  if (sizeBytes === 0) throw new TrackReadError('Empty file (0 bytes)');
+  let meta: IAudioMetadata;
+  const tokenizer = await fromFile(path);
+  try {
+    // Without a path hint music-metadata picks the parser by content.
+    (tokenizer.fileInfo as { path?: string }).path = undefined;
+    meta = await parseFromTokenizer(tokenizer, { skipCovers: true, duration: false });
+  } catch (error) {
+    throw new TrackReadError(describeParseError(error));
+  } finally {
+    await tokenizer.close();
+  }
+  const f = meta.format;
+  if (f.hasAudio === false || (!f.codec && !f.container)) {
+    throw new TrackReadError('No audio stream found');
+  }
+  const durationS = finiteOrNull(f.duration);
+  const bitrate = finiteOrNull(f.bitrate);
+  const format = formatName(f.container, f.codec);
+  checkNotTruncated(format, durationS, bitrate, sizeBytes);
+  if (durationS === 0) throw new TrackReadError('The file declares no audio (duration 0 s)');
+  const c = meta.common;
+  return {
+    format,
+    codec: f.codec ?? null,
+    durationS,
+    sampleRate: finiteOrNull(f.sampleRate),
+    channels: finiteOrNull(f.numberOfChannels),
+    bitrate: bitrate === null ? null : Math.round(bitrate),
+    title: clean(c.title),
+    artist: clean(c.artist) ?? clean(c.artists?.join(', ')),
+    album: clean(c.album),
+    albumArtist: clean(c.albumartist),
+    genres: splitGenres(c.genre ?? []),
+    year: finiteOrNull(c.year),
+    trackNo: finiteOrNull(c.track?.no ?? undefined),
+  };
+}
+
+/**
+ * Where the header states how much audio follows (PCM: exactly; MPEG: from the frame or Xing header), a file much
+ * smaller than that was cut short. Formats whose bitrate is nominal or computed from the file size are not judged
+ * here; decoding catches those.
+ */
+function checkNotTruncated(format: string, durationS: number | null, bitrate: number | null, sizeBytes: number): void {
+  if (durationS === null || bitrate === null || durationS < 0.5) return;
+  const share = format === 'wav' || format === 'aiff' ? 0.98 : format === 'mp3' || format === 'mp2' ? 0.5 : 0;
+  if (share === 0) return;
+  const promised = (durationS * bitrate) / 8;
+  if (sizeBytes < promised * share && promised - sizeBytes > 4096) {
+    throw new TrackReadError(
+      `Truncated: the header describes ${durationS.toFixed(1)} s of audio (about ${kib(promised)}), ` +
+        `but the file holds only ${kib(sizeBytes)}`,
+    );
+  }
+}
+
+/** Genres as written in the tags, in order, without duplicates; an ID3v2.3-style single "Rock; Pop" value is split on ';'. */
+export function splitGenres(values: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const v of values) {
+    for (const part of v.split(/\s*;\s*|\u0000/)) {
+      const g = part.trim();
+      if (g && !out.includes(g)) out.push(g);
+    }
+  }
+  return out;
+}
+
+function describeParseError(error: unknown): string {
+  const name = error instanceof Error ? error.constructor.name : '';
+  const message = error instanceof Error ? error.message : String(error);
+  if (name === 'CouldNotDetermineFileTypeError') return 'Not an audio file: its content matches no known audio format';
+  if (name === 'UnsupportedFileTypeError') return `Not a supported audio format (${message.replace(/^.*?:\s*/, '')})`;
+  if (/end.of.stream|EndOfStream/i.test(message)) return 'Truncated or corrupt: the file ends inside a header';
+  if (/EACCES|EPERM/.test(message)) return 'Permission denied: the file cannot be read';
+  return `Corrupt or unreadable: ${message}`;
+}
+
+function clean(value: string | undefined | null): string | null {
+  if (value === undefined || value === null) return null;
+  const t = value.replace(/\u0000+$/g, '').trim();
+  return t === '' ? null : t;
+}
+
+function finiteOrNull(value: number | undefined | null): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+function kib(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${Math.round(bytes / 1024)} KiB`;
+}

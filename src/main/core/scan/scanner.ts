@@ -1,0 +1,290 @@
+import { existsSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import type { Database } from '../db/database.ts';
+import { fingerprintFile } from './fingerprint.ts';
+import { TrackReadError } from './read-error.ts';
+import { readTrackMetadata } from './read-track-metadata.ts';
+import type { TrackMetadata } from './track-metadata.ts';
+import { walkAudioFiles } from './walk.ts';
+import type { FoundFile, WalkIssue } from './walk.ts';
+
+export interface ScanRoot {
+  id: number;
+  path: string;
+}
+
+export interface ScanCounts {
+  seen: number;
+  added: number;
+  changed: number;
+  unchanged: number;
+  moved: number;
+  missing: number;
+  failed: number;
+  skipped: number;
+}
+
+export interface ScanProgress {
+  phase: 'listing' | 'reading' | 'finishing';
+  root: string;
+  done: number;
+  total: number | null;
+  current: string | null;
+}
+
+export interface ScanOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: ScanProgress) => void;
+  /** Files read at once (async I/O overlaps; parsing is on this thread). */
+  concurrency?: number;
+  /** Rows written per transaction. */
+  batchSize?: number;
+  now?: () => number;
+}
+
+interface KnownTrack {
+  id: number;
+  size: number;
+  mtime_ms: number;
+  status: 'ok' | 'error' | 'missing';
+  fingerprint: string | null;
+}
+
+type ReadOutcome =
+  | { file: FoundFile; kind: 'ok'; meta: TrackMetadata; fingerprint: string | null }
+  | { file: FoundFile; kind: 'error'; error: string; fingerprint: string | null };
+
+export function emptyCounts(): ScanCounts {
+  return { seen: 0, added: 0, changed: 0, unchanged: 0, moved: 0, missing: 0, failed: 0, skipped: 0 };
+}
+
+/**
+ * Brings one library root's rows in line with the disk. An unchanged file (same size and mtime) costs a stat;
+ * new and changed files are parsed; a new file whose size and content fingerprint equal those of a track whose file
+ * has vanished takes over that track's row (a move keeps its history); files gone from disk are marked missing,
+ * never deleted. Writes happen in short transactions, so a cancel leaves every row either old or new.
+ */
+export async function scanRoot(db: Database, root: ScanRoot, options: ScanOptions = {}): Promise<ScanCounts> {
+  const now = options.now ?? Date.now;
+  const counts = emptyCounts();
+  const signal = options.signal;
+  const report = options.onProgress ?? (() => {});
+
+  report({ phase: 'listing', root: root.path, done: 0, total: null, current: root.path });
+  const walk = walkAudioFiles(root.path, {
+    signal,
+    onFound: (n) => report({ phase: 'listing', root: root.path, done: n, total: null, current: root.path }),
+  });
+  if (signal?.aborted) return counts;
+
+  const known = new Map<string, KnownTrack>();
+  for (const row of db
+    .prepare('SELECT id, path, size, mtime_ms, status, fingerprint FROM tracks WHERE root_id = ?')
+    .iterate(root.id) as IterableIterator<KnownTrack & { path: string }>) {
+    known.set(row.path, row);
+  }
+
+  const seen = new Set<string>();
+  const toRead: FoundFile[] = [];
+  for (const file of walk.files) {
+    seen.add(file.path);
+    counts.seen++;
+    const k = known.get(file.path);
+    if (k && k.status !== 'missing' && k.size === file.size && k.mtime_ms === file.mtimeMs) {
+      counts.unchanged++;
+    } else {
+      toRead.push(file);
+    }
+  }
+
+  const writer = new ScanWriter(db, root, now);
+  const total = toRead.length;
+  let done = 0;
+  report({ phase: 'reading', root: root.path, done: 0, total, current: null });
+
+  const batchSize = options.batchSize ?? 250;
+  let pending: ReadOutcome[] = [];
+  const flush = (): void => {
+    if (pending.length === 0) return;
+    const batch = pending;
+    pending = [];
+    writer.write(batch, known, seen, counts);
+  };
+
+  const concurrency = Math.max(1, options.concurrency ?? 16);
+  let next = 0;
+  let lastReport = 0;
+  const readNext = async (): Promise<void> => {
+    while (next < toRead.length && !signal?.aborted) {
+      const file = toRead[next++];
+      pending.push(await readOne(file));
+      done++;
+      if (pending.length >= batchSize) flush();
+      const t = performance.now();
+      if (t - lastReport > 100) {
+        lastReport = t;
+        report({ phase: 'reading', root: root.path, done, total, current: file.path });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, total) }, readNext));
+  flush();
+
+  if (!signal?.aborted) {
+    report({ phase: 'finishing', root: root.path, done, total, current: null });
+    counts.missing += writer.markMissing(known, seen);
+    writer.finishRoot(walk.issues);
+  }
+  return counts;
+}
+
+async function readOne(file: FoundFile): Promise<ReadOutcome> {
+  let fingerprint: string | null = null;
+  try {
+    if (file.size > 0) fingerprint = fingerprintFile(file.path, file.size);
+  } catch {
+    fingerprint = null;
+  }
+  try {
+    const meta = await readTrackMetadata(file.path, file.size);
+    return { file, kind: 'ok', meta, fingerprint };
+  } catch (error) {
+    const message =
+      error instanceof TrackReadError
+        ? error.message
+        : `Unreadable: ${error instanceof Error ? error.message : String(error)}`;
+    return { file, kind: 'error', error: message, fingerprint };
+  }
+}
+
+/** The scanner's SQL, prepared once per root. */
+class ScanWriter {
+  private readonly insert;
+  private readonly update;
+  private readonly move;
+  private readonly findMoved;
+  private readonly setMissing;
+  private readonly db: Database;
+  private readonly root: ScanRoot;
+  private readonly now: () => number;
+
+  constructor(db: Database, root: ScanRoot, now: () => number) {
+    this.db = db;
+    this.root = root;
+    this.now = now;
+    const cols = `status = @status, error = @error, size = @size, mtime_ms = @mtime_ms, fingerprint = @fingerprint,
+      format = @format, codec = @codec, duration_s = @duration_s, sample_rate = @sample_rate, channels = @channels,
+      bitrate = @bitrate, title = @title, artist = @artist, album = @album, album_artist = @album_artist,
+      genre = @genre, genres_json = @genres_json, year = @year, track_no = @track_no,
+      updated_at = @now, scanned_at = @now, missing_since = NULL`;
+    this.insert = db.prepare(`INSERT INTO tracks (root_id, path, dir, filename, size, mtime_ms, fingerprint, status, error,
+      format, codec, duration_s, sample_rate, channels, bitrate, title, artist, album, album_artist, genre, genres_json,
+      year, track_no, added_at, updated_at, scanned_at)
+      VALUES (@root_id, @path, @dir, @filename, @size, @mtime_ms, @fingerprint, @status, @error, @format, @codec,
+      @duration_s, @sample_rate, @channels, @bitrate, @title, @artist, @album, @album_artist, @genre, @genres_json,
+      @year, @track_no, @now, @now, @now)`);
+    this.update = db.prepare(`UPDATE tracks SET ${cols},
+      content_version = content_version + (CASE WHEN fingerprint IS @fingerprint AND size = @size THEN 0 ELSE 1 END)
+      WHERE id = @id`);
+    this.move = db.prepare(`UPDATE tracks SET ${cols}, root_id = @root_id, path = @path, dir = @dir,
+      filename = @filename WHERE id = @id`);
+    this.findMoved = db.prepare(`SELECT id, path FROM tracks WHERE size = ? AND fingerprint = ? AND path <> ?`);
+    this.setMissing = db.prepare(
+      `UPDATE tracks SET status = 'missing', missing_since = @now, updated_at = @now WHERE id = @id`,
+    );
+  }
+
+  write(batch: ReadOutcome[], known: Map<string, KnownTrack>, seen: Set<string>, counts: ScanCounts): void {
+    const now = this.now();
+    this.db.transaction(() => {
+      for (const outcome of batch) {
+        const row = this.row(outcome, now);
+        const existing = known.get(outcome.file.path);
+        if (existing) {
+          this.update.run({ ...row, id: existing.id });
+          if (outcome.kind === 'ok') counts.changed++;
+        } else {
+          const movedFrom = this.findMovedFrom(outcome, seen);
+          if (movedFrom) {
+            this.move.run({ ...row, id: movedFrom.id });
+            const old = known.get(movedFrom.path);
+            if (old) old.status = 'missing'; // its path is gone; do not count it as missing below
+            known.delete(movedFrom.path);
+            counts.moved++;
+          } else {
+            this.insert.run(row);
+            if (outcome.kind === 'ok') counts.added++;
+          }
+        }
+        if (outcome.kind === 'error') counts.failed++;
+      }
+    })();
+  }
+
+  /** A track elsewhere with the same size and fingerprint whose file is gone is this file, moved. */
+  private findMovedFrom(outcome: ReadOutcome, seen: Set<string>): { id: number; path: string } | null {
+    if (outcome.kind !== 'ok' || !outcome.fingerprint) return null;
+    const candidates = this.findMoved.all(outcome.file.size, outcome.fingerprint, outcome.file.path) as {
+      id: number;
+      path: string;
+    }[];
+    for (const c of candidates) {
+      if (!seen.has(c.path) && !existsSync(c.path)) return c;
+    }
+    return null;
+  }
+
+  markMissing(known: Map<string, KnownTrack>, seen: Set<string>): number {
+    const now = this.now();
+    let n = 0;
+    this.db.transaction(() => {
+      for (const [path, k] of known) {
+        if (seen.has(path) || k.status === 'missing') continue;
+        this.setMissing.run({ id: k.id, now });
+        n++;
+      }
+    })();
+    return n;
+  }
+
+  finishRoot(issues: WalkIssue[]): void {
+    const now = this.now();
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM scan_issues WHERE root_id = ?').run(this.root.id);
+      const add = this.db.prepare('INSERT OR REPLACE INTO scan_issues (root_id, path, error, seen_at) VALUES (?, ?, ?, ?)');
+      for (const i of issues) add.run(this.root.id, i.path, i.error, now);
+      this.db.prepare('UPDATE roots SET last_scan_at = ? WHERE id = ?').run(now, this.root.id);
+    })();
+  }
+
+  private row(outcome: ReadOutcome, now: number): Record<string, unknown> {
+    const f = outcome.file;
+    const m = outcome.kind === 'ok' ? outcome.meta : null;
+    return {
+      root_id: this.root.id,
+      path: f.path,
+      dir: dirname(f.path),
+      filename: basename(f.path),
+      size: f.size,
+      mtime_ms: f.mtimeMs,
+      fingerprint: outcome.fingerprint,
+      status: outcome.kind,
+      error: outcome.kind === 'error' ? outcome.error : null,
+      format: m?.format ?? null,
+      codec: m?.codec ?? null,
+      duration_s: m?.durationS ?? null,
+      sample_rate: m?.sampleRate ?? null,
+      channels: m?.channels ?? null,
+      bitrate: m?.bitrate ?? null,
+      title: m?.title ?? null,
+      artist: m?.artist ?? null,
+      album: m?.album ?? null,
+      album_artist: m?.albumArtist ?? null,
+      genre: m && m.genres.length > 0 ? m.genres.join('; ') : null,
+      genres_json: JSON.stringify(m?.genres ?? []),
+      year: m?.year ?? null,
+      track_no: m?.trackNo ?? null,
+      now,
+    };
+  }
+}

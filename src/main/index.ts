@@ -1,0 +1,78 @@
+import { app, BrowserWindow, dialog, session, shell } from 'electron';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { contentSecurityPolicy } from './bridge/content-security-policy.ts';
+import { setPackagedBinDir } from './core/audio/locate-ffmpeg.ts';
+import { registerIpc } from './ipc.ts';
+import { createAppContext } from './services/app-context.ts';
+import { createHandlers } from './services/handlers.ts';
+import { defaultDbPath } from './services/user-data-dir.ts';
+import { setBundledWorkerDir } from './workers/worker-url.ts';
+
+// Electron bootstrap: the window, its security settings, IPC. Everything else lives in services and core.
+const here = fileURLToPath(new URL('.', import.meta.url));
+setBundledWorkerDir(join(here, 'workers'));
+setPackagedBinDir(app.isPackaged ? join(process.resourcesPath, 'bin') : null);
+
+const devServer = process.env.ELECTRON_RENDERER_URL;
+const rendererFile = join(here, '../renderer/index.html');
+const isTrustedUrl = (url: string): boolean =>
+  devServer ? url.startsWith(devServer) : url.startsWith('file://') && fileURLToPath(url.split(/[?#]/)[0]) === rendererFile;
+
+async function createWindow(): Promise<void> {
+  const dataDir = app.getPath('userData');
+  let win: BrowserWindow | null = null;
+  const ctx = createAppContext({
+    shell: 'electron',
+    dbPath: process.env.GENRE_TAGGER_DB ?? defaultDbPath(dataDir),
+    dataDir,
+    pickFolder: async () => {
+      const r = await dialog.showOpenDialog(win!, { properties: ['openDirectory', 'multiSelections'], title: 'Add a music folder' });
+      return r.canceled || r.filePaths.length === 0 ? null : r.filePaths[0];
+    },
+  });
+
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({
+      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy(devServer)] },
+    });
+  });
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+
+  win = new BrowserWindow({
+    width: 1280,
+    height: 820,
+    minWidth: 900,
+    minHeight: 560,
+    show: false,
+    title: 'Genre Tagger',
+    webPreferences: {
+      preload: join(here, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  win.webContents.on('will-navigate', (e, url) => {
+    if (!isTrustedUrl(url)) e.preventDefault();
+  });
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (/^https:\/\//.test(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  win.webContents.on('will-attach-webview', (e) => e.preventDefault());
+  const unregister = registerIpc(createHandlers(ctx), ctx.events, win, isTrustedUrl);
+  win.once('ready-to-show', () => win?.show());
+  win.on('closed', () => {
+    unregister();
+    void ctx.close();
+  });
+  if (devServer) await win.loadURL(devServer);
+  else await win.loadFile(rendererFile);
+}
+
+app.enableSandbox();
+void app.whenReady().then(createWindow);
+app.on('window-all-closed', () => app.quit());

@@ -1,0 +1,14 @@
+import type { AppContext } from './app-context.ts';
+import { appHandlers } from './app.ts';
+import type { Handlers } from './handler-set.ts';
+import { jobHandlers } from './jobs.ts';
+import { libraryHandlers } from './library.ts';
+
+/** Binds every method of the contract to its service. Shared by IPC, the HTTP bridge and the CLI. */
+export function createHandlers(ctx: AppContext): Handlers {
+  return {
+    ...appHandlers(ctx),
+    ...jobHandlers(ctx),
+    ...libraryHandlers(ctx),
+  };
+}

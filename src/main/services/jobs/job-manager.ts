@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
+import type { JobInfo, JobKind } from '../../../shared/api/jobs.ts';
+import { ApiError } from '../../../shared/errors.ts';
+import { workerUrl } from '../../workers/worker-url.ts';
+import type { FromWorker, JobWorkerData } from '../../workers/worker-protocol.ts';
+import type { EventBus } from '../event-bus.ts';
+
+export interface StartJob<P> {
+  kind: JobKind;
+  /** Worker entry name: `src/main/workers/<worker>.worker.ts`. */
+  worker: string;
+  payload: P;
+  /** Runs on the main thread with the worker's result before the job is reported done. */
+  onResult?: (result: unknown, job: JobInfo) => void;
+}
+
+interface RunningJob {
+  info: JobInfo;
+  worker: Worker;
+  startedRateAt: number | null;
+  startedRateDone: number;
+  settled: Promise<JobInfo>;
+  cancelTimer: NodeJS.Timeout | null;
+}
+
+/** Grace period for a cancelled worker to finish its current transaction before it is terminated. */
+const cancelGraceMs = 5000;
+const keepFinished = 50;
+
+/**
+ * Runs long jobs (scan, classify, train, tag writes) in worker threads, never on the thread that serves the UI.
+ * Tracks progress and ETA, relays them as `job.progress` events, and cancels by signal first and by termination
+ * if the worker does not stop in time.
+ */
+export class JobManager {
+  private readonly jobs = new Map<string, RunningJob>();
+  private readonly events: EventBus;
+  private readonly base: Omit<JobWorkerData, 'payload'>;
+
+  constructor(events: EventBus, base: Omit<JobWorkerData, 'payload'>) {
+    this.events = events;
+    this.base = base;
+  }
+
+  start<P>(spec: StartJob<P>): JobInfo {
+    const id = randomUUID();
+    const info: JobInfo = {
+      id,
+      kind: spec.kind,
+      status: 'running',
+      done: 0,
+      total: null,
+      etaMs: null,
+      startedAt: Date.now(),
+      finishedAt: null,
+      current: null,
+      message: null,
+      error: null,
+      result: null,
+    };
+    const data: JobWorkerData<P> = { ...this.base, payload: spec.payload };
+    const worker = new Worker(workerUrl(spec.worker), { workerData: data });
+    let resolveSettled!: (info: JobInfo) => void;
+    const settled = new Promise<JobInfo>((resolve) => (resolveSettled = resolve));
+    const job: RunningJob = { info, worker, startedRateAt: null, startedRateDone: 0, settled, cancelTimer: null };
+    this.jobs.set(id, job);
+
+    let finished = false;
+    const finish = (patch: Partial<JobInfo>): void => {
+      if (finished) return;
+      finished = true;
+      if (job.cancelTimer) clearTimeout(job.cancelTimer);
+      Object.assign(info, patch, { finishedAt: Date.now(), etaMs: null, current: null });
+      if (info.status === 'running') info.status = 'done';
+      this.emit(info);
+      this.prune();
+      resolveSettled({ ...info });
+    };
+
+    worker.on('message', (m: FromWorker) => {
+      switch (m.type) {
+        case 'progress':
+          this.onProgress(job, m);
+          break;
+        case 'event':
+          this.events.emit('library.changed', { reason: m.reason });
+          break;
+        case 'result':
+          try {
+            spec.onResult?.(m.result, info);
+            const cancelled = info.status === 'running' && this.cancelRequested.has(id);
+            finish({ result: m.result, status: cancelled ? 'cancelled' : 'done' });
+          } catch (error) {
+            finish({ status: 'failed', error: error instanceof Error ? error.message : String(error) });
+          }
+          break;
+        case 'error':
+          finish({ status: this.cancelRequested.has(id) ? 'cancelled' : 'failed', error: m.message });
+          break;
+      }
+    });
+    worker.on('error', (error) => finish({ status: 'failed', error: error.message }));
+    worker.on('exit', (code) => {
+      if (this.cancelRequested.has(id)) finish({ status: 'cancelled' });
+      else finish({ status: 'failed', error: `The worker stopped unexpectedly (exit code ${code})` });
+    });
+    this.emit(info);
+    return { ...info };
+  }
+
+  private readonly cancelRequested = new Set<string>();
+
+  cancel(id: string): JobInfo {
+    const job = this.jobs.get(id);
+    if (!job) throw new ApiError('not_found', `No job with id ${id}`);
+    if (job.info.status !== 'running') return { ...job.info };
+    this.cancelRequested.add(id);
+    job.info.message = 'Cancelling…';
+    this.emit(job.info);
+    job.worker.postMessage({ type: 'cancel' });
+    job.cancelTimer = setTimeout(() => void job.worker.terminate(), cancelGraceMs);
+    return { ...job.info };
+  }
+
+  get(id: string): JobInfo {
+    const job = this.jobs.get(id);
+    if (!job) throw new ApiError('not_found', `No job with id ${id}`);
+    return { ...job.info };
+  }
+
+  list(): JobInfo[] {
+    return [...this.jobs.values()].map((j) => ({ ...j.info })).sort((a, b) => b.startedAt - a.startedAt);
+  }
+
+  /** Resolves when the job has finished, whatever its status. */
+  wait(id: string): Promise<JobInfo> {
+    const job = this.jobs.get(id);
+    if (!job) return Promise.reject(new ApiError('not_found', `No job with id ${id}`));
+    return job.settled;
+  }
+
+  running(kind?: JobKind): JobInfo[] {
+    return this.list().filter((j) => j.status === 'running' && (kind === undefined || j.kind === kind));
+  }
+
+  /** Cancels everything and waits; used on shutdown. */
+  async shutdown(): Promise<void> {
+    const running = [...this.jobs.values()].filter((j) => j.info.status === 'running');
+    for (const j of running) this.cancel(j.info.id);
+    await Promise.all(running.map((j) => j.settled));
+  }
+
+  private onProgress(job: RunningJob, m: Extract<FromWorker, { type: 'progress' }>): void {
+    const info = job.info;
+    if (m.total !== info.total) {
+      // A new phase or a new total: restart the rate measurement.
+      job.startedRateAt = null;
+    }
+    info.done = m.done;
+    info.total = m.total;
+    info.current = m.current ?? null;
+    if (!this.cancelRequested.has(info.id)) info.message = m.message ?? null;
+    const now = performance.now();
+    if (job.startedRateAt === null) {
+      job.startedRateAt = now;
+      job.startedRateDone = m.done;
+      info.etaMs = null;
+    } else if (m.total !== null) {
+      const rate = (m.done - job.startedRateDone) / (now - job.startedRateAt);
+      info.etaMs = rate > 0 && now - job.startedRateAt > 500 ? Math.round((m.total - m.done) / rate) : null;
+    }
+    this.emit(info);
+  }
+
+  private emit(info: JobInfo): void {
+    this.events.emit('job.progress', { ...info });
+  }
+
+  private prune(): void {
+    const finished = [...this.jobs.values()].filter((j) => j.info.status !== 'running');
+    for (const j of finished.slice(0, Math.max(0, finished.length - keepFinished))) {
+      this.jobs.delete(j.info.id);
+      this.cancelRequested.delete(j.info.id);
+    }
+  }
+}

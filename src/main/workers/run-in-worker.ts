@@ -1,0 +1,45 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import type { FromWorker, JobWorkerData, ToWorker } from './worker-protocol.ts';
+
+export interface WorkerJobContext<P> {
+  data: JobWorkerData<P>;
+  signal: AbortSignal;
+  /** Throttled to about ten messages a second, except the last one. */
+  progress(done: number, total: number | null, current?: string | null, message?: string | null): void;
+  libraryChanged(reason: 'scan' | 'roots' | 'tags' | 'predictions' | 'labels'): void;
+}
+
+/**
+ * The body of every job worker: wires cancel messages to an AbortSignal, throttles progress, and reports the
+ * result or the error to the JobManager.
+ */
+export function runInWorker<P, R>(job: (ctx: WorkerJobContext<P>) => Promise<R> | R): void {
+  const port = parentPort;
+  if (!port) throw new Error('runInWorker must be called in a worker thread');
+  const controller = new AbortController();
+  port.on('message', (m: ToWorker) => {
+    if (m.type === 'cancel') controller.abort();
+  });
+  const send = (m: FromWorker): void => port.postMessage(m);
+  let last = 0;
+  const ctx: WorkerJobContext<P> = {
+    data: workerData as JobWorkerData<P>,
+    signal: controller.signal,
+    progress(done, total, current = null, message = null) {
+      const now = performance.now();
+      if (now - last < 100 && total !== null && done < total) return;
+      last = now;
+      send({ type: 'progress', done, total, current, message });
+    },
+    libraryChanged(reason) {
+      send({ type: 'event', name: 'library.changed', reason });
+    },
+  };
+  Promise.resolve()
+    .then(() => job(ctx))
+    .then(
+      (result) => send({ type: 'result', result }),
+      (error: unknown) => send({ type: 'error', message: error instanceof Error ? error.message : String(error) }),
+    )
+    .finally(() => port.close());
+}

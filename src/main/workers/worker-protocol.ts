@@ -1,0 +1,14 @@
+/** Messages between the JobManager (main thread) and a job's worker thread. */
+export interface JobWorkerData<P = unknown> {
+  dbPath: string;
+  dataDir: string;
+  payload: P;
+}
+
+export type ToWorker = { type: 'cancel' };
+
+export type FromWorker =
+  | { type: 'progress'; done: number; total: number | null; current?: string | null; message?: string | null }
+  | { type: 'event'; name: 'library.changed'; reason: 'scan' | 'roots' | 'tags' | 'predictions' | 'labels' }
+  | { type: 'result'; result: unknown }
+  | { type: 'error'; message: string };

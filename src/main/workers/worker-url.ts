@@ -1,0 +1,17 @@
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+let bundledDir: string | null = null;
+
+/**
+ * Where worker entry files live. From source (CLI, tests) they are the `.worker.ts` files beside this one, run by
+ * Node's type stripping; in the Electron build, index.ts points here at the bundled `workers/` folder.
+ */
+export function setBundledWorkerDir(dir: string): void {
+  bundledDir = dir;
+}
+
+export function workerUrl(name: string): URL {
+  if (bundledDir) return pathToFileURL(join(bundledDir, `${name}.js`));
+  return new URL(`./${name}.worker.ts`, import.meta.url);
+}

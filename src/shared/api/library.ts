@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { method } from '../method.ts';
+
+export type TrackStatus = 'ok' | 'error' | 'missing';
+
+export interface LibraryRoot {
+  id: number;
+  path: string;
+  addedAt: number;
+  lastScanAt: number | null;
+  trackCount: number;
+  errorCount: number;
+  missingCount: number;
+}
+
+/** One row of the library table. */
+export interface TrackRow {
+  id: number;
+  rootId: number;
+  path: string;
+  dir: string;
+  filename: string;
+  title: string | null;
+  artist: string | null;
+  album: string | null;
+  /** Genres as the file's tags hold them, in order. */
+  genres: string[];
+  durationS: number | null;
+  /** Short container/codec name: mp3, flac, ogg, opus, m4a, wav, aiff, wma … */
+  format: string | null;
+  status: TrackStatus;
+  error: string | null;
+  /** The current top prediction, when the track has been classified. */
+  predictedGenre: string | null;
+  confidence: number | null;
+}
+
+export interface TrackDetail extends TrackRow {
+  albumArtist: string | null;
+  year: number | null;
+  trackNo: number | null;
+  codec: string | null;
+  sampleRate: number | null;
+  channels: number | null;
+  bitrate: number | null;
+  sizeBytes: number;
+  mtimeMs: number;
+  addedAt: number;
+  scannedAt: number | null;
+  missingSince: number | null;
+}
+
+export const sortColumns = [
+  'title',
+  'artist',
+  'album',
+  'genre',
+  'duration',
+  'format',
+  'path',
+  'predicted',
+  'confidence',
+] as const;
+export type SortColumn = (typeof sortColumns)[number];
+
+export const trackQuerySchema = z
+  .object({
+    offset: z.number().int().min(0).default(0),
+    limit: z.number().int().min(1).max(1000).default(100),
+    sort: z.enum(sortColumns).default('artist'),
+    dir: z.enum(['asc', 'desc']).default('asc'),
+    /** Text typed in the search box: matched against title, artist, album, genre and path. */
+    search: z.string().max(500).optional(),
+    /** Only tracks below this folder (a library root or any folder inside one). */
+    folder: z.string().max(4096).optional(),
+    status: z.enum(['ok', 'error', 'missing']).optional(),
+    /** Only tracks whose top predicted genre is this one. */
+    predicted: z.string().max(200).optional(),
+  })
+  .strict();
+export type TrackQuery = z.input<typeof trackQuerySchema>;
+
+export interface TrackPage {
+  total: number;
+  offset: number;
+  rows: TrackRow[];
+}
+
+export interface ScanSummary {
+  roots: number;
+  seen: number;
+  added: number;
+  changed: number;
+  unchanged: number;
+  moved: number;
+  missing: number;
+  failed: number;
+  skipped: number;
+  cancelled: boolean;
+  elapsedMs: number;
+}
+
+export interface FolderNode {
+  path: string;
+  trackCount: number;
+}
+
+export const libraryApi = {
+  'library.roots': method(z.object({}).strict()).returns<LibraryRoot[]>(),
+  'library.addRoot': method(z.object({ path: z.string().min(1).max(4096) }).strict()).returns<LibraryRoot>(),
+  'library.removeRoot': method(z.object({ id: z.number().int().positive() }).strict()).returns<{ removed: boolean }>(),
+  'library.scan': method(
+    z.object({ rootIds: z.array(z.number().int().positive()).max(10_000).optional() }).strict(),
+  ).returns<{ jobId: string }>(),
+  'library.query': method(trackQuerySchema).returns<TrackPage>(),
+  'library.track': method(z.object({ id: z.number().int().positive() }).strict()).returns<TrackDetail>(),
+  'library.folders': method(
+    z.object({ parent: z.string().max(4096).optional() }).strict(),
+  ).returns<FolderNode[]>(),
+};
