@@ -2,6 +2,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { migrate } from './migrate.ts';
+import { sortKey } from './sort-key.ts';
 
 export type Database = BetterSqlite3.Database;
 
@@ -24,6 +25,8 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database 
     db.pragma('synchronous = NORMAL');
   }
   db.pragma('foreign_keys = ON');
+  // Used by the sort indexes: every connection that may write tracks needs it.
+  db.function('sort_key', { deterministic: true }, (text: unknown) => sortKey(typeof text === 'string' ? text : null));
   db.pragma('cache_size = -32000');
   db.pragma('temp_store = MEMORY');
   if (options.migrate ?? true) migrate(db);

@@ -10,14 +10,14 @@ import type { TrackRowRecord } from './track-rows.ts';
  * whole library is an index walk (unknown values sort last ascending; descending is the exact reverse).
  */
 const orderTerms: Record<SortColumn, string[]> = {
-  title: ['title IS NULL', 'title COLLATE NOCASE', 'id'],
-  artist: ['artist IS NULL', 'artist COLLATE NOCASE', 'album COLLATE NOCASE', 'track_no', 'id'],
-  album: ['album IS NULL', 'album COLLATE NOCASE', 'track_no', 'id'],
-  genre: ['genre IS NULL', 'genre COLLATE NOCASE', 'id'],
+  title: ['title IS NULL', 'sort_key(title)', 'id'],
+  artist: ['artist IS NULL', 'sort_key(artist)', 'sort_key(album)', 'track_no', 'id'],
+  album: ['album IS NULL', 'sort_key(album)', 'track_no', 'id'],
+  genre: ['genre IS NULL', 'sort_key(genre)', 'id'],
   duration: ['duration_s IS NULL', 'duration_s', 'id'],
   format: ['format IS NULL', 'format', 'id'],
   path: ['path'],
-  predicted: ['predicted_genre IS NULL', 'predicted_genre COLLATE NOCASE', 'id'],
+  predicted: ['predicted_genre IS NULL', 'sort_key(predicted_genre)', 'id'],
   confidence: ['predicted_confidence IS NULL', 'predicted_confidence', 'id'],
 };
 

@@ -1,6 +1,7 @@
 import { parseFromTokenizer } from 'music-metadata';
 import type { IAudioMetadata } from 'music-metadata';
 import { fromFile } from 'strtok3';
+import { declaredContainerSize } from './container-size.ts';
 import { formatName } from './format-name.ts';
 import { TrackReadError } from './read-error.ts';
 import type { TrackMetadata } from './track-metadata.ts';
@@ -25,12 +26,20 @@ export async function readTrackMetadata(path: string, sizeBytes: number): Promis
   }
   const f = meta.format;
   if (f.hasAudio === false || (!f.codec && !f.container)) {
-    throw new TrackReadError('No audio stream found');
+    throw new TrackReadError('Corrupt header: no audio stream could be read from it');
   }
   const durationS = finiteOrNull(f.duration);
   const bitrate = finiteOrNull(f.bitrate);
   const format = formatName(f.container, f.codec);
   checkNotTruncated(format, durationS, bitrate, sizeBytes);
+  if (format === 'wav' || format === 'aiff') {
+    const declared = declaredContainerSize(path);
+    if (declared !== null && sizeBytes < declared) {
+      throw new TrackReadError(
+        `Truncated: the ${format.toUpperCase()} header declares ${kib(declared)}, but the file holds only ${kib(sizeBytes)}`,
+      );
+    }
+  }
   if (durationS === 0) throw new TrackReadError('The file declares no audio (duration 0 s)');
   const c = meta.common;
   return {

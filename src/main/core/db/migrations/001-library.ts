@@ -56,13 +56,13 @@ export const m001Library: Migration = {
       CREATE INDEX ix_tracks_fingerprint ON tracks(size, fingerprint);
       CREATE INDEX ix_tracks_status ON tracks(status);
       CREATE INDEX ix_tracks_dir ON tracks(dir);
-      CREATE INDEX ix_sort_title ON tracks(title IS NULL, title COLLATE NOCASE, id);
-      CREATE INDEX ix_sort_artist ON tracks(artist IS NULL, artist COLLATE NOCASE, album COLLATE NOCASE, track_no, id);
-      CREATE INDEX ix_sort_album ON tracks(album IS NULL, album COLLATE NOCASE, track_no, id);
-      CREATE INDEX ix_sort_genre ON tracks(genre IS NULL, genre COLLATE NOCASE, id);
+      CREATE INDEX ix_sort_title ON tracks(title IS NULL, sort_key(title), id);
+      CREATE INDEX ix_sort_artist ON tracks(artist IS NULL, sort_key(artist), sort_key(album), track_no, id);
+      CREATE INDEX ix_sort_album ON tracks(album IS NULL, sort_key(album), track_no, id);
+      CREATE INDEX ix_sort_genre ON tracks(genre IS NULL, sort_key(genre), id);
       CREATE INDEX ix_sort_duration ON tracks(duration_s IS NULL, duration_s, id);
       CREATE INDEX ix_sort_format ON tracks(format IS NULL, format, id);
-      CREATE INDEX ix_sort_predicted ON tracks(predicted_genre IS NULL, predicted_genre COLLATE NOCASE, id);
+      CREATE INDEX ix_sort_predicted ON tracks(predicted_genre IS NULL, sort_key(predicted_genre), id);
       CREATE INDEX ix_sort_confidence ON tracks(predicted_confidence IS NULL, predicted_confidence, id);
 
       CREATE VIRTUAL TABLE tracks_fts USING fts5(

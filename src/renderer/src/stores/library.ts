@@ -1,0 +1,112 @@
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef } from 'vue';
+import type { LibraryRoot, SortColumn, TrackRow } from '../../../shared/contract.ts';
+import { api } from '../lib/api.ts';
+
+export const pageSize = 200;
+
+/**
+ * The library table's state: the query (search, sort, folder, status) and a sparse cache of pages. The renderer
+ * never holds the whole library: it asks for the pages that the visible rows fall in.
+ */
+export const useLibraryStore = defineStore('library', () => {
+  const roots = ref<LibraryRoot[]>([]);
+  const search = ref('');
+  const sort = ref<SortColumn>('artist');
+  const dir = ref<'asc' | 'desc'>('asc');
+  const folder = ref<string | null>(null);
+  const status = ref<'ok' | 'error' | 'missing' | null>(null);
+  const total = ref(0);
+  const loaded = ref(false);
+  const error = ref<string | null>(null);
+  /** Bumped whenever cached pages become stale, so the table re-requests what it shows. */
+  const generation = ref(0);
+  const pages = shallowRef(new Map<number, TrackRow[]>());
+  const inflight = new Map<number, Promise<void>>();
+
+  const queryKey = computed(() => JSON.stringify([search.value, sort.value, dir.value, folder.value, status.value]));
+  const isEmptyLibrary = computed(() => loaded.value && roots.value.length === 0);
+
+  function query(offset: number) {
+    return {
+      offset,
+      limit: pageSize,
+      sort: sort.value,
+      dir: dir.value,
+      search: search.value.trim() || undefined,
+      folder: folder.value ?? undefined,
+      status: status.value ?? undefined,
+    };
+  }
+
+  async function loadPage(index: number): Promise<void> {
+    if (pages.value.has(index)) return;
+    const existing = inflight.get(index);
+    if (existing) return existing;
+    const key = queryKey.value;
+    const gen = generation.value;
+    const p = api
+      .call('library.query', query(index * pageSize))
+      .then((page) => {
+        if (key !== queryKey.value || gen !== generation.value) return; // a newer query replaced this one
+        const next = new Map(pages.value);
+        next.set(index, page.rows);
+        pages.value = next;
+        total.value = page.total;
+        error.value = null;
+      })
+      .catch((e: unknown) => {
+        error.value = e instanceof Error ? e.message : String(e);
+      })
+      .finally(() => inflight.delete(index));
+    inflight.set(index, p);
+    return p;
+  }
+
+  /** Drops cached pages and loads the first one again (after a query change or a library change). */
+  async function refresh(): Promise<void> {
+    generation.value++;
+    inflight.clear();
+    pages.value = new Map();
+    await loadPage(0);
+    loaded.value = true;
+  }
+
+  /** Re-fetches the pages on screen without blanking them (used while a scan fills the table). */
+  async function reloadVisible(indexes: number[]): Promise<void> {
+    generation.value++;
+    inflight.clear();
+    const key = queryKey.value;
+    const fresh = await Promise.all(indexes.map((i) => api.call('library.query', query(i * pageSize))));
+    if (key !== queryKey.value) return;
+    const next = new Map<number, TrackRow[]>();
+    fresh.forEach((page, k) => {
+      next.set(indexes[k], page.rows);
+      total.value = page.total;
+    });
+    pages.value = next;
+  }
+
+  function rowAt(index: number): TrackRow | null {
+    const page = pages.value.get(Math.floor(index / pageSize));
+    return page?.[index % pageSize] ?? null;
+  }
+
+  async function loadRoots(): Promise<void> {
+    roots.value = await api.call('library.roots', {});
+  }
+
+  function setSort(column: SortColumn): void {
+    if (sort.value === column) dir.value = dir.value === 'asc' ? 'desc' : 'asc';
+    else {
+      sort.value = column;
+      dir.value = 'asc';
+    }
+    void refresh();
+  }
+
+  return {
+    roots, search, sort, dir, folder, status, total, loaded, error, generation, pages, isEmptyLibrary,
+    loadPage, refresh, reloadVisible, rowAt, loadRoots, setSort,
+  };
+});
