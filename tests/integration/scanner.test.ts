@@ -131,6 +131,20 @@ describe('scanner on a real library', () => {
     expect(r.get('Tagged/mp3.mp3')!.content_version).toBe(1);
   });
 
+  it('records every file when many reads are in flight across batch boundaries', async () => {
+    const flood = join(root.path, 'Flood');
+    mkdirSync(flood);
+    const template = makeAudioFile(join(tmp.dir, 'flood.mp3'), { format: 'mp3', seconds: 1 });
+    const { copyFileSync, rmSync } = await import('node:fs');
+    for (let i = 0; i < 700; i++) copyFileSync(template, join(flood, `f${i}.mp3`));
+    const counts = await scanRoot(db, root, { batchSize: 7, concurrency: 32 });
+    expect(counts.added).toBe(700);
+    expect((db.prepare('SELECT count(*) AS n FROM tracks WHERE path LIKE ?').get(`${flood}/%`) as { n: number }).n).toBe(700);
+    rmSync(flood, { recursive: true });
+    expect((await scanRoot(db, root)).missing).toBe(700);
+    db.prepare('DELETE FROM tracks WHERE path LIKE ?').run(`${flood}/%`);
+  });
+
   it('stops on cancel with every row either old or new, and the next scan finishes the job', async () => {
     const bulk = join(root.path, 'Bulk');
     mkdirSync(bulk);

@@ -117,7 +117,9 @@ export async function scanRoot(db: Database, root: ScanRoot, options: ScanOption
   const readNext = async (): Promise<void> => {
     while (next < toRead.length && !signal?.aborted) {
       const file = toRead[next++];
-      pending.push(await readOne(file));
+      // Await first: `pending` is swapped by flush() while other readers wait.
+      const outcome = await readOne(file);
+      pending.push(outcome);
       done++;
       if (pending.length >= batchSize) flush();
       const t = performance.now();

@@ -1,0 +1,100 @@
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from '../helpers/browser.ts';
+import { buildLibraryFixture } from '../helpers/library-fixture.ts';
+import type { LibraryFixture } from '../helpers/library-fixture.ts';
+import { startServe } from '../helpers/serve.ts';
+import type { Served } from '../helpers/serve.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
+
+describe('library view in a real browser, on the real services', () => {
+  const tmp = makeTempDir();
+  let fixture: LibraryFixture;
+  let served: Served;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    fixture = buildLibraryFixture(join(tmp.dir, 'Music'));
+    served = await startServe(join(tmp.dir, 'lib.sqlite'));
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(`${served.url}/?token=${served.token}`);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+    tmp.cleanup();
+  });
+
+  const rowTitles = async (): Promise<string[]> =>
+    page.$$eval('[data-testid=track-row]', (rows) =>
+      rows
+        .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
+        .map((r) => (r.querySelector('.col-title, .col-file') as HTMLElement).innerText),
+    );
+
+  it('greets a first-time user with what to do', async () => {
+    await page.getByTestId('empty-state').waitFor();
+    expect(await page.getByTestId('empty-state').innerText()).toMatch(/Add folder/);
+    // The token was moved out of the address bar.
+    expect(page.url()).not.toContain('token=');
+  });
+
+  it('adds a folder by path, scans it with progress, and lists the tracks', async () => {
+    await page.getByTestId('add-folder').click();
+    await page.getByTestId('folder-path').fill(fixture.root);
+    await page.getByTestId('folder-submit').click();
+    await page.getByTestId('scan-summary').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('scan-summary').innerText()).toMatch(
+      new RegExp(`${fixture.tracks.length + fixture.errors.length} files, ${fixture.tracks.length} new.*${fixture.errors.length} unreadable`),
+    );
+    const total = fixture.tracks.length + fixture.errors.length;
+    await expect.poll(() => page.getByTestId('track-total').innerText()).toBe(`${total} tracks`);
+    expect(await page.getByTestId('track-row').count()).toBe(total);
+  });
+
+  it('searches as you type', async () => {
+    await page.getByTestId('search').fill('motör');
+    await expect.poll(rowTitles).toEqual(['Ace of Spades ♠']);
+    await page.getByTestId('search').fill('song fl');
+    await expect.poll(rowTitles).toEqual(['Song flac']);
+    await page.getByTestId('search').fill('zzzz-nothing');
+    await page.getByTestId('no-match').waitFor();
+    await page.getByTestId('search').fill('');
+    await expect.poll(async () => (await rowTitles()).length).toBe(fixture.tracks.length + fixture.errors.length);
+  });
+
+  it('sorts by a column, both ways', async () => {
+    await page.getByTestId('search').fill('song');
+    await page.getByTestId('sort-title').click();
+    const asc = ['aiff', 'alac', 'flac', 'm4a', 'mp3', 'ogg', 'opus', 'wav', 'wma'].map((f) => `Song ${f}`);
+    await expect.poll(rowTitles).toEqual(asc);
+    expect(await page.getByTestId('sort-title').getAttribute('aria-sort')).toBe('ascending');
+    await page.getByTestId('sort-title').click();
+    await expect.poll(rowTitles).toEqual([...asc].reverse());
+    await page.getByTestId('search').fill('');
+  });
+
+  it('filters by folder', async () => {
+    await page.getByTestId('folder-root').first().click();
+    await page.locator('button.twisty').first().click();
+    await page.getByTestId('folder-child').filter({ hasText: 'Untagged' }).click();
+    await expect.poll(async () => (await rowTitles()).length).toBe(9);
+    expect((await rowTitles()).every((t) => t.startsWith('bare-'))).toBe(true);
+    await page.getByTestId('folder-all').click();
+  });
+
+  it('lists the files it could not read, with the reason', async () => {
+    await page.getByTestId('filter-unreadable').click();
+    await expect.poll(async () => (await rowTitles()).length).toBe(fixture.errors.length);
+    const reasons = await page.$$eval('[data-testid=track-row]', (rows) =>
+      Object.fromEntries(rows.map((r) => [(r.querySelector('.col-file') as HTMLElement).innerText, (r.querySelector('.col-reason') as HTMLElement).innerText])),
+    );
+    for (const e of fixture.errors) expect(reasons[e.rel.split('/').pop()!], e.rel).toMatch(e.reason);
+    expect(pageErrors).toEqual([]);
+  });
+});
