@@ -173,3 +173,51 @@ describe('scanner on a real library', () => {
     expect((db.prepare("SELECT count(*) AS n FROM tracks WHERE path LIKE ? AND status = 'ok'").get(`${bulk}/%`) as { n: number }).n).toBe(400);
   });
 });
+
+describe('moves between library folders and across scans', () => {
+  const tmp = makeTempDir();
+  afterAll(() => tmp.cleanup());
+
+  it('keeps identity when a file moves to another root, or reappears after going missing, and not for copies', async () => {
+    const a = join(tmp.dir, 'A');
+    const b = join(tmp.dir, 'B');
+    makeAudioFile(join(a, 'x.flac'), { format: 'flac', seconds: 1, tags: { title: 'Traveller' } });
+    makeAudioFile(join(a, 'dup1.mp3'), { format: 'mp3', seconds: 1, tags: { title: 'Twin' } });
+    const { copyFileSync } = await import('node:fs');
+    copyFileSync(join(a, 'dup1.mp3'), join(a, 'dup2.mp3'));
+    mkdirSync(b);
+    const db = openDatabase(join(tmp.dir, 'm.sqlite'));
+    const ra = Number(db.prepare('INSERT INTO roots (path, added_at) VALUES (?, 1)').run(a).lastInsertRowid);
+    const rb = Number(db.prepare('INSERT INTO roots (path, added_at) VALUES (?, 1)').run(b).lastInsertRowid);
+    const roots = [{ id: ra, path: a }, { id: rb, path: b }];
+    const { scanRoots } = await import('../../src/main/core/scan/scanner.ts');
+    expect(await scanRoots(db, roots)).toMatchObject({ added: 3 });
+    const id = (p: string): number | undefined => (db.prepare('SELECT id FROM tracks WHERE path = ?').get(p) as { id: number } | undefined)?.id;
+    const original = id(join(a, 'x.flac'))!;
+
+    // Across roots, in one scan.
+    renameSync(join(a, 'x.flac'), join(b, 'x-moved.flac'));
+    expect(await scanRoots(db, roots)).toMatchObject({ added: 0, moved: 1, missing: 0 });
+    expect(id(join(b, 'x-moved.flac'))).toBe(original);
+    expect((db.prepare('SELECT root_id FROM tracks WHERE id = ?').get(original) as { root_id: number }).root_id).toBe(rb);
+
+    // Gone in one scan, back under another name in a later one.
+    renameSync(join(b, 'x-moved.flac'), join(tmp.dir, 'parked.flac'));
+    expect(await scanRoots(db, roots)).toMatchObject({ missing: 1 });
+    renameSync(join(tmp.dir, 'parked.flac'), join(a, 'x-back.flac'));
+    expect(await scanRoots(db, roots)).toMatchObject({ added: 0, moved: 1, missing: 0 });
+    expect(id(join(a, 'x-back.flac'))).toBe(original);
+
+    // Deleting one of two identical copies is not a move; a new copy of a present file is a new track.
+    const twin2 = id(join(a, 'dup2.mp3'))!;
+    const { rmSync } = await import('node:fs');
+    rmSync(join(a, 'dup2.mp3'));
+    copyFileSync(join(a, 'dup1.mp3'), join(b, 'dup3.mp3'));
+    // dup3 is new while dup2 vanished in the same scan: identical content, so dup3 takes dup2's row.
+    expect(await scanRoots(db, roots)).toMatchObject({ moved: 1, added: 0, missing: 0 });
+    expect(id(join(b, 'dup3.mp3'))).toBe(twin2);
+    copyFileSync(join(a, 'dup1.mp3'), join(b, 'dup4.mp3'));
+    expect(await scanRoots(db, roots)).toMatchObject({ moved: 0, added: 1, missing: 0 });
+    db.close();
+  });
+});

@@ -1,9 +1,10 @@
-import { existsSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Database } from '../db/database.ts';
 import { fingerprintFile } from './fingerprint.ts';
 import { TrackReadError } from './read-error.ts';
 import { readTrackMetadata } from './read-track-metadata.ts';
+import { reconcileMoves } from './reconcile-moves.ts';
+import type { AddedTrack } from './reconcile-moves.ts';
 import type { TrackMetadata } from './track-metadata.ts';
 import { walkAudioFiles } from './walk.ts';
 import type { FoundFile, WalkIssue } from './walk.ts';
@@ -60,11 +61,45 @@ export function emptyCounts(): ScanCounts {
 
 /**
  * Brings one library root's rows in line with the disk. An unchanged file (same size and mtime) costs a stat;
- * new and changed files are parsed; a new file whose size and content fingerprint equal those of a track whose file
- * has vanished takes over that track's row (a move keeps its history); files gone from disk are marked missing,
- * never deleted. Writes happen in short transactions, so a cancel leaves every row either old or new.
+ * new and changed files are parsed; files gone from disk are marked missing, never deleted (see scanRoots for
+ * moves). Writes happen in short transactions, so a cancel leaves every row either old or new.
  */
 export async function scanRoot(db: Database, root: ScanRoot, options: ScanOptions = {}): Promise<ScanCounts> {
+  return scanRoots(db, [root], options);
+}
+
+/**
+ * Scans several roots, then matches files that appeared against tracks that went missing (moves and renames, also
+ * between roots). Progress reports name the root being scanned.
+ */
+export async function scanRoots(db: Database, roots: ScanRoot[], options: ScanOptions = {}): Promise<ScanCounts> {
+  const total = emptyCounts();
+  const added: AddedTrack[] = [];
+  const vanished = new Set<number>();
+  for (const root of roots) {
+    if (options.signal?.aborted) break;
+    const r = await scanOneRoot(db, root, options);
+    for (const k of Object.keys(total) as (keyof ScanCounts)[]) total[k] += r.counts[k];
+    added.push(...r.added);
+    for (const id of r.vanished) vanished.add(id);
+  }
+  // A cancelled scan has not seen every file, so it cannot tell a move from a copy.
+  if (!options.signal?.aborted) {
+    const moves = reconcileMoves(db, added, vanished);
+    total.moved += moves.moved;
+    total.added -= moves.moved;
+    total.missing -= moves.vanishedNow;
+  }
+  return total;
+}
+
+interface RootScan {
+  counts: ScanCounts;
+  added: AddedTrack[];
+  vanished: number[];
+}
+
+async function scanOneRoot(db: Database, root: ScanRoot, options: ScanOptions): Promise<RootScan> {
   const now = options.now ?? Date.now;
   const counts = emptyCounts();
   const signal = options.signal;
@@ -75,7 +110,7 @@ export async function scanRoot(db: Database, root: ScanRoot, options: ScanOption
     signal,
     onFound: (n) => report({ phase: 'listing', root: root.path, done: n, total: null, current: root.path }),
   });
-  if (signal?.aborted) return counts;
+  if (signal?.aborted) return { counts, added: [], vanished: [] };
 
   const known = new Map<string, KnownTrack>();
   for (const row of db
@@ -108,7 +143,7 @@ export async function scanRoot(db: Database, root: ScanRoot, options: ScanOption
     if (pending.length === 0) return;
     const batch = pending;
     pending = [];
-    writer.write(batch, known, seen, counts);
+    writer.write(batch, known, counts);
   };
 
   const concurrency = Math.max(1, options.concurrency ?? 16);
@@ -132,12 +167,14 @@ export async function scanRoot(db: Database, root: ScanRoot, options: ScanOption
   await Promise.all(Array.from({ length: Math.min(concurrency, total) }, readNext));
   flush();
 
+  let vanished: number[] = [];
   if (!signal?.aborted) {
     report({ phase: 'finishing', root: root.path, done, total, current: null });
-    counts.missing += writer.markMissing(known, seen);
+    vanished = writer.markMissing(known, seen);
+    counts.missing += vanished.length;
     writer.finishRoot(walk.issues);
   }
-  return counts;
+  return { counts, added: writer.added, vanished };
 }
 
 async function readOne(file: FoundFile): Promise<ReadOutcome> {
@@ -163,8 +200,8 @@ async function readOne(file: FoundFile): Promise<ReadOutcome> {
 class ScanWriter {
   private readonly insert;
   private readonly update;
-  private readonly move;
-  private readonly findMoved;
+  /** Tracks this scan inserted, for move detection once the whole scan knows which files vanished. */
+  readonly added: AddedTrack[] = [];
   private readonly setMissing;
   private readonly db: Database;
   private readonly root: ScanRoot;
@@ -188,15 +225,12 @@ class ScanWriter {
     this.update = db.prepare(`UPDATE tracks SET ${cols},
       content_version = content_version + (CASE WHEN fingerprint IS @fingerprint AND size = @size THEN 0 ELSE 1 END)
       WHERE id = @id`);
-    this.move = db.prepare(`UPDATE tracks SET ${cols}, root_id = @root_id, path = @path, dir = @dir,
-      filename = @filename WHERE id = @id`);
-    this.findMoved = db.prepare(`SELECT id, path FROM tracks WHERE size = ? AND fingerprint = ? AND path <> ?`);
     this.setMissing = db.prepare(
       `UPDATE tracks SET status = 'missing', missing_since = @now, updated_at = @now WHERE id = @id`,
     );
   }
 
-  write(batch: ReadOutcome[], known: Map<string, KnownTrack>, seen: Set<string>, counts: ScanCounts): void {
+  write(batch: ReadOutcome[], known: Map<string, KnownTrack>, counts: ScanCounts): void {
     const now = this.now();
     this.db.transaction(() => {
       for (const outcome of batch) {
@@ -206,16 +240,10 @@ class ScanWriter {
           this.update.run({ ...row, id: existing.id });
           if (outcome.kind === 'ok') counts.changed++;
         } else {
-          const movedFrom = this.findMovedFrom(outcome, seen);
-          if (movedFrom) {
-            this.move.run({ ...row, id: movedFrom.id });
-            const old = known.get(movedFrom.path);
-            if (old) old.status = 'missing'; // its path is gone; do not count it as missing below
-            known.delete(movedFrom.path);
-            counts.moved++;
-          } else {
-            this.insert.run(row);
-            if (outcome.kind === 'ok') counts.added++;
+          const id = Number(this.insert.run(row).lastInsertRowid);
+          if (outcome.kind === 'ok') {
+            counts.added++;
+            if (outcome.fingerprint) this.added.push({ id, size: outcome.file.size, fingerprint: outcome.fingerprint });
           }
         }
         if (outcome.kind === 'error') counts.failed++;
@@ -223,30 +251,18 @@ class ScanWriter {
     })();
   }
 
-  /** A track elsewhere with the same size and fingerprint whose file is gone is this file, moved. */
-  private findMovedFrom(outcome: ReadOutcome, seen: Set<string>): { id: number; path: string } | null {
-    if (outcome.kind !== 'ok' || !outcome.fingerprint) return null;
-    const candidates = this.findMoved.all(outcome.file.size, outcome.fingerprint, outcome.file.path) as {
-      id: number;
-      path: string;
-    }[];
-    for (const c of candidates) {
-      if (!seen.has(c.path) && !existsSync(c.path)) return c;
-    }
-    return null;
-  }
-
-  markMissing(known: Map<string, KnownTrack>, seen: Set<string>): number {
+  /** Marks rows whose file was not found missing; returns their ids. */
+  markMissing(known: Map<string, KnownTrack>, seen: Set<string>): number[] {
     const now = this.now();
-    let n = 0;
+    const ids: number[] = [];
     this.db.transaction(() => {
       for (const [path, k] of known) {
         if (seen.has(path) || k.status === 'missing') continue;
         this.setMissing.run({ id: k.id, now });
-        n++;
+        ids.push(k.id);
       }
     })();
-    return n;
+    return ids;
   }
 
   finishRoot(issues: WalkIssue[]): void {
