@@ -156,6 +156,7 @@ describe('scanner on a real library', () => {
     const counts = await scanRoot(db, root, {
       signal: controller.signal,
       batchSize: 50,
+      progressIntervalMs: 0,
       onProgress: (p) => {
         seen = p.done;
         if (p.phase === 'reading' && p.done >= 120) controller.abort();

@@ -21,8 +21,7 @@ const orderTerms: Record<SortColumn, string[]> = {
   confidence: ['predicted_confidence IS NULL', 'predicted_confidence', 'id'],
 };
 
-const searchColumns = ['title', 'artist', 'album', 'genre', 'path'];
-/** FTS5's trigram tokenizer matches substrings of three characters or more; shorter words fall back to LIKE. */
+/** FTS5's trigram tokenizer matches substrings of three characters or more. */
 const trigramLength = 3;
 
 type Filters = Pick<ReturnType<typeof trackQuerySchema.parse>, 'search' | 'folder' | 'status' | 'predicted'>;
@@ -32,22 +31,37 @@ export interface Where {
   params: unknown[];
 }
 
-/** The WHERE clause for a set of filters (text search, folder, status, predicted genre); empty when none. */
-export function trackWhere(q: Filters): Where {
+export interface SearchMatch {
+  /** FTS5 query for tracks_fts (trigram): every word of 3+ characters, anywhere in a field. */
+  substrings: string | null;
+  /** FTS5 query for tracks_words: every shorter word, as the start of a word ("lo" finds "Love", not "Hello"). */
+  prefixes: string | null;
+}
+
+const quote = (w: string): string => `"${w.replaceAll('"', '""')}"`;
+
+/**
+ * How the search box's text is matched: all words must match (in any of title, artist, album, genre tag, path),
+ * ignoring case and accents. Words of three or more characters match anywhere; shorter ones match word starts,
+ * which keeps the first keystrokes of a search fast at any library size.
+ */
+export function searchMatch(search: string | undefined): SearchMatch {
+  const words = (search ?? '').trim().split(/\s+/).filter(Boolean).slice(0, 12);
+  const long = words.filter((w) => [...w].length >= trigramLength);
+  const short = words
+    .filter((w) => [...w].length < trigramLength)
+    .map((w) => w.replace(/[^\p{L}\p{N}]/gu, ''))
+    .filter(Boolean);
+  return {
+    substrings: long.length > 0 ? long.map(quote).join(' AND ') : null,
+    prefixes: short.length > 0 ? short.map((w) => `${quote(w)}*`).join(' AND ') : null,
+  };
+}
+
+/** Conditions other than text: folder, status, predicted genre. */
+function otherFilters(q: Filters): Where {
   const clauses: string[] = [];
   const params: unknown[] = [];
-  const words = (q.search ?? '').trim().split(/\s+/).filter(Boolean).slice(0, 12);
-  const long = words.filter((w) => [...w].length >= trigramLength);
-  const short = words.filter((w) => [...w].length < trigramLength);
-  if (long.length > 0) {
-    clauses.push('id IN (SELECT rowid FROM tracks_fts WHERE tracks_fts MATCH ?)');
-    params.push(long.map((w) => `"${w.replaceAll('"', '""')}"`).join(' AND '));
-  }
-  for (const w of short) {
-    const like = `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    clauses.push(`(${searchColumns.map((c) => `${c} LIKE ? ESCAPE '\\'`).join(' OR ')})`);
-    params.push(...searchColumns.map(() => like));
-  }
   if (q.folder) {
     const folder = q.folder.replace(/[\\/]+$/, '');
     clauses.push('path >= ? AND path < ?');
@@ -60,6 +74,27 @@ export function trackWhere(q: Filters): Where {
   if (q.predicted) {
     clauses.push('predicted_genre = ?');
     params.push(q.predicted);
+  }
+  return { sql: clauses.join(' AND '), params };
+}
+
+/** The WHERE clause for a set of filters, for selecting tracks in SQL (e.g. tag writes by filter); empty when none. */
+export function trackWhere(q: Filters): Where {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  const m = searchMatch(q.search);
+  if (m.substrings) {
+    clauses.push('id IN (SELECT rowid FROM tracks_fts WHERE tracks_fts MATCH ?)');
+    params.push(m.substrings);
+  }
+  if (m.prefixes) {
+    clauses.push('id IN (SELECT rowid FROM tracks_words WHERE tracks_words MATCH ?)');
+    params.push(m.prefixes);
+  }
+  const other = otherFilters(q);
+  if (other.sql) {
+    clauses.push(other.sql);
+    params.push(...other.params);
   }
   return { sql: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }
@@ -103,25 +138,25 @@ export class TrackQueryCache {
       );
       this.ordered.set(orderKey, all);
     }
-    const where = trackWhere(q);
-    if (!where.sql) return all;
-    const key = `${orderKey}|${where.sql}|${JSON.stringify(where.params)}`;
+    const m = searchMatch(q.search);
+    const other = otherFilters(q);
+    if (!m.substrings && !m.prefixes && !other.sql) return all;
+    const key = `${orderKey}|${m.substrings}|${m.prefixes}|${other.sql}|${JSON.stringify(other.params)}`;
     const hit = this.filtered.get(key);
     if (hit) return hit;
-    const matching = this.db.prepare(`SELECT id FROM tracks ${where.sql}`).pluck().all(...where.params) as number[];
-    let result: Int32Array;
-    if (matching.length === 0) {
-      result = new Int32Array(0);
-    } else {
-      let maxId = 0;
-      for (const id of matching) if (id > maxId) maxId = id;
-      const mask = new Uint8Array(maxId + 1);
-      for (const id of matching) mask[id] = 1;
-      result = all.filter((id) => id <= maxId && mask[id] === 1);
-    }
+    // Each condition yields the ids that satisfy it, straight from its index; a track must be in all of them.
+    const sources: number[][] = [];
+    if (m.substrings) sources.push(this.pluck('SELECT rowid FROM tracks_fts WHERE tracks_fts MATCH ?', [m.substrings]));
+    if (m.prefixes) sources.push(this.pluck('SELECT rowid FROM tracks_words WHERE tracks_words MATCH ?', [m.prefixes]));
+    if (other.sql) sources.push(this.pluck(`SELECT id FROM tracks WHERE ${other.sql}`, other.params));
+    const result = intersectInOrder(all, sources);
     if (this.filtered.size >= this.maxFiltered) this.filtered.delete(this.filtered.keys().next().value!);
     this.filtered.set(key, result);
     return result;
+  }
+
+  private pluck(sql: string, params: unknown[]): number[] {
+    return this.db.prepare(sql).pluck().all(...params) as number[];
   }
 
   private rowsById(ids: Int32Array) {
@@ -146,4 +181,17 @@ export class TrackQueryCache {
       this.filtered.clear();
     }
   }
+}
+
+/** The ids of `ordered` that appear in every source, in `ordered`'s order. */
+function intersectInOrder(ordered: Int32Array, sources: number[][]): Int32Array {
+  if (sources.some((s) => s.length === 0)) return new Int32Array(0);
+  let maxId = 0;
+  for (const id of ordered) if (id > maxId) maxId = id;
+  const hits = new Uint8Array(maxId + 1);
+  for (const source of sources) {
+    for (const id of source) if (id <= maxId) hits[id]++;
+  }
+  const need = sources.length;
+  return ordered.filter((id) => hits[id] === need);
 }

@@ -1,6 +1,6 @@
 import { parseFromTokenizer } from 'music-metadata';
 import type { IAudioMetadata } from 'music-metadata';
-import { fromFile } from 'strtok3';
+import { BufferedFileTokenizer } from './buffered-file-tokenizer.ts';
 import { declaredContainerSize } from './container-size.ts';
 import { formatName } from './format-name.ts';
 import { TrackReadError } from './read-error.ts';
@@ -14,10 +14,14 @@ import type { TrackMetadata } from './track-metadata.ts';
 export async function readTrackMetadata(path: string, sizeBytes: number): Promise<TrackMetadata> {
   if (sizeBytes === 0) throw new TrackReadError('Empty file (0 bytes)');
   let meta: IAudioMetadata;
-  const tokenizer = await fromFile(path);
+  let tokenizer: BufferedFileTokenizer;
   try {
-    // Without a path hint music-metadata picks the parser by content.
-    (tokenizer.fileInfo as { path?: string }).path = undefined;
+    tokenizer = new BufferedFileTokenizer(path);
+  } catch (error) {
+    throw new TrackReadError(describeParseError(error));
+  }
+  try {
+    // The tokenizer carries no path, so music-metadata picks the parser by content, not by extension.
     meta = await parseFromTokenizer(tokenizer, { skipCovers: true, duration: false });
   } catch (error) {
     throw new TrackReadError(describeParseError(error));

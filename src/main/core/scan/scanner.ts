@@ -40,6 +40,8 @@ export interface ScanOptions {
   concurrency?: number;
   /** Rows written per transaction. */
   batchSize?: number;
+  /** Least time between two progress reports while reading (default 100 ms). */
+  progressIntervalMs?: number;
   now?: () => number;
 }
 
@@ -149,6 +151,8 @@ async function scanOneRoot(db: Database, root: ScanRoot, options: ScanOptions): 
   const concurrency = Math.max(1, options.concurrency ?? 16);
   let next = 0;
   let lastReport = 0;
+  let lastYield = performance.now();
+  const progressInterval = options.progressIntervalMs ?? 100;
   const readNext = async (): Promise<void> => {
     while (next < toRead.length && !signal?.aborted) {
       const file = toRead[next++];
@@ -158,7 +162,12 @@ async function scanOneRoot(db: Database, root: ScanRoot, options: ScanOptions): 
       done++;
       if (pending.length >= batchSize) flush();
       const t = performance.now();
-      if (t - lastReport > 100) {
+      if (t - lastYield > 50) {
+        // Reads are blocking (see BufferedFileTokenizer); let the event loop deliver a cancel message.
+        lastYield = t;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      if (t - lastReport >= progressInterval) {
         lastReport = t;
         report({ phase: 'reading', root: root.path, done, total, current: file.path });
       }

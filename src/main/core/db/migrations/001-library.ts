@@ -3,8 +3,9 @@ import type { Migration } from '../migration.ts';
 /**
  * Library roots and tracks. Sort indexes match the library view's ORDER BY expressions exactly (unknown values
  * last when ascending, id as the final tie-breaker) so a sorted page is an index walk, not a sort of 100k rows.
- * Text search uses an FTS5 trigram index (substring matching, case- and accent-insensitive), kept in sync by
- * triggers.
+ * Text search uses two FTS5 indexes kept in sync by triggers: a trigram index (any substring of three or more
+ * characters) and a word index with 1- and 2-character prefixes (short words match the start of a word), both
+ * case- and accent-insensitive.
  */
 export const m001Library: Migration = {
   version: 1,
@@ -53,7 +54,8 @@ export const m001Library: Migration = {
       );
 
       CREATE INDEX ix_tracks_root ON tracks(root_id);
-      CREATE INDEX ix_tracks_fingerprint ON tracks(size, fingerprint);
+      -- Move detection looks up missing tracks by content; duplicates that are present never enter this index.
+      CREATE INDEX ix_tracks_missing_content ON tracks(size, fingerprint) WHERE status = 'missing';
       CREATE INDEX ix_tracks_status ON tracks(status);
       CREATE INDEX ix_tracks_dir ON tracks(dir);
       CREATE INDEX ix_sort_title ON tracks(title IS NULL, sort_key(title), id);
@@ -70,18 +72,31 @@ export const m001Library: Migration = {
         content = 'tracks', content_rowid = 'id',
         tokenize = 'trigram remove_diacritics 1'
       );
+      CREATE VIRTUAL TABLE tracks_words USING fts5(
+        title, artist, album, genre, path,
+        content = 'tracks', content_rowid = 'id',
+        tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2'
+      );
       CREATE TRIGGER tracks_fts_insert AFTER INSERT ON tracks BEGIN
         INSERT INTO tracks_fts(rowid, title, artist, album, genre, path)
+        VALUES (new.id, new.title, new.artist, new.album, new.genre, new.path);
+        INSERT INTO tracks_words(rowid, title, artist, album, genre, path)
         VALUES (new.id, new.title, new.artist, new.album, new.genre, new.path);
       END;
       CREATE TRIGGER tracks_fts_delete AFTER DELETE ON tracks BEGIN
         INSERT INTO tracks_fts(tracks_fts, rowid, title, artist, album, genre, path)
+        VALUES ('delete', old.id, old.title, old.artist, old.album, old.genre, old.path);
+        INSERT INTO tracks_words(tracks_words, rowid, title, artist, album, genre, path)
         VALUES ('delete', old.id, old.title, old.artist, old.album, old.genre, old.path);
       END;
       CREATE TRIGGER tracks_fts_update AFTER UPDATE OF title, artist, album, genre, path ON tracks BEGIN
         INSERT INTO tracks_fts(tracks_fts, rowid, title, artist, album, genre, path)
         VALUES ('delete', old.id, old.title, old.artist, old.album, old.genre, old.path);
         INSERT INTO tracks_fts(rowid, title, artist, album, genre, path)
+        VALUES (new.id, new.title, new.artist, new.album, new.genre, new.path);
+        INSERT INTO tracks_words(tracks_words, rowid, title, artist, album, genre, path)
+        VALUES ('delete', old.id, old.title, old.artist, old.album, old.genre, old.path);
+        INSERT INTO tracks_words(rowid, title, artist, album, genre, path)
         VALUES (new.id, new.title, new.artist, new.album, new.genre, new.path);
       END;
 
