@@ -24,6 +24,7 @@ async function createWindow(): Promise<void> {
   let win: BrowserWindow | null = null;
   const ctx = createAppContext({
     shell: 'electron',
+    version: app.getVersion(),
     dbPath: process.env.GENRE_TAGGER_DB ?? defaultDbPath(dataDir),
     dataDir,
     pickFolder: async () => {

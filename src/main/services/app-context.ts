@@ -9,6 +9,8 @@ export type Shell = 'electron' | 'http' | 'cli';
 /** Everything the services share: one per running app, CLI command or HTTP server. */
 export interface AppContext {
   shell: Shell;
+  /** The app's version where the shell knows it (Electron); otherwise read from package.json. */
+  version: string | null;
   dbPath: string;
   /** Per-user folder for models, settings and the default library database. */
   dataDir: string;
@@ -26,6 +28,7 @@ export interface ContextOptions {
   dbPath: string;
   dataDir: string;
   pickFolder?: () => Promise<string | null>;
+  version?: string;
 }
 
 export function createAppContext(options: ContextOptions): AppContext {
@@ -34,6 +37,7 @@ export function createAppContext(options: ContextOptions): AppContext {
   const jobs = new JobManager(events, { dbPath: options.dbPath, dataDir: options.dataDir });
   return {
     shell: options.shell,
+    version: options.version ?? null,
     dbPath: options.dbPath,
     dataDir: options.dataDir,
     db,

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../project-root.ts';
 import type { AppInfo } from '../../shared/api/app.ts';
 import { locateFfmpeg } from '../core/audio/locate-ffmpeg.ts';
 import type { AppContext } from './app-context.ts';
@@ -6,13 +8,14 @@ import type { HandlerSet } from './handler-set.ts';
 
 let version: string | null = null;
 
+/** The version in package.json, read from the source tree (the Electron app reports app.getVersion() instead). */
 export function appVersion(): string {
   if (version === null) {
     try {
-      const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+      const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string };
       version = pkg.version;
     } catch {
-      version = process.env.GENRE_TAGGER_VERSION ?? '0.0.0';
+      version = '0.0.0';
     }
   }
   return version;
@@ -21,7 +24,7 @@ export function appVersion(): string {
 export function appInfo(ctx: AppContext): AppInfo {
   const ffmpeg = locateFfmpeg();
   return {
-    version: appVersion(),
+    version: ctx.version ?? appVersion(),
     shell: ctx.shell === 'electron' ? 'electron' : 'http',
     dbPath: ctx.dbPath,
     ffmpeg: ffmpeg ? { path: ffmpeg.path, version: ffmpeg.version } : null,
