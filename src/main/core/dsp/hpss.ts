@@ -1,0 +1,97 @@
+import { istft } from './istft.ts';
+import { slidingMedian } from './median-filter.ts';
+import type { Spectrogram } from './spectrogram.ts';
+import { stft, stftMagnitude } from './stft.ts';
+import type { Stft } from './stft.ts';
+
+const TINY_F32 = 1.1754943508222875e-38;
+
+export interface HpssOptions {
+  /** Median filter length, frames for the harmonic part and bins for the percussive part (default 31). */
+  kernelSize?: number;
+  /** Soft-mask exponent (default 2). */
+  power?: number;
+  /** Separation margin (default 1: the masks sum to 1). */
+  margin?: number;
+}
+
+/** Harmonic and percussive soft masks, frame-major like the spectrogram they were made from. */
+export interface HpssMasks {
+  bins: number;
+  frames: number;
+  harmonic: Float32Array;
+  percussive: Float32Array;
+}
+
+/**
+ * librosa.decompose.hpss (Fitzgerald 2010, soft masks as in Driedger 2014): median filter the magnitude
+ * along time (harmonic) and along frequency (percussive) with scipy's 'reflect' boundary, then soft masks
+ * (X / Z)^p / ((X / Z)^p + (R / Z)^p), Z = max(X, R); where both are ~0 the masks split 0.5 / 0.5 (margin 1).
+ */
+export function hpssMasks(magnitude: Spectrogram, options: HpssOptions = {}): HpssMasks {
+  const width = options.kernelSize ?? 31;
+  const power = options.power ?? 2;
+  const margin = options.margin ?? 1;
+  const { bins, frames, data } = magnitude;
+  const harm = new Float32Array(data.length);
+  const perc = new Float32Array(data.length);
+  const win = new Float32Array(width);
+  for (let k = 0; k < bins; k++) slidingMedian(data, harm, frames, width, k, bins, win);
+  for (let t = 0; t < frames; t++) slidingMedian(data, perc, bins, width, t * bins, 1, win);
+  const splitZeros = margin === 1;
+  const mh = harm;
+  const mp = perc;
+  for (let i = 0; i < data.length; i++) {
+    const h = harm[i];
+    const p = perc[i] * margin;
+    const hh = h;
+    const pp = perc[i];
+    // mask_harm = softmask(harm, perc * margin); mask_perc = softmask(perc, harm * margin)
+    const z1 = Math.max(h, p);
+    let a: number;
+    if (z1 < TINY_F32) a = splitZeros ? 0.5 : 0;
+    else {
+      const x = (h / z1) ** power;
+      const r = (p / z1) ** power;
+      a = x / (x + r);
+    }
+    const q = hh * margin;
+    const z2 = Math.max(pp, q);
+    let b: number;
+    if (z2 < TINY_F32) b = splitZeros ? 0.5 : 0;
+    else {
+      const x = (pp / z2) ** power;
+      const r = (q / z2) ** power;
+      b = x / (x + r);
+    }
+    mh[i] = a;
+    mp[i] = b;
+  }
+  return { bins, frames, harmonic: mh, percussive: mp };
+}
+
+export interface HpssWaveforms {
+  harmonic: Float32Array;
+  percussive: Float32Array;
+}
+
+/**
+ * librosa.effects.hpss: STFT (2048 / 512 by default, or the one given), masks, inverse STFT of the masked
+ * spectra, each fixed to the input's length (librosa.util.fix_length: zero-padded at the end).
+ */
+export function hpssWaveforms(y: Float32Array, options: HpssOptions & { stft?: Stft; magnitude?: Spectrogram } = {}): HpssWaveforms {
+  const D = options.stft ?? stft(y);
+  const mag = options.magnitude ?? stftMagnitude(D, 1);
+  const masks = hpssMasks(mag, options);
+  const apply = (mask: Float32Array) => (t: number, re: Float32Array, im: Float32Array, offset: number, out: { re: Float32Array; im: Float32Array }): void => {
+    for (let k = 0; k < D.bins; k++) {
+      const m = mask[t * D.bins + k];
+      out.re[k] = re[offset + k] * m;
+      out.im[k] = im[offset + k] * m;
+    }
+  };
+  return {
+    harmonic: istft(D, { length: y.length, mask: apply(masks.harmonic) }),
+    percussive: istft(D, { length: y.length, mask: apply(masks.percussive) }),
+  };
+}
