@@ -89,7 +89,7 @@ export async function* decodeAudioChunks(path: string, options: DecodeOptions = 
 
   const child = spawn(ffmpeg.path, ffmpegDecodeArgs(path, sampleRate), { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
   let stderr = '';
-  let declared: number | null = null;
+  let declared = null as number | null;
   let killedFor: 'timeout' | 'cancelled' | null = null;
   const kill = (why: 'timeout' | 'cancelled'): void => {
     if (killedFor) return;
@@ -121,8 +121,8 @@ export async function* decodeAudioChunks(path: string, options: DecodeOptions = 
   try {
     for await (const raw of child.stdout as AsyncIterable<Buffer>) {
       touch();
-      let buf = carry ? Buffer.concat([carry, raw]) : raw;
-      const whole = buf.length - (buf.length % 4);
+      let buf: Buffer = carry ? Buffer.concat([carry, raw]) : raw;
+      const whole: number = buf.length - (buf.length % 4);
       carry = whole < buf.length ? Buffer.from(buf.subarray(whole)) : null;
       if (whole === 0) continue;
       buf = buf.subarray(0, whole);

@@ -44,14 +44,14 @@ export function analyzeSegment(w: SegmentWindow, options: SegmentOptions = {}, s
   const wantFeatures = options.features ?? true;
   const wantMlfi = options.mlfi ?? true;
   const wantCnn = options.cnn ?? true;
-  let features = new Float32Array(0);
-  let mlfi = new Float32Array(0);
+  let features: Float32Array = new Float32Array(0);
+  let mlfi: Float32Array = new Float32Array(0);
   if (wantFeatures || wantMlfi) {
     const r = gtzanFeatures(w.samples, sr, options.times);
     if (wantFeatures) features = r.values;
     if (wantMlfi) mlfi = mlfiInput(r.logMel);
   }
-  let cnn = new Float32Array(0);
+  let cnn: Float32Array = new Float32Array(0);
   if (wantCnn) {
     const t0 = performance.now();
     cnn = cnnInput(w.samples, sr);
