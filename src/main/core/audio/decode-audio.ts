@@ -46,7 +46,7 @@ function parseDuration(text: string): number | null {
 function explainFailure(path: string, stderr: string): AudioDecodeError {
   const tail = stderr.trim().split('\n').slice(-3).join(' ').trim();
   if (/Invalid data found when processing input|could not find codec parameters|Failed to read frame size|Format .* detected only with low score/i.test(stderr)) {
-    return new AudioDecodeError('not-audio', path, `Not an audio file ffmpeg can read: ${path}`);
+    return new AudioDecodeError('not-audio', path, `Not an audio file ffmpeg can read (or a damaged one): ${path}`);
   }
   if (/matches no streams|does not contain any stream|Output file #0 does not contain any stream/i.test(stderr)) {
     return new AudioDecodeError('not-audio', path, `No audio stream in ${path}`);
@@ -148,6 +148,10 @@ export async function* decodeAudioChunks(path: string, options: DecodeOptions = 
         path,
         `The file looks truncated: it announces ${declared.toFixed(1)} s but only ${got.toFixed(1)} s could be decoded: ${path}`,
       );
+    }
+    // Containers whose duration comes from the file size (WAV, AIFF) only show it as a corrupt last packet.
+    if (!options.allowTruncated && /Packet corrupt|partial file|truncat/i.test(stderr)) {
+      throw new AudioDecodeError('truncated', path, `The file looks truncated: its data ends early, after ${got.toFixed(1)} s: ${path}`);
     }
     return { samples, sampleRate, declaredSeconds: declared };
   } finally {

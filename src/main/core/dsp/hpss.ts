@@ -35,9 +35,8 @@ export function hpssMasks(magnitude: Spectrogram, options: HpssOptions = {}): Hp
   const { bins, frames, data } = magnitude;
   const harm = new Float32Array(data.length);
   const perc = new Float32Array(data.length);
-  const win = new Float32Array(width);
-  for (let k = 0; k < bins; k++) slidingMedian(data, harm, frames, width, k, bins, win);
-  for (let t = 0; t < frames; t++) slidingMedian(data, perc, bins, width, t * bins, 1, win);
+  for (let k = 0; k < bins; k++) slidingMedian(data, harm, frames, width, k, bins);
+  for (let t = 0; t < frames; t++) slidingMedian(data, perc, bins, width, t * bins, 1);
   const splitZeros = margin === 1;
   const mh = harm;
   const mp = perc;

@@ -1,54 +1,62 @@
 import { ndimageReflectIndex } from './pad.ts';
 
+/** Scratch space reused across calls (one filter runs at a time per thread). */
+let extBuf = new Float32Array(0);
+let winBuf = new Float32Array(0);
+
 /**
  * Sliding median of odd width over n values read as src[offset + i * stride], written to dst the same way,
  * with scipy.ndimage's 'reflect' boundary (half-sample symmetric), i.e. median_filter(mode='reflect') along
- * one axis. A sorted window is updated by one removal and one insertion per step (binary search + shift),
- * O(width) per output instead of a sort.
+ * one axis. The sequence is first copied, padded, into contiguous scratch memory; a sorted window is then
+ * updated per step by replacing the outgoing value with the incoming one and sliding it into place
+ * (O(displacement), usually a few positions) instead of sorting.
  */
-export function slidingMedian(
-  src: Float32Array,
-  dst: Float32Array,
-  n: number,
-  width: number,
-  offset = 0,
-  stride = 1,
-  window: Float32Array = new Float32Array(width),
-): void {
+export function slidingMedian(src: Float32Array, dst: Float32Array, n: number, width: number, offset = 0, stride = 1): void {
   if (n === 0) return;
   const half = width >> 1;
-  const at = (i: number): number => src[offset + ndimageReflectIndex(i, n) * stride];
-  // Initial window: positions -half .. half.
-  for (let j = 0; j < width; j++) window[j] = at(j - half);
-  window.sort();
-  dst[offset] = window[half];
+  const len = n + 2 * half;
+  if (extBuf.length < len) extBuf = new Float32Array(len * 2);
+  if (winBuf.length < width) winBuf = new Float32Array(width);
+  const ext = extBuf;
+  const win = winBuf;
+  if (n > half) {
+    for (let i = 0; i < n; i++) ext[half + i] = src[offset + i * stride];
+    for (let i = 0; i < half; i++) {
+      ext[half - 1 - i] = ext[half + i]; // d c b a | a b c d
+      ext[half + n + i] = ext[half + n - 1 - i];
+    }
+  } else {
+    for (let i = 0; i < len; i++) ext[i] = src[offset + ndimageReflectIndex(i - half, n) * stride];
+  }
+  for (let j = 0; j < width; j++) win[j] = ext[j];
+  win.subarray(0, width).sort();
+  dst[offset] = win[half];
   for (let i = 1; i < n; i++) {
-    const out = at(i - half - 1);
-    const inn = at(i + half);
+    const out = ext[i - 1];
+    const inn = ext[i - 1 + width];
     if (out !== inn) {
-      // find the outgoing value
+      // Position of the outgoing value (binary search for its first occurrence).
       let lo = 0;
       let hi = width - 1;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (window[mid] < out) lo = mid + 1;
+        if (win[mid] < out) lo = mid + 1;
         else hi = mid;
       }
       let pos = lo;
-      // shift to make room for the incoming value keeping order
       if (inn > out) {
-        while (pos + 1 < width && window[pos + 1] < inn) {
-          window[pos] = window[pos + 1];
+        while (pos + 1 < width && win[pos + 1] < inn) {
+          win[pos] = win[pos + 1];
           pos++;
         }
       } else {
-        while (pos > 0 && window[pos - 1] > inn) {
-          window[pos] = window[pos - 1];
+        while (pos > 0 && win[pos - 1] > inn) {
+          win[pos] = win[pos - 1];
           pos--;
         }
       }
-      window[pos] = inn;
+      win[pos] = inn;
     }
-    dst[offset + i * stride] = window[half];
+    dst[offset + i * stride] = win[half];
   }
 }
