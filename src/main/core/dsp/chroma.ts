@@ -55,6 +55,19 @@ export function chromaFilterbank(sr: number, nFft: number, options: ChromaOption
   return out;
 }
 
+const fbCache = new Map<string, Float32Array>();
+
+function cachedChromaFilterbank(sr: number, nFft: number, options: ChromaOptions): Float32Array {
+  const key = JSON.stringify([sr, nFft, options.nChroma, options.tuning, options.ctroct, options.octwidth, options.baseC]);
+  let fb = fbCache.get(key);
+  if (!fb) {
+    fb = chromaFilterbank(sr, nFft, options);
+    if (fbCache.size > 256) fbCache.clear();
+    fbCache.set(key, fb);
+  }
+  return fb;
+}
+
 /**
  * librosa.feature.chroma_stft(S=power): tuning estimated from S (piptrack) unless given, the chroma filterbank
  * applied, each frame divided by its maximum (norm=inf). S must be a power spectrogram of an nFft-point STFT.
@@ -62,7 +75,7 @@ export function chromaFilterbank(sr: number, nFft: number, options: ChromaOption
 export function chromaStft(S: Spectrogram, sr: number, nFft: number, options: ChromaOptions = {}): Spectrogram {
   const nChroma = options.nChroma ?? 12;
   const tuning = options.tuning ?? estimateTuning(S, sr, nFft, 0.01, nChroma);
-  const fb = chromaFilterbank(sr, nFft, { ...options, tuning });
+  const fb = cachedChromaFilterbank(sr, nFft, { ...options, tuning });
   const { bins, frames, data } = S;
   const out = new Float32Array(nChroma * frames);
   const row = new Float64Array(nChroma);

@@ -1,11 +1,12 @@
 import FFT from 'fft.js';
 
-const cache = new Map<number, FFT>();
+const cache = new Map<number, { fft: FFT; input: Float64Array; spec: number[] }>();
 
-function plan(n: number): FFT {
+function plan(n: number): { fft: FFT; input: Float64Array; spec: number[] } {
   let f = cache.get(n);
   if (!f) {
-    f = new FFT(n);
+    const fft = new FFT(n);
+    f = { fft, input: new Float64Array(n), spec: fft.createComplexArray() as number[] };
     cache.set(n, f);
   }
   return f;
@@ -13,27 +14,26 @@ function plan(n: number): FFT {
 
 /**
  * Autocorrelation of x at lags 0..x.length-1 in float64 (librosa.autocorrelate: |FFT|^2 then inverse FFT,
- * zero-padded so the correlation is linear, not circular).
+ * zero-padded so the correlation is linear, not circular). The power spectrum is real and even, so its inverse
+ * transform is a second real forward transform divided by the size.
  */
 export function autocorrelate(x: Float64Array, out: Float64Array = new Float64Array(x.length)): Float64Array {
   const n = x.length;
-  let size = 1;
+  let size = 4;
   while (size < 2 * n - 1) size <<= 1;
-  if (size < 4) size = 4;
-  const f = plan(size);
-  const input = new Float64Array(size);
+  const { fft, input, spec } = plan(size);
+  input.fill(0);
   input.set(x);
-  const spec = f.createComplexArray() as number[];
-  f.realTransform(spec, input);
-  f.completeSpectrum(spec);
-  for (let k = 0; k < size; k++) {
+  fft.realTransform(spec, input);
+  const half = size / 2;
+  // power spectrum p[k] for k = 0..half (realTransform fills those bins), mirrored: p[size - k] = p[k]
+  for (let k = 0; k <= half; k++) {
     const re = spec[2 * k];
     const im = spec[2 * k + 1];
-    spec[2 * k] = re * re + im * im;
-    spec[2 * k + 1] = 0;
+    input[k] = re * re + im * im;
   }
-  const back = f.createComplexArray() as number[];
-  f.inverseTransform(back, spec);
-  for (let i = 0; i < n; i++) out[i] = back[2 * i];
+  for (let k = 1; k < half; k++) input[size - k] = input[k];
+  fft.realTransform(spec, input);
+  for (let i = 0; i < n; i++) out[i] = spec[2 * i] / size;
   return out;
 }

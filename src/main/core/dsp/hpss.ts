@@ -89,8 +89,14 @@ export function hpssWaveforms(y: Float32Array, options: HpssOptions & { stft?: S
       out.im[k] = im[offset + k] * m;
     }
   };
-  return {
-    harmonic: istft(D, { length: y.length, mask: apply(masks.harmonic) }),
-    percussive: istft(D, { length: y.length, mask: apply(masks.percussive) }),
-  };
+  const harmonic = istft(D, { length: y.length, mask: apply(masks.harmonic) });
+  // The masks sum to 1 (margin 1), so the percussive part is the input minus the harmonic part over the span
+  // the inverse STFT covers (one inverse transform instead of two); librosa zero-pads beyond that span.
+  if ((options.margin ?? 1) === 1 && D.frames > 0 && D.hop === Math.floor(D.nFft / 4)) {
+    const covered = Math.min(y.length, D.hop * (D.frames - 1));
+    const percussive = new Float32Array(y.length);
+    for (let i = 0; i < covered; i++) percussive[i] = y[i] - harmonic[i];
+    return { harmonic, percussive };
+  }
+  return { harmonic, percussive: istft(D, { length: y.length, mask: apply(masks.percussive) }) };
 }

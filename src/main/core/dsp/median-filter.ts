@@ -16,7 +16,7 @@ export function slidingMedian(src: Float32Array, dst: Float32Array, n: number, w
   const half = width >> 1;
   const len = n + 2 * half;
   if (extBuf.length < len) extBuf = new Float32Array(len * 2);
-  if (winBuf.length < width) winBuf = new Float32Array(width);
+  if (winBuf.length < width + 1) winBuf = new Float32Array(width + 1);
   const ext = extBuf;
   const win = winBuf;
   if (n > half) {
@@ -31,6 +31,10 @@ export function slidingMedian(src: Float32Array, dst: Float32Array, n: number, w
   for (let j = 0; j < width; j++) win[j] = ext[j];
   win.subarray(0, width).sort();
   dst[offset] = win[half];
+  if (width === 31) {
+    slide31(ext, win, dst, n, offset, stride);
+    return;
+  }
   for (let i = 1; i < n; i++) {
     const out = ext[i - 1];
     const inn = ext[i - 1 + width];
@@ -58,5 +62,38 @@ export function slidingMedian(src: Float32Array, dst: Float32Array, n: number, w
       win[pos] = inn;
     }
     dst[offset + i * stride] = win[half];
+  }
+}
+
+/**
+ * The width-31 case (librosa's HPSS kernel) with branch-free searches: the sorted window is padded to 32 with
+ * +Infinity so a fixed 5-step search finds the first element >= a value; the values between the outgoing and
+ * the incoming positions then move by one place.
+ */
+function slide31(ext: Float32Array, win: Float32Array, dst: Float32Array, n: number, offset: number, stride: number): void {
+  win[31] = Infinity;
+  for (let i = 1; i < n; i++) {
+    const out = ext[i - 1];
+    const inn = ext[i + 30];
+    let p = (win[15] < out ? 16 : 0) | 0;
+    p += win[p + 7] < out ? 8 : 0;
+    p += win[p + 3] < out ? 4 : 0;
+    p += win[p + 1] < out ? 2 : 0;
+    p += win[p] < out ? 1 : 0;
+    let q = (win[15] < inn ? 16 : 0) | 0;
+    q += win[q + 7] < inn ? 8 : 0;
+    q += win[q + 3] < inn ? 4 : 0;
+    q += win[q + 1] < inn ? 2 : 0;
+    q += win[q] < inn ? 1 : 0;
+    if (q > p) {
+      // win[p] leaves; win[p+1 .. q-1] move down; inn goes to q - 1
+      for (let j = p; j < q - 1; j++) win[j] = win[j + 1];
+      win[q - 1] = inn;
+    } else {
+      // win[q .. p-1] move up; inn goes to q
+      for (let j = p; j > q; j--) win[j] = win[j - 1];
+      win[q] = inn;
+    }
+    dst[offset + i * stride] = win[15];
   }
 }
