@@ -2,7 +2,7 @@ import { GTZAN_SAMPLE_RATE, gtzanFeatures } from './gtzan-features.ts';
 import type { StageTimes } from './gtzan-features.ts';
 import { cnnInput, mlfiInput } from './segment-inputs.ts';
 import type { SegmentWindow } from './segmenter.ts';
-import { SEGMENT_SAMPLES } from './segmenter.ts';
+import { SEGMENT_SAMPLES, Segmenter } from './segmenter.ts';
 import type { Spectrogram } from '../dsp/spectrogram.ts';
 
 /** Everything the models need from one 3 s segment. */
@@ -64,6 +64,16 @@ export function analyzeSegment(w: SegmentWindow, options: SegmentOptions = {}, s
 export function analyzeClip(y: Float32Array, startSample = 0, sr = GTZAN_SAMPLE_RATE, times?: StageTimes): ClipAnalysis {
   const r = gtzanFeatures(y, sr, times);
   return { startSeconds: startSample / sr, seconds: y.length / sr, features: r.values, logMel: r.logMel };
+}
+
+/**
+ * The whole analysis of an in-memory signal at 22050 Hz (e.g. a decoded training clip): clip features over the
+ * whole signal and every 3 s segment (50% overlap) with its features, CNN and MLFI inputs.
+ */
+export function analyzeSignal(y: Float32Array, options: SegmentOptions = {}, sr = GTZAN_SAMPLE_RATE): { clip: ClipAnalysis; segments: SegmentAnalysis[] } {
+  const segmenter = new Segmenter();
+  const windows = [...segmenter.push(y), ...segmenter.finish()];
+  return { clip: analyzeClip(y, 0, sr, options.times), segments: windows.map((w) => analyzeSegment(w, options, sr)) };
 }
 
 export { SEGMENT_SAMPLES };
