@@ -38,35 +38,23 @@ export function hpssMasks(magnitude: Spectrogram, options: HpssOptions = {}): Hp
   for (let k = 0; k < bins; k++) slidingMedian(data, harm, frames, width, k, bins);
   for (let t = 0; t < frames; t++) slidingMedian(data, perc, bins, width, t * bins, 1);
   const splitZeros = margin === 1;
-  const mh = harm;
-  const mp = perc;
+  const softmask = (x: number, ref: number): number => {
+    const z = Math.max(x, ref);
+    if (z < TINY_F32) return splitZeros ? 0.5 : 0;
+    const xs = x / z;
+    const rs = ref / z;
+    const a = power === 2 ? xs * xs : xs ** power;
+    const r = power === 2 ? rs * rs : rs ** power;
+    return a / (a + r);
+  };
+  // The masks overwrite the filtered magnitudes in place (each index is read before it is written).
   for (let i = 0; i < data.length; i++) {
     const h = harm[i];
-    const p = perc[i] * margin;
-    const hh = h;
-    const pp = perc[i];
-    // mask_harm = softmask(harm, perc * margin); mask_perc = softmask(perc, harm * margin)
-    const z1 = Math.max(h, p);
-    let a: number;
-    if (z1 < TINY_F32) a = splitZeros ? 0.5 : 0;
-    else {
-      const x = (h / z1) ** power;
-      const r = (p / z1) ** power;
-      a = x / (x + r);
-    }
-    const q = hh * margin;
-    const z2 = Math.max(pp, q);
-    let b: number;
-    if (z2 < TINY_F32) b = splitZeros ? 0.5 : 0;
-    else {
-      const x = (pp / z2) ** power;
-      const r = (q / z2) ** power;
-      b = x / (x + r);
-    }
-    mh[i] = a;
-    mp[i] = b;
+    const p = perc[i];
+    harm[i] = softmask(h, p * margin); // mask_harm = softmask(H, P * margin)
+    perc[i] = softmask(p, h * margin); // mask_perc = softmask(P, H * margin)
   }
-  return { bins, frames, harmonic: mh, percussive: mp };
+  return { bins, frames, harmonic: harm, percussive: perc };
 }
 
 export interface HpssWaveforms {
