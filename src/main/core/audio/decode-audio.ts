@@ -1,0 +1,191 @@
+import { spawn } from 'node:child_process';
+import { stat } from 'node:fs/promises';
+import { AudioDecodeError } from './audio-decode-error.ts';
+import { locateFfmpeg } from './locate-ffmpeg.ts';
+
+export const ANALYSIS_SAMPLE_RATE = 22050;
+
+export interface DecodeOptions {
+  /** Output rate (default 22050). */
+  sampleRate?: number;
+  signal?: AbortSignal;
+  /** Kill ffmpeg when it produces nothing for this long (default 30 s): a stuck input never hangs the caller. */
+  idleTimeoutMs?: number;
+  /** Called once the container's duration is known (from ffmpeg's input summary), before most audio arrives. */
+  onDuration?: (seconds: number) => void;
+  /** Accept a decode that ends well before the duration the container announces (default false: an error). */
+  allowTruncated?: boolean;
+}
+
+/** What a finished decode learned about the file. */
+export interface DecodeSummary {
+  samples: number;
+  sampleRate: number;
+  /** The container's announced duration in seconds, or null when it gave none. */
+  declaredSeconds: number | null;
+}
+
+/** ffmpeg arguments: first audio stream, soxr resampling to the rate, downmix to mono, raw float32 on stdout. */
+export function ffmpegDecodeArgs(path: string, sampleRate: number): string[] {
+  return [
+    '-nostdin', '-hide_banner', '-nostats', '-loglevel', 'info',
+    '-i', path,
+    '-map', '0:a:0', '-vn', '-sn', '-dn',
+    // soxr (high quality) resampling; the downmix to mono happens in the same filter chain.
+    '-af', `aresample=${sampleRate}:resampler=soxr,aformat=sample_fmts=flt:channel_layouts=mono`,
+    '-f', 'f32le', '-c:a', 'pcm_f32le', 'pipe:1',
+  ];
+}
+
+function parseDuration(text: string): number | null {
+  const m = /Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)/.exec(text);
+  if (!m) return null;
+  return Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]);
+}
+
+function explainFailure(path: string, stderr: string): AudioDecodeError {
+  const tail = stderr.trim().split('\n').slice(-3).join(' ').trim();
+  if (/Invalid data found when processing input|could not find codec parameters|Failed to read frame size|Format .* detected only with low score/i.test(stderr)) {
+    return new AudioDecodeError('not-audio', path, `Not an audio file ffmpeg can read (or a damaged one): ${path}`);
+  }
+  if (/matches no streams|does not contain any stream|Output file #0 does not contain any stream/i.test(stderr)) {
+    return new AudioDecodeError('not-audio', path, `No audio stream in ${path}`);
+  }
+  if (/Permission denied/i.test(stderr)) return new AudioDecodeError('failed', path, `Permission denied: ${path}`);
+  return new AudioDecodeError('failed', path, `ffmpeg could not decode ${path}${tail ? `: ${tail}` : ''}`);
+}
+
+/**
+ * Decodes any audio file with ffmpeg (spawned directly: FFMPEG_PATH, the PATH, then a packaged binary) to mono
+ * float32 at 22050 Hz, yielding chunks as they arrive. Memory stays bounded whatever the length: the pipe's
+ * back-pressure holds ffmpeg while the consumer works. Aborting the signal or an idle ffmpeg kills the child.
+ * Throws AudioDecodeError with a readable message (missing ffmpeg, missing / empty / non-audio / truncated
+ * file, timeout, cancelled).
+ */
+export async function* decodeAudioChunks(path: string, options: DecodeOptions = {}): AsyncGenerator<Float32Array, DecodeSummary> {
+  const sampleRate = options.sampleRate ?? ANALYSIS_SAMPLE_RATE;
+  const idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
+  const { signal } = options;
+  if (signal?.aborted) throw new AudioDecodeError('cancelled', path, `Decoding cancelled: ${path}`);
+  const ffmpeg = locateFfmpeg();
+  if (!ffmpeg) {
+    throw new AudioDecodeError(
+      'ffmpeg-missing',
+      path,
+      'ffmpeg was not found. Install it (Debian/Ubuntu: `sudo apt install ffmpeg`, macOS: `brew install ffmpeg`, ' +
+        'Windows: `winget install ffmpeg`) or set FFMPEG_PATH to the ffmpeg executable.',
+    );
+  }
+  let size: number;
+  try {
+    const st = await stat(path);
+    if (!st.isFile()) throw new AudioDecodeError('not-audio', path, `Not a file: ${path}`);
+    size = st.size;
+  } catch (error) {
+    if (error instanceof AudioDecodeError) throw error;
+    throw new AudioDecodeError('not-found', path, `File not found: ${path}`);
+  }
+  if (size === 0) throw new AudioDecodeError('empty', path, `The file is empty (0 bytes): ${path}`);
+
+  const child = spawn(ffmpeg.path, ffmpegDecodeArgs(path, sampleRate), { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+  let stderr = '';
+  let declared = null as number | null;
+  let killedFor: 'timeout' | 'cancelled' | null = null;
+  const kill = (why: 'timeout' | 'cancelled'): void => {
+    if (killedFor) return;
+    killedFor = why;
+    child.kill('SIGKILL');
+  };
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (s: string) => {
+    if (stderr.length < 65536) stderr += s;
+    if (declared === null) {
+      declared = parseDuration(stderr);
+      if (declared !== null) options.onDuration?.(declared);
+    }
+  });
+  const exited = new Promise<{ code: number | null; error: Error | null }>((resolve) => {
+    child.once('error', (error) => resolve({ code: null, error }));
+    child.once('close', (code) => resolve({ code, error: null }));
+  });
+  const onAbort = (): void => kill('cancelled');
+  signal?.addEventListener('abort', onAbort, { once: true });
+  let idle: NodeJS.Timeout = setTimeout(() => kill('timeout'), idleTimeoutMs);
+  const touch = (): void => {
+    clearTimeout(idle);
+    idle = setTimeout(() => kill('timeout'), idleTimeoutMs);
+  };
+
+  let samples = 0;
+  let carry: Buffer | null = null;
+  try {
+    for await (const raw of child.stdout as AsyncIterable<Buffer>) {
+      touch();
+      let buf: Buffer = carry ? Buffer.concat([carry, raw]) : raw;
+      const whole: number = buf.length - (buf.length % 4);
+      carry = whole < buf.length ? Buffer.from(buf.subarray(whole)) : null;
+      if (whole === 0) continue;
+      buf = buf.subarray(0, whole);
+      // Copy into an aligned Float32Array (the Buffer's offset need not be a multiple of 4).
+      const chunk = new Float32Array(whole / 4);
+      new Uint8Array(chunk.buffer).set(buf);
+      samples += chunk.length;
+      yield chunk;
+      if (signal?.aborted) kill('cancelled');
+    }
+    const { code, error } = await exited;
+    if (killedFor === 'cancelled' || signal?.aborted) throw new AudioDecodeError('cancelled', path, `Decoding cancelled: ${path}`);
+    if (killedFor === 'timeout') {
+      throw new AudioDecodeError('timeout', path, `ffmpeg produced no audio for ${Math.round(idleTimeoutMs / 1000)} s and was stopped: ${path}`);
+    }
+    if (error) throw new AudioDecodeError('failed', path, `Could not start ffmpeg (${ffmpeg.path}): ${error.message}`);
+    if (code !== 0) throw explainFailure(path, stderr);
+    if (samples === 0) throw new AudioDecodeError('empty', path, `No audio samples in ${path} (an empty or silent-length stream)`);
+    const got = samples / sampleRate;
+    if (!options.allowTruncated && declared !== null && got < declared - Math.max(1, 0.05 * declared)) {
+      throw new AudioDecodeError(
+        'truncated',
+        path,
+        `The file looks truncated: it announces ${declared.toFixed(1)} s but only ${got.toFixed(1)} s could be decoded: ${path}`,
+      );
+    }
+    // Containers whose duration comes from the file size (WAV, AIFF) only show it as a corrupt last packet.
+    if (!options.allowTruncated && /Packet corrupt|partial file|truncat/i.test(stderr)) {
+      throw new AudioDecodeError('truncated', path, `The file looks truncated: its data ends early, after ${got.toFixed(1)} s: ${path}`);
+    }
+    return { samples, sampleRate, declaredSeconds: declared };
+  } finally {
+    clearTimeout(idle);
+    signal?.removeEventListener('abort', onAbort);
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+}
+
+export interface DecodedAudio extends DecodeSummary {
+  samples: number;
+  data: Float32Array;
+}
+
+/** Decodes a whole file into one array (for short files and tests; long mixes should stream the chunks). */
+export async function decodeAudio(path: string, options: DecodeOptions & { maxSeconds?: number } = {}): Promise<DecodedAudio> {
+  const parts: Float32Array[] = [];
+  let total = 0;
+  const max = options.maxSeconds === undefined ? Infinity : Math.ceil(options.maxSeconds * (options.sampleRate ?? ANALYSIS_SAMPLE_RATE));
+  const it = decodeAudioChunks(path, options);
+  let r = await it.next();
+  while (!r.done) {
+    if (total < max) {
+      const c = r.value.subarray(0, Math.max(0, Math.min(r.value.length, max - total)));
+      parts.push(c);
+      total += c.length;
+    }
+    r = await it.next();
+  }
+  const data = new Float32Array(total);
+  let o = 0;
+  for (const p of parts) {
+    data.set(p, o);
+    o += p.length;
+  }
+  return { ...r.value, data };
+}

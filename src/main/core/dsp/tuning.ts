@@ -1,0 +1,131 @@
+import type { Spectrogram } from './spectrogram.ts';
+
+export interface PiptrackOptions {
+  fmin?: number;
+  fmax?: number;
+  /** A peak must exceed threshold x the frame's maximum (default 0.1). */
+  threshold?: number;
+}
+
+/** Peaks found by piptrack: parallel arrays of interpolated frequency (Hz) and magnitude. */
+export interface PitchPeaks {
+  count: number;
+  pitch: Float32Array;
+  mag: Float32Array;
+}
+
+/**
+ * librosa.piptrack (0.8) on a spectrogram S (librosa passes chroma_stft's power spectrogram here as is):
+ * parabolic interpolation around each bin, kept where the bin is a local maximum along frequency, above
+ * threshold x the frame's maximum, with fmin <= f < fmax. Returns only the non-zero entries.
+ */
+export function piptrack(S: Spectrogram, sr: number, nFft: number, options: PiptrackOptions = {}): PitchPeaks {
+  const fmin = Math.max(options.fmin ?? 150, 0);
+  const fmax = Math.min(options.fmax ?? 4000, sr / 2);
+  const threshold = options.threshold ?? 0.1;
+  const { bins, frames, data } = S;
+  let cap = 1024;
+  let pitch = new Float32Array(cap);
+  let mag = new Float32Array(cap);
+  let count = 0;
+  const kLo = Math.max(1, Math.ceil((fmin * nFft) / sr));
+  // float32 arithmetic as numpy does on a float32 S.
+  const f = Math.fround;
+  for (let t = 0; t < frames; t++) {
+    const o = t * bins;
+    let max = 0;
+    for (let k = 0; k < bins; k++) if (data[o + k] > max) max = data[o + k];
+    const ref = f(threshold * max);
+    // S * (S > ref): values at or below ref become 0 before the local-maximum test.
+    const v = (k: number): number => (data[o + k] > ref ? data[o + k] : 0);
+    for (let k = kLo; k < bins - 1; k++) {
+      const freq = (k * sr) / nFft;
+      if (freq >= fmax) break;
+      if (freq < fmin) continue;
+      const c = v(k);
+      if (!(c > v(k - 1) && c >= v(k + 1))) continue;
+      const a = data[o + k - 1];
+      const b = data[o + k];
+      const d = data[o + k + 1];
+      const avg = f(0.5 * f(d - a));
+      let shift = f(f(2 * b) - d - a);
+      shift = f(avg / (Math.abs(shift) < 1.1754943508222875e-38 ? f(shift + 1) : shift));
+      const dskew = f(f(0.5 * avg) * shift);
+      if (count === cap) {
+        cap *= 2;
+        const p2 = new Float32Array(cap);
+        p2.set(pitch);
+        pitch = p2;
+        const m2 = new Float32Array(cap);
+        m2.set(mag);
+        mag = m2;
+      }
+      pitch[count] = ((k + shift) * sr) / nFft;
+      mag[count] = b + dskew;
+      count++;
+    }
+  }
+  return { count, pitch: pitch.subarray(0, count), mag: mag.subarray(0, count) };
+}
+
+/** numpy.median of a copy of the values. */
+export function median(values: Float32Array | Float64Array): number {
+  const n = values.length;
+  if (n === 0) return NaN;
+  const s = Float64Array.from(values).sort();
+  return n % 2 ? s[(n - 1) >> 1] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+/**
+ * librosa.pitch_tuning: the histogram peak (resolution-wide bins over [-0.5, 0.5)) of each frequency's
+ * deviation from the nearest equal-tempered pitch, in fractions of a bin. Float32 arithmetic as numpy applies
+ * to librosa's float32 pitch array.
+ */
+export function pitchTuning(frequencies: ArrayLike<number>, resolution = 0.01, binsPerOctave = 12): number {
+  const nBins = Math.ceil(1 / resolution);
+  const edges = new Float64Array(nBins + 1);
+  const step = 1 / nBins;
+  for (let i = 0; i <= nBins; i++) edges[i] = i === nBins ? 0.5 : i * step - 0.5;
+  const counts = new Int32Array(nBins);
+  let any = false;
+  const f = Math.fround;
+  for (let i = 0; i < frequencies.length; i++) {
+    const hz = frequencies[i];
+    if (!(hz > 0)) continue;
+    any = true;
+    const octs = f(Math.log2(f(hz / 27.5)));
+    let r = f(f(binsPerOctave * octs) % 1);
+    if (r < 0) r = f(r + 1);
+    if (r >= 0.5) r = f(r - 1);
+    let b = Math.floor((r + 0.5) * nBins);
+    if (b >= nBins) b = nBins - 1;
+    if (b < 0) b = 0;
+    if (r < edges[b]) b--;
+    else if (b < nBins - 1 && r >= edges[b + 1]) b++;
+    if (b >= 0 && b < nBins) counts[b]++;
+  }
+  if (!any) return 0;
+  let best = 0;
+  for (let i = 1; i < nBins; i++) if (counts[i] > counts[best]) best = i;
+  return edges[best];
+}
+
+/**
+ * librosa.estimate_tuning(S=S): piptrack, keep peaks whose magnitude is at least the median peak magnitude,
+ * then pitch_tuning. In fractions of a chroma bin, in [-0.5, 0.5).
+ */
+export function estimateTuning(S: Spectrogram, sr: number, nFft: number, resolution = 0.01, binsPerOctave = 12): number {
+  const peaks = piptrack(S, sr, nFft);
+  const positive: number[] = [];
+  const mags: number[] = [];
+  for (let i = 0; i < peaks.count; i++) {
+    if (peaks.pitch[i] > 0) {
+      positive.push(peaks.pitch[i]);
+      mags.push(peaks.mag[i]);
+    }
+  }
+  const threshold = positive.length ? median(Float64Array.from(mags)) : 0;
+  const kept: number[] = [];
+  for (let i = 0; i < positive.length; i++) if (mags[i] >= threshold) kept.push(positive[i]);
+  return pitchTuning(kept, resolution, binsPerOctave);
+}

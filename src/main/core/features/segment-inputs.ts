@@ -1,0 +1,34 @@
+import { applyMel, cachedMelFilterbank } from '../dsp/mel.ts';
+import type { Spectrogram } from '../dsp/spectrogram.ts';
+import { stft, stftMagnitude } from '../dsp/stft.ts';
+
+/** Shape of the segment CNN's input (Dong 2018): 64 mel bands x 256 frames, n_fft 512, hop 256, ln(1 + mel). */
+export const CNN_INPUT = { mels: 64, frames: 256, nFft: 512, hop: 256 } as const;
+/** Shape of the MLFI visual input: 128 mel bands x 130 frames, n_fft 2048, hop 512, dB (power_to_db, ref 1). */
+export const MLFI_INPUT = { mels: 128, frames: 130, nFft: 2048, hop: 512 } as const;
+
+/** A frame-major spectrogram turned band-major (row m = band m, frames columns), cut or zero-padded to `frames`. */
+export function toBandMajor(S: Spectrogram, frames: number): Float32Array {
+  const out = new Float32Array(S.bins * frames);
+  const n = Math.min(frames, S.frames);
+  for (let t = 0; t < n; t++) for (let m = 0; m < S.bins; m++) out[m * frames + t] = S.data[t * S.bins + m];
+  return out;
+}
+
+/**
+ * The CNN input of a 3 s excerpt: mel power spectrogram (64 Slaney bands, centred STFT 512 / 256), the first
+ * 256 frames, compressed as ln(1 + mel). Band-major: value of band m at frame t is out[m * 256 + t].
+ */
+export function cnnInput(y: Float32Array, sr = 22050): Float32Array {
+  const S = stftMagnitude(stft(y, { nFft: CNN_INPUT.nFft, hop: CNN_INPUT.hop }), 2);
+  const mel = applyMel(S, cachedMelFilterbank(sr, CNN_INPUT.nFft, { nMels: CNN_INPUT.mels }));
+  const out = toBandMajor(mel, CNN_INPUT.frames);
+  for (let i = 0; i < out.length; i++) out[i] = Math.log1p(out[i]);
+  return out;
+}
+
+/** The MLFI visual input from the excerpt's 128-band dB mel spectrogram (the one its MFCCs come from). */
+export function mlfiInput(logMel: Spectrogram): Float32Array {
+  if (logMel.bins !== MLFI_INPUT.mels) throw new RangeError(`expected ${MLFI_INPUT.mels} mel bands, got ${logMel.bins}`);
+  return toBandMajor(logMel, MLFI_INPUT.frames);
+}

@@ -1,0 +1,93 @@
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { AudioDecodeError } from '../../src/main/core/audio/audio-decode-error.ts';
+import { decodeAudio, decodeAudioChunks } from '../../src/main/core/audio/decode-audio.ts';
+import { makeAudioFile } from '../helpers/audio-fixtures.ts';
+import { gtzanDir } from '../helpers/gtzan.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
+
+const tmp = makeTempDir();
+afterAll(() => tmp.cleanup());
+
+async function failure(p: Promise<unknown>): Promise<AudioDecodeError> {
+  try {
+    await p;
+  } catch (error) {
+    if (error instanceof AudioDecodeError) return error;
+    throw error;
+  }
+  throw new Error('expected a decode error');
+}
+
+describe('decodeAudio (ffmpeg)', () => {
+  it('decodes a 16-bit 22050 Hz WAV bit-exactly (x / 32768), as librosa.load does', async () => {
+    const path = join(gtzanDir, 'original/jazz/jazz.00001.wav');
+    const raw = readFileSync(path);
+    const d = await decodeAudio(path);
+    const n = (raw.length - 44) / 2;
+    expect(d.samples).toBe(n);
+    for (const i of [0, 1000, 123456, n - 1]) expect(d.data[i]).toBe(raw.readInt16LE(44 + 2 * i) / 32768);
+  });
+
+  it('resamples a 44.1 kHz stereo MP3 to 22050 Hz mono', async () => {
+    const path = makeAudioFile(join(tmp.dir, 'tone.mp3'), { format: 'mp3', seconds: 3, source: 'sine=frequency=1000' });
+    const d = await decodeAudio(path);
+    expect(d.sampleRate).toBe(22050);
+    expect(Math.abs(d.samples - 3 * 22050)).toBeLessThan(0.05 * 22050);
+    // The tone survives: count zero crossings in the middle second (2000 per second for 1 kHz).
+    let z = 0;
+    for (let i = 22050 + 1; i < 44100; i++) if (d.data[i] >= 0 !== d.data[i - 1] >= 0) z++;
+    expect(z).toBeGreaterThan(1990);
+    expect(z).toBeLessThan(2010);
+  });
+
+  it('names the problem: missing file, empty file, not audio, truncated', async () => {
+    expect((await failure(decodeAudio(join(tmp.dir, 'nope.mp3')))).code).toBe('not-found');
+    writeFileSync(join(tmp.dir, 'empty.mp3'), '');
+    expect((await failure(decodeAudio(join(tmp.dir, 'empty.mp3')))).code).toBe('empty');
+    writeFileSync(join(tmp.dir, 'text.mp3'), 'this is not audio at all\n'.repeat(100));
+    const notAudio = await failure(decodeAudio(join(tmp.dir, 'text.mp3')));
+    expect(notAudio.code).toBe('not-audio');
+    expect(notAudio.message).toContain('text.mp3');
+    // A WAV's duration comes from its size: the cut shows as a corrupt last packet.
+    const wav = readFileSync(makeAudioFile(join(tmp.dir, 'long.wav'), { format: 'wav', seconds: 20 }));
+    writeFileSync(join(tmp.dir, 'cut.wav'), wav.subarray(0, wav.length >> 2));
+    const cutWav = await failure(decodeAudio(join(tmp.dir, 'cut.wav')));
+    expect(cutWav.code).toBe('truncated');
+    expect((await decodeAudio(join(tmp.dir, 'cut.wav'), { allowTruncated: true })).samples).toBeGreaterThan(4 * 22050);
+    // An MP3 announces its length in its header.
+    const mp3 = readFileSync(makeAudioFile(join(tmp.dir, 'long.mp3'), { format: 'mp3', seconds: 20 }));
+    writeFileSync(join(tmp.dir, 'cut.mp3'), mp3.subarray(0, mp3.length >> 2));
+    const cutMp3 = await failure(decodeAudio(join(tmp.dir, 'cut.mp3')));
+    expect(cutMp3.code).toBe('truncated');
+    expect(cutMp3.message).toMatch(/announces 20\.0 s but only 5\.\d s could be decoded/);
+  });
+
+  it('stops ffmpeg when cancelled', async () => {
+    const path = makeAudioFile(join(tmp.dir, 'long.flac'), { format: 'flac', seconds: 120, channels: 1 });
+    const controller = new AbortController();
+    let chunks = 0;
+    const run = (async () => {
+      for await (const _ of decodeAudioChunks(path, { signal: controller.signal })) {
+        chunks++;
+        if (chunks === 2) controller.abort();
+      }
+    })();
+    const e = await failure(run);
+    expect(e.code).toBe('cancelled');
+    expect(chunks).toBeLessThan(10);
+  });
+
+  it('says clearly when ffmpeg is missing', async () => {
+    const bin = join(process.cwd(), 'bin/genre-tagger.js');
+    const env = { ...process.env, PATH: tmp.dir, FFMPEG_PATH: '' };
+    const child = spawn(process.execPath, [bin, 'analyze', join(gtzanDir, 'original/pop/pop.00000.wav')], { env });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    expect(code).toBe(1);
+    expect(err).toContain('ffmpeg was not found');
+  });
+});

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { slidingMedian } from '../../../src/main/core/dsp/median-filter.ts';
+import { hpssMasks, hpssWaveforms } from '../../../src/main/core/dsp/hpss.ts';
+import { applyMel, cachedMelFilterbank } from '../../../src/main/core/dsp/mel.ts';
+import { onsetStrength } from '../../../src/main/core/dsp/onset.ts';
+import { powerToDb } from '../../../src/main/core/dsp/power-to-db.ts';
+import { stft, stftMagnitude } from '../../../src/main/core/dsp/stft.ts';
+import { beatTrackTempo } from '../../../src/main/core/dsp/tempo.ts';
+import { sine, whiteNoise } from './signals.ts';
+
+const sr = 22050;
+
+function onsetEnvelope(y: Float32Array): Float32Array {
+  const P = stftMagnitude(stft(y), 2);
+  return onsetStrength(powerToDb(applyMel(P, cachedMelFilterbank(sr, 2048))), { aggregate: 'median' });
+}
+
+function impulseTrain(periodSamples: number, seconds: number): Float32Array {
+  const y = new Float32Array(seconds * sr);
+  for (let i = 0; i < y.length; i += periodSamples) y[i] = 1;
+  return y;
+}
+
+describe('median filter', () => {
+  it("equals a sorted window's middle value with scipy's reflect boundary", () => {
+    const x = whiteNoise(200, 1, 7);
+    const out = new Float32Array(200);
+    slidingMedian(x, out, 200, 31);
+    const at = (i: number): number => x[i < 0 ? -i - 1 : i >= 200 ? 399 - i : i];
+    for (const i of [0, 5, 15, 100, 190, 199]) {
+      const w = Array.from({ length: 31 }, (_, j) => at(i - 15 + j)).sort((a, b) => a - b);
+      expect(out[i]).toBe(w[15]);
+    }
+  });
+});
+
+describe('tempo (beat_track)', () => {
+  it('finds the period of an impulse train on an exact tempogram lag', () => {
+    // 24 frames of 512 samples per beat: 60 * 22050 / (512 * 24) = 107.666 BPM
+    const tempo = beatTrackTempo(onsetEnvelope(impulseTrain(24 * 512, 30)));
+    expect(tempo).toBeCloseTo((60 * sr) / (512 * 24), 6);
+  });
+
+  it('prefers the octave nearest 120 BPM (log-normal prior)', () => {
+    // Clicks every 20 frames: the autocorrelation peaks equally at 20, 40, 60... frames (129, 65, 43 BPM);
+    // the log-normal prior around 120 BPM picks 129.
+    const tempo = beatTrackTempo(onsetEnvelope(impulseTrain(20 * 512, 30)));
+    expect(tempo).toBeCloseTo((60 * sr) / (512 * 20), 6);
+  });
+
+  it('returns 0 for silence', () => {
+    expect(beatTrackTempo(onsetEnvelope(new Float32Array(sr * 5)))).toBe(0);
+  });
+});
+
+describe('harmonic-percussive separation', () => {
+  it('sends a steady tone to the harmonic part and clicks to the percussive part; the two sum to the input', () => {
+    const tone = sine(660, 4, sr, 0.3);
+    const clicks = impulseTrain(11025, 4);
+    const y = new Float32Array(tone.length);
+    for (let i = 0; i < y.length; i++) y[i] = tone[i] + clicks[i];
+    const { harmonic, percussive } = hpssWaveforms(y);
+    let err = 0;
+    const covered = 512 * Math.floor(y.length / 512); // istft's span; librosa zero-pads the rest
+    for (let i = 0; i < covered; i++) err = Math.max(err, Math.abs(harmonic[i] + percussive[i] - y[i]));
+    expect(err).toBeLessThan(1e-4);
+    // Correlation of each part with its source
+    const energy = (a: Float32Array): number => a.reduce((s, v) => s + v * v, 0);
+    const dot = (a: Float32Array, b: Float32Array): number => a.reduce((s, v, i) => s + v * b[i], 0);
+    expect(dot(harmonic, tone) / Math.sqrt(energy(harmonic) * energy(tone))).toBeGreaterThan(0.9);
+    const click = Float32Array.from(clicks);
+    expect(dot(percussive, click) / Math.sqrt(energy(percussive) * energy(click))).toBeGreaterThan(0.5);
+  });
+
+  it('splits silence half and half instead of dividing by zero', () => {
+    const M = stftMagnitude(stft(new Float32Array(8192)), 1);
+    const masks = hpssMasks(M);
+    expect(masks.harmonic.every((v) => v === 0.5)).toBe(true);
+    expect(masks.percussive.every((v) => v === 0.5)).toBe(true);
+  });
+});
