@@ -22,6 +22,11 @@ interface KernelArgs {
  *   convolution of dy with the spatially reversed filter, in/out channels swapped:
  *     dx = conv2d(pad(dy), transpose(reverse(W, [0, 1]), [0, 1, 3, 2])).
  *   Strides above 1 keep the backend's own kernel.
+ * - MaxPoolGrad (present, but wrong): tfjs-backend-wasm 4.22 routes no gradient out of a pooling window whose
+ *   values are all negative (its running maximum starts at 0; a 2x2 pool of random normal inputs loses ~1% of
+ *   its gradient). Replaced by a direct loop over the WASM heap with the CPU backend's semantics: the gradient
+ *   goes to the first maximum of each window in row-major order. After a ReLU the two agree; elsewhere only ours
+ *   is right.
  *
  * Every intermediate is a backend tensor freed before the kernel returns.
  */
@@ -131,12 +136,68 @@ export function registerWasmGradientKernels(tf: Tf, options: { replaceBackpropIn
     return dx;
   };
 
+  const maxPoolGrad = ({ inputs, backend, attrs }: KernelArgs): TensorInfo => {
+    const { dy, input } = inputs;
+    const a = attrs as unknown as {
+      filterSize: number | [number, number];
+      strides: number | [number, number];
+      pad: 'valid' | 'same' | number;
+      dimRoundingMode?: 'floor' | 'round' | 'ceil';
+    };
+    const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
+    const heap = backend as unknown as {
+      makeOutput(shape: number[], dtype: string): TensorInfo;
+      typedArrayFromHeap(t: TensorInfo): Float32Array;
+    };
+    const out = heap.makeOutput(input.shape, 'float32');
+    // Views into the WASM heap, taken after the allocation (which may grow and move the heap).
+    const x = heap.typedArrayFromHeap(input);
+    const g = heap.typedArrayFromHeap(dy);
+    const dx = heap.typedArrayFromHeap(out);
+    dx.fill(0);
+    const { batchSize, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, strideHeight: sh, strideWidth: sw } = info;
+    const fh = info.effectiveFilterHeight;
+    const fw = info.effectiveFilterWidth;
+    const { top, left } = info.padInfo;
+    const best = new Float32Array(C);
+    const at = new Int32Array(C);
+    for (let b = 0; b < batchSize; b++) {
+      for (let oh = 0; oh < OH; oh++) {
+        const r0 = oh * sh - top;
+        const rMin = Math.max(0, r0);
+        const rMax = Math.min(H, r0 + fh);
+        for (let ow = 0; ow < OW; ow++) {
+          const c0 = ow * sw - left;
+          const cMin = Math.max(0, c0);
+          const cMax = Math.min(W, c0 + fw);
+          best.fill(-Infinity);
+          at.fill(-1);
+          for (let r = rMin; r < rMax; r++) {
+            for (let col = cMin; col < cMax; col++) {
+              const base = ((b * H + r) * W + col) * C;
+              for (let c = 0; c < C; c++) {
+                if (x[base + c] > best[c]) {
+                  best[c] = x[base + c];
+                  at[c] = base + c;
+                }
+              }
+            }
+          }
+          const gBase = ((b * OH + oh) * OW + ow) * C;
+          for (let c = 0; c < C; c++) if (at[c] >= 0) dx[at[c]] += g[gBase + c];
+        }
+      }
+    }
+    return out;
+  };
+
   const replace = (kernelName: string, kernelFunc: (args: KernelArgs) => TensorInfo): void => {
     if (tf.getKernel(kernelName, 'wasm')) tf.unregisterKernel(kernelName, 'wasm');
     tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFunc as never });
   };
   replace('Conv2DBackpropFilter', backpropFilter);
-  if (options.replaceBackpropInput === false) return ['Conv2DBackpropFilter'];
+  replace('MaxPoolGrad', maxPoolGrad);
+  if (options.replaceBackpropInput === false) return ['Conv2DBackpropFilter', 'MaxPoolGrad'];
   replace('Conv2DBackpropInput', backpropInput);
-  return ['Conv2DBackpropFilter', 'Conv2DBackpropInput'];
+  return ['Conv2DBackpropFilter', 'MaxPoolGrad', 'Conv2DBackpropInput'];
 }
