@@ -35,11 +35,11 @@ export function resolveVersion(request: EvaluateRequest, store: ModelStore): Mod
  * Track-level evaluation of the SVM on a feature table: a stored version on the test tracks of a split (or on
  * every track when no split is given), or the training recipe by k-fold cross-validation.
  */
-export function evaluateSvm(request: EvaluateRequest, table: FeatureTable, store: ModelStore, options: { signal?: AbortSignal; progress?: RunProgress } = {}): EvaluationResult {
+export async function evaluateSvm(request: EvaluateRequest, table: FeatureTable, store: ModelStore, options: { signal?: AbortSignal; progress?: RunProgress } = {}): Promise<EvaluationResult> {
   if (request.folds !== undefined) {
     const labels = labelSetOf(table.rows.map((r) => r.label));
     const folds = trackFolds(table.rows.map((r) => r.track), table.rows.map((r) => r.label), request.folds, { seed: request.seed ?? 1 });
-    const cv = crossValidateSvm(table, folds, {
+    const cv = await crossValidateSvm(table, folds, {
       labels,
       pca: request.pca ?? 'auto',
       seed: request.seed ?? 1,

@@ -66,7 +66,7 @@ export async function trainSvmVersion(
   if (request.split) {
     const files = readSplitFiles(request.split);
     const plan = applySplit(tracks, files);
-    const result = trainSvmOnPlan(table, plan, trainOptions);
+    const result = await trainSvmOnPlan(table, plan, trainOptions);
     pipeline = result.pipeline;
     if (!result.test) throw new Error('The split has no test tracks in this dataset');
     headline = result.test;
@@ -78,7 +78,7 @@ export async function trainSvmVersion(
   } else {
     const k = request.folds ?? 10;
     const folds = trackFolds(tracks, table.rows.map((r) => r.label), k, { seed });
-    const cv = crossValidateSvm(table, folds, trainOptions);
+    const cv = await crossValidateSvm(table, folds, trainOptions);
     options.signal?.throwIfAborted();
     const chosen = consensusParams(cv.folds.map((f) => f.results));
     options.progress?.(0, null, 'Training the final model on every track');

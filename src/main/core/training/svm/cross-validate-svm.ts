@@ -19,14 +19,14 @@ export interface CrossValidationResult {
 }
 
 /** k-fold cross-validation by track: per fold, tune on its validation folds, refit, test on the held-out fold. */
-export function crossValidateSvm(table: FeatureTable, folds: FoldPlan[], options: SvmTrainingOptions): CrossValidationResult {
+export async function crossValidateSvm(table: FeatureTable, folds: FoldPlan[], options: SvmTrainingOptions): Promise<CrossValidationResult> {
   const { labels } = options;
   const k = labels.length;
   const pooledTruth: number[] = [];
   const pooledProbs: number[] = [];
   const perFold: CrossValidationResult['folds'] = [];
-  folds.forEach((plan, f) => {
-    const result = trainSvmOnPlan(table, plan, {
+  for (const [f, plan] of folds.entries()) {
+    const result = await trainSvmOnPlan(table, plan, {
       ...options,
       onProgress: (done, total, message) => options.onProgress?.(f * total + done, folds.length * total, `Fold ${f + 1} of ${folds.length}: ${message}`),
     });
@@ -35,7 +35,7 @@ export function crossValidateSvm(table: FeatureTable, folds: FoldPlan[], options
     pooledTruth.push(...labelIndices(byTrack.firstItem.map((i) => table.rows[plan.test[i]].label), labels));
     pooledProbs.push(...byTrack.probabilities);
     perFold.push({ fold: plan.fold, accuracy: result.test?.accuracy ?? 0, tracks: byTrack.tracks.length, best: result.best, results: result.results });
-  });
+  }
   const accs = perFold.map((f) => f.accuracy);
   const mean = accs.reduce((a, b) => a + b, 0) / accs.length;
   const std = Math.sqrt(accs.reduce((a, b) => a + (b - mean) ** 2, 0) / accs.length);

@@ -26,17 +26,20 @@ export interface SelectionProgress {
   best: GridResult | null;
 }
 
+/** Lets the thread's event loop run (a worker sees its cancel message this way). */
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /**
  * Tries every grid point: fits on `train`, scores on `valid` (never on test data). The best point has the highest
  * validation accuracy; ties go to the lower validation log loss, then to the smaller C and gamma (smoother).
  */
-export function selectSvmParams(
+export async function selectSvmParams(
   train: LabelledRows,
   valid: LabelledRows,
   meta: { labels: string[]; featureNames: string[] },
   grid: SvmGrid,
   options: { seed?: number; signal?: AbortSignal; onProgress?: (p: SelectionProgress) => void } = {},
-): SvmSelection {
+): Promise<SvmSelection> {
   if (valid.y.length === 0) throw new Error('Choosing C and gamma needs validation tracks, and the validation part is empty');
   const d = meta.featureNames.length;
   const total = grid.pcaVariance.length * grid.C.length * grid.gamma.length;
@@ -51,6 +54,7 @@ export function selectSvmParams(
     const prepared = prepareRows(train.x, train.y.length, d, pcaVariance);
     for (const C of grid.C) {
       for (const gamma of grid.gamma) {
+        await yieldToEventLoop();
         options.signal?.throwIfAborted();
         const params = { C, gamma, pcaVariance };
         const model = fitSvmPipeline(train.x, train.y, meta, params, { seed: options.seed, prepared });

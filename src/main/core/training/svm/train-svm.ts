@@ -57,14 +57,14 @@ export function evaluateSvmOnRows(pipeline: SvmPipeline, table: FeatureTable, in
  * The honest SVM recipe on one split: choose (C, gamma, PCA) by validation accuracy of models trained on the
  * train part, refit with those on train+valid, and only then look at the test part.
  */
-export function trainSvmOnPlan(table: FeatureTable, plan: RowPlan, options: SvmTrainingOptions): SvmTrainingResult {
+export async function trainSvmOnPlan(table: FeatureTable, plan: RowPlan, options: SvmTrainingOptions): Promise<SvmTrainingResult> {
   const { labels, refit = 'train+valid', seed = 1 } = options;
   if (plan.train.length === 0) throw new Error('The training part of the split is empty');
   const grid = options.grid ?? defaultSvmGrid(options.pca);
   const meta = { labels, featureNames: table.featureNames };
   const rows = (idx: number[]) => ({ x: selectRows(table, idx), y: labelIndices(idx.map((i) => table.rows[i].label), labels) });
   const gridSize = grid.C.length * grid.gamma.length * grid.pcaVariance.length;
-  const selection = selectSvmParams(rows(plan.train), rows(plan.valid), meta, grid, {
+  const selection = await selectSvmParams(rows(plan.train), rows(plan.valid), meta, grid, {
     seed,
     signal: options.signal,
     onProgress: (p) =>
