@@ -85,8 +85,13 @@ export function tfBackendFromEnv(env: NodeJS.ProcessEnv = process.env): TfBacken
  */
 export async function loadTfRuntime(choice: TfBackendChoice = tfBackendFromEnv()): Promise<TfRuntime> {
   if (!loaded) {
-    loaded = { choice, runtime: load(choice) };
-    return loaded.runtime;
+    const attempt = { choice, runtime: load(choice) };
+    loaded = attempt;
+    // A failed choice (e.g. tfjs-node asked for but not installed) must not block a later, different one.
+    attempt.runtime.catch(() => {
+      if (loaded === attempt) loaded = null;
+    });
+    return attempt.runtime;
   }
   const runtime = await loaded.runtime;
   if (choice === 'auto' || choice === loaded.choice) return runtime;
