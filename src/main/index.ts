@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { contentSecurityPolicy } from './bridge/content-security-policy.ts';
 import { setPackagedBinDir } from './core/audio/locate-ffmpeg.ts';
+import { setShippedModelsDir } from './core/models/store/shipped-models-dir.ts';
 import { registerIpc } from './ipc.ts';
 import { createAppContext } from './services/app-context.ts';
 import { createHandlers } from './services/handlers.ts';
@@ -13,6 +14,8 @@ import { setBundledWorkerDir } from './workers/worker-url.ts';
 const here = fileURLToPath(new URL('.', import.meta.url));
 setBundledWorkerDir(join(here, 'workers'));
 setPackagedBinDir(app.isPackaged ? join(process.resourcesPath, 'bin') : null);
+// The shipped default models are unpacked from the asar (electron-builder asarUnpack: models/**).
+setShippedModelsDir(app.isPackaged ? join(process.resourcesPath, 'app.asar.unpacked', 'models') : null);
 
 const devServer = process.env.ELECTRON_RENDERER_URL;
 const rendererFile = join(here, '../renderer/index.html');

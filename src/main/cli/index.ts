@@ -1,13 +1,24 @@
 import type { CliCommand } from './command.ts';
 import { UsageError } from './command.ts';
 import { analyzeCommand } from './commands/analyze.ts';
+import { evaluateCommand } from './commands/evaluate.ts';
 import { listCommand } from './commands/list.ts';
+import { modelsCommand } from './commands/models.ts';
 import { scanCommand } from './commands/scan.ts';
 import { serveCommand } from './commands/serve.ts';
+import { trainCommand } from './commands/train.ts';
 import { ApiError } from '../../shared/errors.ts';
 
 /** Every sub-command, in the order `genre-tagger --help` lists them. */
-const commands: CliCommand[] = [scanCommand, listCommand, analyzeCommand, serveCommand];
+const commands: CliCommand[] = [
+  scanCommand,
+  listCommand,
+  analyzeCommand,
+  trainCommand,
+  evaluateCommand,
+  modelsCommand,
+  serveCommand,
+];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -13,7 +13,7 @@ export function formatDuration(ms: number): string {
  * Waits for a job while printing its progress to stderr (a live line on a terminal, a line every few seconds
  * otherwise). Ctrl-C cancels the job cleanly instead of killing the process mid-transaction.
  */
-export async function waitWithProgress(ctx: AppContext, jobId: string, quiet = false): Promise<JobInfo> {
+export async function waitWithProgress(ctx: Pick<AppContext, 'events' | 'jobs'>, jobId: string, quiet = false): Promise<JobInfo> {
   const tty = process.stderr.isTTY === true;
   let lastLine = 0;
   const off = ctx.events.on('job.progress', (job) => {

@@ -1,0 +1,55 @@
+import type { InferenceSession } from 'onnxruntime-node';
+import type { TensorData } from '../tensor-data.ts';
+
+export interface OnnxSessionOptions {
+  /** Intra-op threads; default: all cores, at most 4 (inference runs beside decoding workers). */
+  threads?: number;
+  /** Execution providers in order of preference, e.g. ['cuda', 'cpu']; default ['cpu']. */
+  executionProviders?: string[];
+}
+
+/** An ONNX model ready to run: float inputs by name, the first (or named) output back as a TensorData. */
+export interface OnnxModel {
+  inputNames: readonly string[];
+  outputNames: readonly string[];
+  run(inputs: Record<string, TensorData>, output?: string): Promise<TensorData>;
+  close(): Promise<void>;
+}
+
+let ort: typeof import('onnxruntime-node') | null = null;
+
+/** onnxruntime-node, loaded on first use (its native binding costs ~100 ms to load). */
+export async function loadOnnxRuntime(): Promise<typeof import('onnxruntime-node')> {
+  ort ??= (await import('onnxruntime-node')) as typeof import('onnxruntime-node');
+  return ort;
+}
+
+export async function openOnnxModel(model: string | Uint8Array, options: OnnxSessionOptions = {}): Promise<OnnxModel> {
+  const runtime = await loadOnnxRuntime();
+  const { availableParallelism } = await import('node:os');
+  const sessionOptions: InferenceSession.SessionOptions = {
+    intraOpNumThreads: options.threads ?? Math.min(4, availableParallelism()),
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+    executionProviders: (options.executionProviders ?? ['cpu']) as InferenceSession.SessionOptions['executionProviders'],
+  };
+  const session =
+    typeof model === 'string'
+      ? await runtime.InferenceSession.create(model, sessionOptions)
+      : await runtime.InferenceSession.create(model, sessionOptions);
+  return {
+    inputNames: session.inputNames,
+    outputNames: session.outputNames,
+    async run(inputs, output = session.outputNames[0]) {
+      const feeds: Record<string, InstanceType<typeof runtime.Tensor>> = {};
+      for (const [name, t] of Object.entries(inputs)) feeds[name] = new runtime.Tensor('float32', t.data, t.shape);
+      const result = await session.run(feeds, [output]);
+      const out = result[output];
+      const data = out.data as Float32Array;
+      const shape = out.dims.map(Number);
+      out.dispose();
+      return { data, shape };
+    },
+    close: () => session.release(),
+  };
+}

@@ -1,0 +1,203 @@
+import type { Tf } from './tfjs-types.ts';
+
+type TensorInfo = import('@tensorflow/tfjs').TensorInfo;
+type KernelBackend = import('@tensorflow/tfjs').KernelBackend;
+type NamedAttrMap = import('@tensorflow/tfjs').NamedAttrMap;
+type ExplicitPadding = [[number, number], [number, number], [number, number], [number, number]];
+
+interface KernelArgs {
+  inputs: Record<string, TensorInfo>;
+  backend: KernelBackend;
+  attrs?: NamedAttrMap;
+}
+
+/**
+ * Gradient kernels the tfjs WASM backend lacks or runs slowly, built from its own fast (XNNPACK) kernels:
+ *
+ * - Conv2DBackpropFilter (missing in tfjs-backend-wasm 4.x): the filter gradient of a convolution is itself a
+ *   convolution of the input with the output gradient, batch and channels swapped:
+ *     dW[i, j, c, o] = sum over b, p, q of x[b, i + p*sh - top, j + q*sw - left, c] * dy[b, p, q, o]
+ *   so dW = transpose(conv2d(transpose(x, [3,1,2,0]), transpose(dy, [1,2,0,3]), dilation = stride), [1,2,0,3]).
+ * - Conv2DBackpropInput (present, but a scalar C++ loop): for stride 1 the input gradient is the "full"
+ *   convolution of dy with the spatially reversed filter, in/out channels swapped:
+ *     dx = conv2d(pad(dy), transpose(reverse(W, [0, 1]), [0, 1, 3, 2])).
+ *   Strides above 1 keep the backend's own kernel.
+ * - MaxPoolGrad (present, but wrong): tfjs-backend-wasm 4.22 routes no gradient out of a pooling window whose
+ *   values are all negative (its running maximum starts at 0; a 2x2 pool of random normal inputs loses ~1% of
+ *   its gradient). Replaced by a direct loop over the WASM heap with the CPU backend's semantics: the gradient
+ *   goes to the first maximum of each window in row-major order. After a ReLU the two agree; elsewhere only ours
+ *   is right.
+ *
+ * Every intermediate is a backend tensor freed before the kernel returns.
+ */
+export function registerWasmGradientKernels(tf: Tf, options: { replaceBackpropInput?: boolean } = {}): string[] {
+  const conv2d = tf.getKernel('Conv2D', 'wasm')?.kernelFunc;
+  const transpose = tf.getKernel('Transpose', 'wasm')?.kernelFunc;
+  const reverse = tf.getKernel('Reverse', 'wasm')?.kernelFunc;
+  const slice = tf.getKernel('Slice', 'wasm')?.kernelFunc;
+  if (!conv2d || !transpose || !reverse || !slice) throw new Error('The tfjs WASM backend is not registered');
+  const nativeBackpropInput = tf.getKernel('Conv2DBackpropInput', 'wasm')?.kernelFunc ?? null;
+
+  const run = (f: typeof conv2d, args: KernelArgs): TensorInfo => f(args as never) as TensorInfo;
+  const free = (backend: KernelBackend, ...infos: TensorInfo[]): void => {
+    for (const info of infos) backend.disposeData(info.dataId);
+  };
+  const channelsLast = (dataFormat: unknown): void => {
+    if (dataFormat !== undefined && dataFormat !== 'NHWC') {
+      throw new Error(`Conv2D gradients on WASM support NHWC only (got ${String(dataFormat)})`);
+    }
+  };
+
+  const backpropFilter = ({ inputs, backend, attrs }: KernelArgs): TensorInfo => {
+    const { x, dy } = inputs;
+    const a = attrs as unknown as {
+      strides: number | [number, number];
+      pad: 'valid' | 'same' | number | ExplicitPadding;
+      dataFormat?: string;
+      dimRoundingMode?: 'floor' | 'round' | 'ceil';
+      filterShape: [number, number, number, number];
+    };
+    channelsLast(a.dataFormat);
+    const info = tf.backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number],
+      a.filterShape,
+      a.strides,
+      1,
+      a.pad,
+      a.dimRoundingMode,
+    );
+    const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, outHeight, outWidth } = info;
+    const { top, left } = info.padInfo;
+    let bottom = kh + (outHeight - 1) * sh - info.inHeight - top;
+    let right = kw + (outWidth - 1) * sw - info.inWidth - left;
+    let xt = run(transpose, { inputs: { x }, backend, attrs: { perm: [3, 1, 2, 0] } }); // [C, H, W, B]
+    if (bottom < 0 || right < 0) {
+      // Trailing rows/columns that no output position reads (a 'valid' stride > 1 leftover).
+      const cropped = run(slice, {
+        inputs: { x: xt },
+        backend,
+        attrs: { begin: [0, 0, 0, 0], size: [-1, info.inHeight + Math.min(0, bottom), info.inWidth + Math.min(0, right), -1] },
+      });
+      free(backend, xt);
+      xt = cropped;
+      bottom = Math.max(0, bottom);
+      right = Math.max(0, right);
+    }
+    const dyt = run(transpose, { inputs: { x: dy }, backend, attrs: { perm: [1, 2, 0, 3] } }); // [OH, OW, B, O]
+    const pad: ExplicitPadding = [[0, 0], [top, bottom], [left, right], [0, 0]];
+    const g = run(conv2d, {
+      inputs: { x: xt, filter: dyt },
+      backend,
+      attrs: { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [sh, sw] } as unknown as NamedAttrMap,
+    }); // [C, KH, KW, O]
+    const dw = run(transpose, { inputs: { x: g }, backend, attrs: { perm: [1, 2, 0, 3] } });
+    free(backend, xt, dyt, g);
+    return dw;
+  };
+
+  const backpropInput = ({ inputs, backend, attrs }: KernelArgs): TensorInfo => {
+    const { dy, filter } = inputs;
+    const a = attrs as unknown as {
+      strides: number | [number, number];
+      pad: 'valid' | 'same' | number | ExplicitPadding;
+      dataFormat?: string;
+      dimRoundingMode?: 'floor' | 'round' | 'ceil';
+      inputShape: [number, number, number, number];
+    };
+    channelsLast(a.dataFormat);
+    const info = tf.backend_util.computeConv2DInfo(
+      a.inputShape,
+      filter.shape as [number, number, number, number],
+      a.strides,
+      1,
+      a.pad,
+      a.dimRoundingMode,
+    );
+    if ((info.strideHeight !== 1 || info.strideWidth !== 1) && nativeBackpropInput) {
+      return nativeBackpropInput({ inputs, backend, attrs } as never) as TensorInfo;
+    }
+    if (info.strideHeight !== 1 || info.strideWidth !== 1) throw new Error('Conv2DBackpropInput with strides > 1 is not available on WASM');
+    const { filterHeight: kh, filterWidth: kw, inHeight, inWidth, outHeight, outWidth } = info;
+    const { top, left } = info.padInfo;
+    const reversed = run(reverse, { inputs: { x: filter }, backend, attrs: { dims: [0, 1] } });
+    const flipped = run(transpose, { inputs: { x: reversed }, backend, attrs: { perm: [0, 1, 3, 2] } }); // [KH, KW, O, C]
+    const pad: ExplicitPadding = [
+      [0, 0],
+      [kh - 1 - top, inHeight - outHeight + top],
+      [kw - 1 - left, inWidth - outWidth + left],
+      [0, 0],
+    ];
+    const dx = run(conv2d, {
+      inputs: { x: dy, filter: flipped },
+      backend,
+      attrs: { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [1, 1] } as unknown as NamedAttrMap,
+    });
+    free(backend, reversed, flipped);
+    return dx;
+  };
+
+  const maxPoolGrad = ({ inputs, backend, attrs }: KernelArgs): TensorInfo => {
+    const { dy, input } = inputs;
+    const a = attrs as unknown as {
+      filterSize: number | [number, number];
+      strides: number | [number, number];
+      pad: 'valid' | 'same' | number;
+      dimRoundingMode?: 'floor' | 'round' | 'ceil';
+    };
+    const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
+    const heap = backend as unknown as {
+      makeOutput(shape: number[], dtype: string): TensorInfo;
+      typedArrayFromHeap(t: TensorInfo): Float32Array;
+    };
+    const out = heap.makeOutput(input.shape, 'float32');
+    // Views into the WASM heap, taken after the allocation (which may grow and move the heap).
+    const x = heap.typedArrayFromHeap(input);
+    const g = heap.typedArrayFromHeap(dy);
+    const dx = heap.typedArrayFromHeap(out);
+    dx.fill(0);
+    const { batchSize, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, strideHeight: sh, strideWidth: sw } = info;
+    const fh = info.effectiveFilterHeight;
+    const fw = info.effectiveFilterWidth;
+    const { top, left } = info.padInfo;
+    const best = new Float32Array(C);
+    const at = new Int32Array(C);
+    for (let b = 0; b < batchSize; b++) {
+      for (let oh = 0; oh < OH; oh++) {
+        const r0 = oh * sh - top;
+        const rMin = Math.max(0, r0);
+        const rMax = Math.min(H, r0 + fh);
+        for (let ow = 0; ow < OW; ow++) {
+          const c0 = ow * sw - left;
+          const cMin = Math.max(0, c0);
+          const cMax = Math.min(W, c0 + fw);
+          best.fill(-Infinity);
+          at.fill(-1);
+          for (let r = rMin; r < rMax; r++) {
+            for (let col = cMin; col < cMax; col++) {
+              const base = ((b * H + r) * W + col) * C;
+              for (let c = 0; c < C; c++) {
+                if (x[base + c] > best[c]) {
+                  best[c] = x[base + c];
+                  at[c] = base + c;
+                }
+              }
+            }
+          }
+          const gBase = ((b * OH + oh) * OW + ow) * C;
+          for (let c = 0; c < C; c++) if (at[c] >= 0) dx[at[c]] += g[gBase + c];
+        }
+      }
+    }
+    return out;
+  };
+
+  const replace = (kernelName: string, kernelFunc: (args: KernelArgs) => TensorInfo): void => {
+    if (tf.getKernel(kernelName, 'wasm')) tf.unregisterKernel(kernelName, 'wasm');
+    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFunc as never });
+  };
+  replace('Conv2DBackpropFilter', backpropFilter);
+  replace('MaxPoolGrad', maxPoolGrad);
+  if (options.replaceBackpropInput === false) return ['Conv2DBackpropFilter', 'MaxPoolGrad'];
+  replace('Conv2DBackpropInput', backpropInput);
+  return ['Conv2DBackpropFilter', 'MaxPoolGrad', 'Conv2DBackpropInput'];
+}

@@ -1,0 +1,46 @@
+import type { ModelKind } from '../../models/store/model-manifest.ts';
+
+/** What `genre-tagger train` asks for; also the payload of the train worker. */
+export interface TrainRequest {
+  model: ModelKind;
+  dataset: string;
+  /** A split folder or list file (train/valid/test by track). */
+  split?: string;
+  /** k-fold cross-validation by track (default 10 when no split is given). */
+  folds?: number;
+  /** Write the version folder under this models root (e.g. the repo's models/) instead of the user store. */
+  out?: string;
+  version?: string;
+  seed?: number;
+  /** SVM: compare PCA on/off on validation data (auto), or force it. */
+  pca?: 'auto' | 'on' | 'off';
+  /** SVM: fit the final model on train+valid (default) or on train only. */
+  refit?: 'train+valid' | 'train';
+  /** Make the new version the active one (user store only; default true). */
+  activate?: boolean;
+  description?: string;
+  /** The user data folder and the shipped models folder (worker threads do not share module state). */
+  dataDir: string;
+  shippedDir: string | null;
+}
+
+/** What `genre-tagger evaluate` asks for; also the payload of the evaluate worker. */
+export interface EvaluateRequest {
+  model: ModelKind;
+  dataset: string;
+  /** Evaluate a stored version on the split's test tracks. */
+  split?: string;
+  /** Cross-validate the training recipe with k folds by track (fresh models, nothing saved). */
+  folds?: number;
+  /** Which stored version (default: the active one), or a version folder. */
+  version?: string;
+  modelDir?: string;
+  seed?: number;
+  pca?: 'auto' | 'on' | 'off';
+  dataDir: string;
+  shippedDir: string | null;
+}
+
+export interface RunProgress {
+  (done: number, total: number | null, message: string): void;
+}
