@@ -15,7 +15,8 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 setBundledWorkerDir(join(here, 'workers'));
 setPackagedBinDir(app.isPackaged ? join(process.resourcesPath, 'bin') : null);
 // The shipped default models are unpacked from the asar (electron-builder asarUnpack: models/**).
-setShippedModelsDir(app.isPackaged ? join(process.resourcesPath, 'app.asar.unpacked', 'models') : null);
+// electron-builder copies models/ to resources/models (extraResources), outside the asar archive.
+setShippedModelsDir(app.isPackaged ? join(process.resourcesPath, 'models') : null);
 
 const devServer = process.env.ELECTRON_RENDERER_URL;
 const rendererFile = join(here, '../renderer/index.html');
