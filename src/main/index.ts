@@ -14,7 +14,6 @@ import { setBundledWorkerDir } from './workers/worker-url.ts';
 const here = fileURLToPath(new URL('.', import.meta.url));
 setBundledWorkerDir(join(here, 'workers'));
 setPackagedBinDir(app.isPackaged ? join(process.resourcesPath, 'bin') : null);
-// The shipped default models are unpacked from the asar (electron-builder asarUnpack: models/**).
 // electron-builder copies models/ to resources/models (extraResources), outside the asar archive.
 setShippedModelsDir(app.isPackaged ? join(process.resourcesPath, 'models') : null);
 
