@@ -95,7 +95,6 @@ export interface ScanSummary {
   moved: number;
   missing: number;
   failed: number;
-  skipped: number;
   cancelled: boolean;
   elapsedMs: number;
 }

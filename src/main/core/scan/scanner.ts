@@ -1,4 +1,5 @@
 import { basename, dirname } from 'node:path';
+import type { ScanSummary } from '../../../shared/api/library.ts';
 import type { Database } from '../db/database.ts';
 import { fingerprintFile } from './fingerprint.ts';
 import { TrackReadError } from './read-error.ts';
@@ -14,16 +15,8 @@ export interface ScanRoot {
   path: string;
 }
 
-export interface ScanCounts {
-  seen: number;
-  added: number;
-  changed: number;
-  unchanged: number;
-  moved: number;
-  missing: number;
-  failed: number;
-  skipped: number;
-}
+/** What a scan did, file by file; the job adds roots, cancelled and elapsed time to make a ScanSummary. */
+export type ScanCounts = Omit<ScanSummary, 'roots' | 'cancelled' | 'elapsedMs'>;
 
 export interface ScanProgress {
   phase: 'listing' | 'reading' | 'finishing';
@@ -58,7 +51,7 @@ type ReadOutcome =
   | { file: FoundFile; kind: 'error'; error: string; fingerprint: string | null };
 
 export function emptyCounts(): ScanCounts {
-  return { seen: 0, added: 0, changed: 0, unchanged: 0, moved: 0, missing: 0, failed: 0, skipped: 0 };
+  return { seen: 0, added: 0, changed: 0, unchanged: 0, moved: 0, missing: 0, failed: 0 };
 }
 
 /**
