@@ -3,10 +3,13 @@ import { UsageError } from './command.ts';
 import { listCommand } from './commands/list.ts';
 import { scanCommand } from './commands/scan.ts';
 import { serveCommand } from './commands/serve.ts';
+import { tagHistoryCommand } from './commands/tag-history.ts';
+import { tagCommand } from './commands/tag.ts';
+import { undoCommand } from './commands/undo.ts';
 import { ApiError } from '../../shared/errors.ts';
 
 /** Every sub-command, in the order `genre-tagger --help` lists them. */
-const commands: CliCommand[] = [scanCommand, listCommand, serveCommand];
+const commands: CliCommand[] = [scanCommand, listCommand, tagCommand, tagHistoryCommand, undoCommand, serveCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

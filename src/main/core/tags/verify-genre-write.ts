@@ -60,7 +60,7 @@ function entriesByType(meta: IAudioMetadata): Map<string, Entry[]> {
     for (const t of tags) {
       if (isGenreField(type, t.id)) continue;
       // Vorbis field names are case-insensitive; TagLib writes them upper-case.
-      const id = type === 'vorbis' ? t.id.toUpperCase() : t.id;
+      const id = (type === 'vorbis' ? t.id.toUpperCase() : t.id).replace(/[\u0000-\u001f]/g, '?');
       list.push({ text: `${id}=${canonical(t.value)}`, strings: strings(t.value) });
     }
     out.set(type, list);
