@@ -1,6 +1,7 @@
 import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Database } from '../db/database.ts';
-import { isProcessAlive } from './atomic-replace.ts';
+import { isProcessAlive, removeStaleTempFiles } from './atomic-replace.ts';
 import { readGenreTag } from './genre-tag.ts';
 import { sameGenres } from './merge-genres.ts';
 import { batchRequest, tagOptionsOf } from './run-tag-batch.ts';
@@ -84,6 +85,18 @@ export async function recoverTagBatches(db: Database, isActive: (batchId: number
     if (isRunning(b, isActive, now)) continue;
     finishBatch(db, b.id, 'interrupted', 'The writer stopped before the end of the batch (the app was closed or the process was killed)', now);
     touched.add(b.id);
+    // The killed writer may have left a temporary file beside the file it was writing.
+    const paths = db.prepare(`SELECT path FROM tag_writes WHERE batch_id = ? AND status IN ('pending', 'writing', 'written')`).pluck().all(b.id) as string[];
+    const dirs = new Set<string>();
+    for (const path of paths) {
+      dirs.add(dirname(path));
+      try {
+        dirs.add(dirname(realpathSync(path)));
+      } catch {
+        // gone
+      }
+    }
+    for (const dir of dirs) removeStaleTempFiles(dir);
   }
   return [...touched];
 }
