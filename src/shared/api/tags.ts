@@ -79,8 +79,17 @@ export const tagRequestSchema = z
     mode: z.enum(tagModes).default('replace'),
     /** Alias map applied to the genres before writing. Omitted: the built-in map; null: none. */
     taxonomy: taxonomySchema.nullable().optional(),
-    /** Joins several genres in an ID3v2.3 TCON frame (v2.3 holds one string). Files already v2.4 keep real multi-values. */
-    id3v23Separator: z.string().min(1).max(8).default('; '),
+    /**
+     * Joins several genres in an ID3v2.3 TCON frame (v2.3 holds one string; files already v2.4 keep real
+     * multi-values). It must contain ";": that is what the library's scanner and most players split on, so the
+     * genres read back as several (e.g. "; ", ";", " ; ").
+     */
+    id3v23Separator: z
+      .string()
+      .min(1)
+      .max(8)
+      .refine((s) => s.trim() === ';', 'The ID3v2.3 separator must be ";" with optional spaces around it (what players split on)')
+      .default('; '),
   })
   .strict()
   .refine((r) => r.source !== 'genres' || (r.genres !== undefined && r.genres.length > 0), {

@@ -195,3 +195,15 @@ describe.each(tagFixtureFormats)('genre write-back into %s', (format) => {
     }
   });
 });
+
+describe('ID3v2.3', () => {
+  it('joins genres with the configured separator', async () => {
+    const format: TagFixtureFormat = 'mp3v23';
+    const base = bases.get(`${format}:Rock`)!;
+    const path = copyOf(base, format);
+    const tight = { id3v23Separator: ';' };
+    await writeFileGenres({ path, expected: expected(path), options: tight, decide: () => ({ target: { genres: ['Hip Hop', 'Jazz'] }, expect: ['Hip Hop', 'Jazz'] }) });
+    expect(await nativeGenres(path)).toEqual([{ type: 'ID3v2.3', values: ['Hip Hop;Jazz'] }]);
+    await expectGenres(path, ['Hip Hop', 'Jazz']);
+  });
+});

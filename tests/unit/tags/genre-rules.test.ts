@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { tagRequestSchema } from '../../../src/shared/api/tags.ts';
 import { mergeGenres } from '../../../src/main/core/tags/merge-genres.ts';
 import { defaultTaxonomy, genreKey, normalizeGenres } from '../../../src/main/core/tags/taxonomy.ts';
 
@@ -43,5 +44,22 @@ describe('write modes', () => {
   it('fill writes only where there is no genre', () => {
     expect(mergeGenres([], ['Jazz'], 'fill')).toEqual(['Jazz']);
     expect(mergeGenres(['Rock'], ['Jazz'], 'fill')).toEqual(['Rock']);
+  });
+});
+
+describe('tag request', () => {
+  it('accepts only ID3v2.3 separators the library and players split on', () => {
+    const base = { source: 'genres', genres: ['Jazz'] };
+    expect(tagRequestSchema.parse(base).id3v23Separator).toBe('; ');
+    expect(tagRequestSchema.safeParse({ ...base, id3v23Separator: ';' }).success).toBe(true);
+    const slash = tagRequestSchema.safeParse({ ...base, id3v23Separator: ' / ' });
+    expect(slash.success).toBe(false);
+    expect(slash.error?.issues[0].message).toMatch(/must be ";"/);
+  });
+
+  it('needs genres for the genres source and refuses ids and a filter together', () => {
+    expect(tagRequestSchema.safeParse({ source: 'genres' }).success).toBe(false);
+    expect(tagRequestSchema.safeParse({ source: 'prediction' }).success).toBe(true);
+    expect(tagRequestSchema.safeParse({ source: 'prediction', selection: { trackIds: [1], filter: {} } }).success).toBe(false);
   });
 });
