@@ -72,6 +72,8 @@ export function previewTags(ctx: AppContext, request: ParsedTagRequest, offset: 
 function ensureNoTagJob(ctx: AppContext): void {
   const running = [...ctx.jobs.running('tag-write'), ...ctx.jobs.running('tag-undo')];
   if (running.length > 0) throw new ApiError('conflict', 'Genres are being written already; wait for that job or cancel it first.');
+  // A scan reading a file while it is replaced could record the old size and take the file for changed.
+  if (ctx.jobs.running('scan').length > 0) throw new ApiError('conflict', 'A scan is running; wait for it to finish before writing genres.');
 }
 
 /**
