@@ -40,6 +40,7 @@ let api: Handlers;
 let lib: string;
 let disk: string;
 let mounted = false;
+const wholeSecond = Math.floor(Date.now() / 1000) - 3600;
 const p = (name: string): string => join(lib, name);
 const genresOf = async (path: string): Promise<string[]> => (await readGenreTag(new Uint8Array(readFileSync(path)), { id3v23Separator: '; ' })).genres;
 
@@ -74,6 +75,9 @@ beforeAll(async () => {
   // 4 s of 16-bit stereo PCM: about 690 KiB, so a second copy cannot fit on the 1 MiB disk.
   makeTaggedFile(join(disk, 'full.wav'), 'wav', { genre: 'Rock', seconds: 4 });
   makeTaggedFile(p('z-ok.opus'), 'opus', { genre: 'Rock' });
+  // A whole-second mtime, so the test can put it back exactly after corrupting the file (utimes takes seconds as
+  // a double, which cannot hold every millisecond value).
+  utimesSync(p('f-corrupt.flac'), wholeSecond, wholeSecond);
   chmodSync(p('g-owned.mp3'), 0o640);
   chownSync(p('g-owned.mp3'), 1234, 2345);
   ctx = createAppContext({ shell: 'cli', dbPath: join(tmp.dir, 'library.sqlite'), dataDir: join(tmp.dir, 'data') });
@@ -98,11 +102,10 @@ describe('files that cannot be written', () => {
     const later = new Date(Date.now() + 5000);
     utimesSync(p('e-touched.m4a'), later, later);
     // Bit rot: same size, same mtime as scanned, but the FLAC header is gone.
-    const corrupt = statSync(p('f-corrupt.flac'));
     const fd = openSync(p('f-corrupt.flac'), 'r+');
     writeSync(fd, Buffer.from('XXXX'), 0, 4, 0);
     closeSync(fd);
-    utimesSync(p('f-corrupt.flac'), corrupt.atime, corrupt.mtime);
+    utimesSync(p('f-corrupt.flac'), wholeSecond, wholeSecond);
     // A temporary file from a writer killed earlier (its process is gone), and one of a writer still running.
     const dead = spawnSync('true').pid;
     const stale = p(`.a-ok.flac.genre-tagger-${dead}-0badf00d.tmp`);

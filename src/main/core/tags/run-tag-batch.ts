@@ -162,6 +162,8 @@ export async function runTagBatch(db: Database, batchId: number, options: RunTag
   let done = 0;
   try {
     for (const row of rows) {
+      // Let the event loop run between files: a cancel arrives as a message, which pure-CPU awaits never let in.
+      await new Promise((resolve) => setImmediate(resolve));
       if (options.signal?.aborted) break;
       report(done, rows.length, row.path, message);
       await processRow(db, batch, row, tagOptions, batch.mode);
