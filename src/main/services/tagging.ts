@@ -9,6 +9,7 @@ import type {
   TagPreviewRow,
 } from '../../shared/api/tags.ts';
 import { ApiError } from '../../shared/errors.ts';
+import { changeStamp } from '../core/db/change-stamp.ts';
 import { genreFrameName } from '../core/tags/genre-tag.ts';
 import { id3v2MajorVersion } from '../core/tags/id3v23.ts';
 import { describeRequest, planTagBatch } from '../core/tags/plan-tag-batch.ts';
@@ -18,6 +19,8 @@ import { batchInfo, batchRows, createBatch, getBatchRecord, listBatches, settled
 import type { TagWritePayload } from '../workers/tag-write.worker.ts';
 import type { AppContext } from './app-context.ts';
 import type { HandlerSet } from './handler-set.ts';
+
+const lastPlan = new WeakMap<AppContext, { key: string; plan: PlannedTrack[] }>();
 
 /** Batches whose job runs in this process (any context): recovery must not take them for dead. */
 const activeBatchIds = new Set<number>();
@@ -63,7 +66,14 @@ function toPreviewRow(p: PlannedTrack): TagPreviewRow {
  * selection, rows one page (the tag frame is looked up for the page only: MP3s are peeked for their ID3 version).
  */
 export function previewTags(ctx: AppContext, request: ParsedTagRequest, offset: number, limit: number): TagPreview {
-  const plan = planTagBatch(ctx.db, request);
+  // Paging through a preview plans once: the plan is kept until the request or the database changes.
+  const key = `${changeStamp(ctx.db)}|${JSON.stringify(request)}`;
+  let cached = lastPlan.get(ctx);
+  if (!cached || cached.key !== key) {
+    cached = { key, plan: planTagBatch(ctx.db, request) };
+    lastPlan.set(ctx, cached);
+  }
+  const plan = cached.plan;
   const counts: Record<TagPreviewAction, number> = { write: 0, unchanged: 0, skip: 0 };
   for (const p of plan) counts[p.action]++;
   return { total: plan.length, counts, offset, rows: plan.slice(offset, offset + limit).map(toPreviewRow) };

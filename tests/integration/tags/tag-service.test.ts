@@ -137,6 +137,9 @@ describe('tag write-back service', () => {
       expect(dbGenres(n)).toEqual(['Hip Hop', 'Jazz']);
       expect((await readTrackMetadata(p(n), statSync(p(n)).size)).genres).toEqual(dbGenres(n));
     }
+    // The genre column and text search follow too (the scanner's "; " join; the FTS index by its trigger).
+    expect(ctx.db.prepare('SELECT genre FROM tracks WHERE path = ?').pluck().get(p('e.mp3'))).toBe('Hip Hop; Jazz');
+    expect((await api['library.query']({ search: 'Hip Hop', offset: 0, limit: 100, sort: 'path', dir: 'asc' })).rows.map((r) => r.path).sort()).toEqual(['a.mp3', 'b.flac', 'c.m4a', 'd.ogg', 'e.mp3'].map(p));
     const versions = ctx.db.prepare('SELECT content_version FROM tracks ORDER BY id').pluck().all();
     const rescan = await scan();
     expect(rescan).toMatchObject({ added: 0, changed: 0, moved: 0, unchanged: 7 });
