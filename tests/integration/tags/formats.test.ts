@@ -1,4 +1,5 @@
-import { copyFileSync, readFileSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseFile } from 'music-metadata';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -205,5 +206,31 @@ describe('ID3v2.3', () => {
     await writeFileGenres({ path, expected: expected(path), options: tight, decide: () => ({ target: { genres: ['Hip Hop', 'Jazz'] }, expect: ['Hip Hop', 'Jazz'] }) });
     expect(await nativeGenres(path)).toEqual([{ type: 'ID3v2.3', values: ['Hip Hop;Jazz'] }]);
     await expectGenres(path, ['Hip Hop', 'Jazz']);
+  });
+});
+
+describe('MP3 without an ID3v2 tag', () => {
+  it('gets a v2.4 tag holding only the genre, keeps its ID3v1 tag, and undo gives back the very same bytes', async () => {
+    const raw = join(tmp.dir, 'raw.mp3');
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=duration=1', '-c:a', 'libmp3lame', '-id3v2_version', '0', raw]);
+    // ID3v1: "TAG", title (30 bytes), artist (30), album (30), year (4), comment (30), genre index (17 = Rock).
+    const v1 = Buffer.alloc(128);
+    v1.write('TAG', 0, 'latin1');
+    v1.write('Old Title', 3, 'latin1');
+    v1.write('Old Artist', 33, 'latin1');
+    v1[127] = 17;
+    const withV1 = join(tmp.dir, 'id3v1-only.mp3');
+    writeFileSync(withV1, Buffer.concat([readFileSync(raw), v1]));
+    for (const [path, old] of [[raw, []], [withV1, ['Rock']]] as const) {
+      const original = readFileSync(path);
+      const written = await write(path, ['Jazz'], 'replace');
+      expect(written.oldGenres).toEqual(old);
+      await expectGenres(path, ['Jazz']);
+      const meta = await parseFile(path, { duration: false });
+      expect(Object.keys(meta.native).sort()).toEqual(old.length > 0 ? ['ID3v1', 'ID3v2.4'] : ['ID3v2.4']);
+      if (old.length > 0) expect(meta.native.ID3v1.map((t) => t.value)).toEqual(['Old Title', 'Old Artist', 'Rock']);
+      await writeFileGenres({ path, expected: expected(path), options, decide: () => ({ target: { snapshot: written.oldSnapshot }, expect: null }) });
+      expect(readFileSync(path).equals(original)).toBe(true);
+    }
   });
 });

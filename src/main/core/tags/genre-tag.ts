@@ -1,6 +1,6 @@
 import type { AudioFile } from 'taglib-wasm';
 import { splitGenres } from '../scan/read-track-metadata.ts';
-import { encodeTconV23, id3v2MajorVersion, parseId3v23, replaceTconV23, tconBodies } from './id3v23.ts';
+import { encodeTconV23, id3v2MajorVersion, parseId3v23, replaceTconV23, tconBodies, withoutId3v2Tag } from './id3v23.ts';
 import { loadTagLib } from './taglib.ts';
 import { TagWriteError } from './tag-write-error.ts';
 
@@ -178,6 +178,11 @@ export async function renderGenreTag(
         bodies = s.frames.map(unb64);
       } else {
         bodies = tconV24(target.genres);
+      }
+      if (bodies.length === 0 && file.getId3v2Frames().every((f) => f.id === 'TCON')) {
+        // The genre was the tag's only frame (the tag was created to hold it): remove the whole tag. Saving an
+        // empty tag instead makes TagLib fill it with copies of the ID3v1 fields.
+        return withoutId3v2Tag(bytes);
       }
       if (bodies.length === 0) file.removeId3v2Frames('TCON');
       else file.setId3v2Frames('TCON', bodies);

@@ -168,6 +168,15 @@ export function replaceTconV23(bytes: Uint8Array, tag: Id3v23Tag, bodies: readon
   return out;
 }
 
+/** The file without the ID3v2 tag at its start (any version; a v2.4 footer included). */
+export function withoutId3v2Tag(bytes: Uint8Array): Uint8Array {
+  if (id3v2MajorVersion(bytes) === null) return bytes;
+  const footer = bytes[3] === 4 && bytes[5] & 0x10 ? headerSize : 0;
+  const end = headerSize + syncsafe(bytes, 6) + footer;
+  if (end > bytes.length) throw new TagWriteError('unreadable', 'The ID3v2 tag is longer than the file (corrupt or truncated)');
+  return bytes.slice(end);
+}
+
 export function tconBodies(tag: Id3v23Tag): Uint8Array[] {
   return tag.frames.filter((f) => f.id === 'TCON').map((f) => f.body);
 }
