@@ -1,9 +1,10 @@
-import { TagLib } from 'taglib-wasm';
+import type { TagLib } from 'taglib-wasm';
 
 let instance: Promise<TagLib> | null = null;
 
 /**
- * The TagLib WebAssembly module, loaded once per thread (about 40 ms).
+ * The TagLib WebAssembly module, loaded on first use, once per thread (about 40 ms; imported lazily so the app's
+ * start does not pay for it).
  *
  * The Emscripten build is forced on purpose: on Node, taglib-wasm picks its WASI build by default, which saves
  * by re-sending every tag field through its own serialisation and loses data no genre write may touch (it turned
@@ -11,9 +12,11 @@ let instance: Promise<TagLib> | null = null;
  * leaves every frame it is not asked to change as it was.
  */
 export function loadTagLib(): Promise<TagLib> {
-  instance ??= TagLib.initialize({ forceWasmType: 'emscripten' }).catch((error: unknown) => {
-    instance = null;
-    throw error;
-  });
+  instance ??= import('taglib-wasm')
+    .then(({ TagLib }) => TagLib.initialize({ forceWasmType: 'emscripten' }))
+    .catch((error: unknown) => {
+      instance = null;
+      throw error;
+    });
   return instance;
 }
