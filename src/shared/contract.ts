@@ -3,7 +3,9 @@ import type { Method } from './method.ts';
 import type { ApiEvents, EventName } from './events.ts';
 import { appApi } from './api/app.ts';
 import { jobsApi } from './api/jobs.ts';
+import { labelsApi } from './api/labels.ts';
 import { libraryApi } from './api/library.ts';
+import { tagsApi } from './api/tags.ts';
 
 /**
  * The one contract between the renderer and the main process. Electron's preload, the IPC handlers and the HTTP
@@ -13,6 +15,8 @@ export const apiMethods = {
   ...appApi,
   ...jobsApi,
   ...libraryApi,
+  ...tagsApi,
+  ...labelsApi,
 };
 
 export type ApiMethods = typeof apiMethods;
@@ -35,4 +39,6 @@ export type { ApiEvents, EventName };
 export * from './api/app.ts';
 export * from './api/jobs.ts';
 export * from './api/library.ts';
+export * from './api/tags.ts';
+export * from './api/labels.ts';
 export * from './errors.ts';

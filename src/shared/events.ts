@@ -1,9 +1,12 @@
 import type { JobInfo } from './api/jobs.ts';
+import type { TagFileResult } from './api/tags.ts';
 
 /** Events pushed from the main process to the renderer (IPC in Electron, server-sent events over HTTP). */
 export interface ApiEvents {
   'job.progress': JobInfo;
   'library.changed': { reason: 'scan' | 'roots' | 'tags' | 'predictions' | 'labels' };
+  /** Files of a tag write or undo batch that have just been settled, in order (several per event). */
+  'tags.results': { jobId: string; batchId: number; results: TagFileResult[] };
 }
 export type EventName = keyof ApiEvents;
-export const eventNames: readonly EventName[] = ['job.progress', 'library.changed'];
+export const eventNames: readonly EventName[] = ['job.progress', 'library.changed', 'tags.results'];

@@ -6,13 +6,19 @@ import { listCommand } from './commands/list.ts';
 import { modelsCommand } from './commands/models.ts';
 import { scanCommand } from './commands/scan.ts';
 import { serveCommand } from './commands/serve.ts';
+import { tagHistoryCommand } from './commands/tag-history.ts';
+import { tagCommand } from './commands/tag.ts';
 import { trainCommand } from './commands/train.ts';
+import { undoCommand } from './commands/undo.ts';
 import { ApiError } from '../../shared/errors.ts';
 
 /** Every sub-command, in the order `genre-tagger --help` lists them. */
 const commands: CliCommand[] = [
   scanCommand,
   listCommand,
+  tagCommand,
+  tagHistoryCommand,
+  undoCommand,
   analyzeCommand,
   trainCommand,
   evaluateCommand,

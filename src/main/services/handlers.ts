@@ -2,7 +2,9 @@ import type { AppContext } from './app-context.ts';
 import { appHandlers } from './app.ts';
 import type { Handlers } from './handler-set.ts';
 import { jobHandlers } from './jobs.ts';
+import { labelHandlers } from './labels.ts';
 import { libraryHandlers } from './library.ts';
+import { taggingHandlers } from './tagging.ts';
 
 /** Binds every method of the contract to its service. Shared by IPC, the HTTP bridge and the CLI. */
 export function createHandlers(ctx: AppContext): Handlers {
@@ -10,5 +12,7 @@ export function createHandlers(ctx: AppContext): Handlers {
     ...appHandlers(ctx),
     ...jobHandlers(ctx),
     ...libraryHandlers(ctx),
+    ...taggingHandlers(ctx),
+    ...labelHandlers(ctx),
   };
 }
