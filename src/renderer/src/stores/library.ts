@@ -24,6 +24,39 @@ export const useLibraryStore = defineStore('library', () => {
   const pages = shallowRef(new Map<number, TrackRow[]>());
   const inflight = new Map<number, Promise<void>>();
 
+  /** Tracks the person selected (click, Ctrl/Cmd-click, Shift-click), by id; kept across filter changes. */
+  const selected = ref<Set<number>>(new Set());
+  let anchor: number | null = null;
+
+  function selectOnly(index: number, id: number): void {
+    selected.value = new Set([id]);
+    anchor = index;
+  }
+
+  function toggleSelected(index: number, id: number): void {
+    const next = new Set(selected.value);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    selected.value = next;
+    anchor = index;
+  }
+
+  /** Shift-click: everything between the last clicked row and this one (rows on screen are always loaded). */
+  function selectRange(index: number): void {
+    if (anchor === null) return;
+    const next = new Set(selected.value);
+    for (let i = Math.min(anchor, index); i <= Math.max(anchor, index); i++) {
+      const row = rowAt(i);
+      if (row) next.add(row.id);
+    }
+    selected.value = next;
+  }
+
+  function clearSelection(): void {
+    selected.value = new Set();
+    anchor = null;
+  }
+
   const queryKey = computed(() => JSON.stringify([search.value, sort.value, dir.value, folder.value, status.value]));
   const isEmptyLibrary = computed(() => loaded.value && roots.value.length === 0);
 
@@ -106,7 +139,7 @@ export const useLibraryStore = defineStore('library', () => {
   }
 
   return {
-    roots, search, sort, dir, folder, status, total, loaded, error, generation, pages, isEmptyLibrary,
-    loadPage, refresh, reloadVisible, rowAt, loadRoots, setSort,
+    roots, search, sort, dir, folder, status, total, loaded, error, generation, pages, isEmptyLibrary, selected,
+    loadPage, refresh, reloadVisible, rowAt, loadRoots, setSort, selectOnly, toggleSelected, selectRange, clearSelection,
   };
 });

@@ -1,0 +1,111 @@
+import { join } from 'node:path';
+import { parseFile } from 'music-metadata';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeAudioFile } from '../helpers/audio-fixtures.ts';
+import { launchBrowser } from '../helpers/browser.ts';
+import { startServe } from '../helpers/serve.ts';
+import type { Served } from '../helpers/serve.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
+
+/** The genres shown in the preview's "After" column, row by row. */
+const previewAfter = (page: Page): Promise<string[][]> =>
+  page.$$eval('[data-testid=tag-preview-new]', (cells) => cells.map((c) => [...c.querySelectorAll('.g')].map((g) => (g as HTMLElement).innerText.trim())));
+
+const genresOf = async (path: string): Promise<string[]> => (await parseFile(path)).common.genre ?? [];
+
+describe('writing genres from the browser, then undoing', () => {
+  const tmp = makeTempDir();
+  const music = join(tmp.dir, 'Music');
+  const files = {
+    a: join(music, 'a.mp3'),
+    b: join(music, 'b.flac'),
+    c: join(music, 'c.ogg'),
+    d: join(music, 'd.m4a'),
+  };
+  let served: Served;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    makeAudioFile(files.a, { format: 'mp3', seconds: 1, tags: { title: 'A', genre: 'Rock' } });
+    makeAudioFile(files.b, { format: 'flac', seconds: 1, tags: { title: 'B' } });
+    makeAudioFile(files.c, { format: 'ogg', seconds: 1, tags: { title: 'C', genre: 'Hand Made' } });
+    makeAudioFile(files.d, { format: 'm4a', seconds: 1, tags: { title: 'D', genre: 'Pop' } });
+    served = await startServe(join(tmp.dir, 'lib.sqlite'));
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1300, height: 850 } });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('dialog', (d) => void d.accept());
+    await page.goto(`${served.url}/?token=${served.token}`);
+    await page.getByTestId('add-folder').click();
+    await page.getByTestId('folder-path').fill(music);
+    await page.getByTestId('folder-submit').click();
+    await page.getByTestId('scan-summary').waitFor();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+    tmp.cleanup();
+  });
+
+  it('previews, writes the selected tracks only, keeps hand-made genres in add mode', async () => {
+    await expect.poll(() => page.getByTestId('track-row').count()).toBe(4);
+    await page.getByTestId('sort-title').click();
+    const rows = page.getByTestId('track-row');
+    await rows.nth(0).click(); // A
+    await rows.nth(2).click({ modifiers: ['Shift'] }); // A..C
+    await expect.poll(() => page.getByTestId('selection-bar').innerText()).toMatch(/^3 selected/);
+    await page.getByTestId('write-selected').click();
+    await page.getByTestId('source-genres').check();
+    await page.locator('[data-testid=tag-genres] input').fill('Jazz');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('mode-add').check();
+    await page.getByTestId('tag-preview-button').click();
+    await page.getByTestId('tag-preview-summary').waitFor();
+    expect(await page.getByTestId('tag-preview-summary').innerText()).toMatch(/^3 files to write/);
+    expect(await previewAfter(page)).toEqual([['Rock', 'Jazz'], ['Jazz'], ['Hand Made', 'Jazz']]);
+    // Preview touched nothing.
+    expect(await genresOf(files.a)).toEqual(['Rock']);
+
+    await page.getByTestId('tag-apply').click();
+    await page.getByTestId('tag-confirm').click();
+    await expect.poll(() => page.getByTestId('tag-outcome').innerText(), { timeout: 30_000 }).toMatch(/3 files written/);
+    expect(await genresOf(files.a)).toEqual(['Rock', 'Jazz']);
+    expect(await genresOf(files.b)).toEqual(['Jazz']);
+    expect(await genresOf(files.c)).toEqual(['Hand Made', 'Jazz']);
+    expect(await genresOf(files.d)).toEqual(['Pop']); // not selected
+    await expect.poll(() => page.getByTestId('tag-batch').count()).toBe(1);
+  });
+
+  it('undoes the batch from the history, restoring exactly what was there', async () => {
+    await page.getByTestId('tag-undo').click();
+    const all = async (): Promise<string[][]> => [await genresOf(files.a), await genresOf(files.b), await genresOf(files.c)];
+    await expect.poll(all, { timeout: 30_000 }).toEqual([['Rock'], [], ['Hand Made']]);
+    await expect.poll(() => page.getByTestId('tag-batch').count()).toBe(2);
+  });
+
+  it('lets a person label a track and writes the label', async () => {
+    await page.getByTestId('nav-library').click();
+    await page.getByTestId('track-row').filter({ has: page.locator('.col-title', { hasText: /^D$/ }) }).click();
+    await page.getByTestId('label-edit').click();
+    // The editor starts from the file's genres; Backspace removes "Pop".
+    await page.locator('[data-testid=label-input] input').press('Backspace');
+    await page.locator('[data-testid=label-input] input').fill('Hip-Hop');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('label-save').click();
+    await expect.poll(() => page.getByTestId('label-current').innerText()).toMatch(/^Hip-Hop\s*\(your correction\)$/);
+    await page.getByTestId('nav-tags').click();
+    await page.getByTestId('scope-selected').check();
+    await page.getByRole('radio', { name: 'Your label only' }).check();
+    await page.getByTestId('mode-replace').check();
+    await page.getByTestId('tag-preview-button').click();
+    // The built-in taxonomy normalises the alias before writing.
+    await expect.poll(() => previewAfter(page)).toEqual([['Hip Hop']]);
+    await page.getByTestId('tag-apply').click();
+    await page.getByTestId('tag-confirm').click();
+    await expect.poll(async () => genresOf(files.d), { timeout: 30_000 }).toEqual(['Hip Hop']);
+    expect(pageErrors).toEqual([]);
+  });
+});
