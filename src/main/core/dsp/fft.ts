@@ -53,6 +53,16 @@ export class RealFft {
     }
   }
 
+  /**
+   * Transforms what is in inputView() (forward, or backward when `inverse`) and returns the raw output view in
+   * PFFFT's ordered layout: [DC, Nyquist, re1, im1, re2, im2, ...] for a spectrum; the inverse is unscaled
+   * (n times the signal). Valid until the next transform.
+   */
+  transformInput(inverse = false): Float32Array {
+    wasm._pffft_transform_ordered(this.setup, this.input, this.output, this.work, inverse ? BACKWARD : FORWARD);
+    return wasm.HEAPF32.subarray(this.output >> 2, (this.output >> 2) + this.n);
+  }
+
   forward(x: Float32Array, re: Float32Array, im: Float32Array, offset = 0): void {
     this.inputView().set(x.subarray(0, this.n));
     this.forwardFromInput(re, im, offset);
