@@ -126,9 +126,14 @@ export async function* decodeAudioChunks(path: string, options: DecodeOptions = 
       carry = whole < buf.length ? Buffer.from(buf.subarray(whole)) : null;
       if (whole === 0) continue;
       buf = buf.subarray(0, whole);
-      // Copy into an aligned Float32Array (the Buffer's offset need not be a multiple of 4).
-      const chunk = new Float32Array(whole / 4);
-      new Uint8Array(chunk.buffer).set(buf);
+      // A view of the pipe's bytes when they are 4-byte aligned (each read gets its own buffer), else an
+      // aligned copy: a copy per chunk would allocate as many bytes as the whole decoded track.
+      let chunk: Float32Array;
+      if (buf.byteOffset % 4 === 0) chunk = new Float32Array(buf.buffer, buf.byteOffset, whole / 4);
+      else {
+        chunk = new Float32Array(whole / 4);
+        new Uint8Array(chunk.buffer).set(buf);
+      }
       samples += chunk.length;
       yield chunk;
       if (signal?.aborted) kill('cancelled');

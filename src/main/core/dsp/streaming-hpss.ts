@@ -3,7 +3,6 @@ import type { DspWasm } from './wasm/dsp-wasm.ts';
 import { MEDIAN_WIDTH } from './wasm/median-kernel.ts';
 import { cachedHann } from './window.ts';
 
-const TINY_F32 = 1.1754943508222875e-38;
 const HALF_WIDTH = MEDIAN_WIDTH >> 1; // 15
 
 /** Sums over one 512-sample block of the harmonic and percussive waveforms (as float32 samples). */
@@ -70,12 +69,17 @@ export class StreamingHpss {
   private masked = 0;
   private blocksDone = 0;
   private finished = false;
-  // overlap-add ring (float64), indexed by padded sample position & mask
+  // overlap-add ring (float64, in WASM memory), indexed by padded sample position & (ring - 1)
   private readonly ring: number;
-  private readonly yAcc: Float64Array;
-  private readonly wAcc: Float64Array;
-  private readonly wScaled: Float64Array;
-  private readonly wSquared: Float64Array;
+  private readonly yAcc: number;
+  private readonly wAcc: number;
+  private readonly wScaled: number;
+  private readonly wSquared: number;
+  private readonly frameOut: number;
+  private readonly blockSamples: number;
+  private readonly sums: number;
+  private readonly sumsView: Float64Array;
+  private readonly packedView: Float32Array;
 
   constructor(wasm: DspWasm, samples: SampleSource, onBlock: (b: HpssBlock) => void, nFft = 2048, hop = 512) {
     if (hop * 4 !== nFft) throw new RangeError('StreamingHpss needs hop = n_fft / 4');
@@ -107,21 +111,31 @@ export class StreamingHpss {
     let ring = 1;
     while (ring < 4 * nFft) ring <<= 1;
     this.ring = ring;
-    this.yAcc = new Float64Array(ring);
-    this.wAcc = new Float64Array(ring);
+    this.yAcc = wasm.alloc(ring * 8);
+    this.wAcc = wasm.alloc(ring * 8);
+    wasm.heap64.fill(0, this.yAcc >> 3, (this.yAcc >> 3) + ring);
+    wasm.heap64.fill(0, this.wAcc >> 3, (this.wAcc >> 3) + ring);
     const w = cachedHann(nFft);
-    this.wScaled = new Float64Array(nFft);
-    this.wSquared = new Float64Array(nFft);
+    this.wScaled = wasm.alloc(nFft * 8);
+    this.wSquared = wasm.alloc(nFft * 8);
     for (let i = 0; i < nFft; i++) {
-      this.wScaled[i] = w[i] / nFft; // the inverse FFT's 1/n folded into the window (exact: a power of two)
-      this.wSquared[i] = w[i] * w[i];
+      wasm.heap64[(this.wScaled >> 3) + i] = w[i] / nFft; // the inverse FFT's 1/n folded into the window (exact: a power of two)
+      wasm.heap64[(this.wSquared >> 3) + i] = w[i] * w[i];
     }
+    this.frameOut = wasm.alloc(nFft * 4);
+    this.blockSamples = wasm.alloc(hop * 4);
+    this.sums = wasm.alloc(32);
+    this.sumsView = wasm.heap64.subarray(this.sums >> 3, (this.sums >> 3) + 4);
+    this.packedView = wasm.heap.subarray(this.packed >> 2, (this.packed >> 2) + nFft);
   }
 
   /** Bytes of WASM memory an instance needs. */
   static bytesNeeded(nFft = 2048): number {
     const row = (nFft / 2 + 4) * 4;
-    return (160 + 4 * 128) * row + (nFft / 8 + 1) * 32 * 16 + 32 * 16 + 32 + (nFft / 2 + 1 + 30) * 16 + nFft * 4 + 1024;
+    let ring = 1;
+    while (ring < 4 * nFft) ring <<= 1;
+    const tables = 2 * ring * 8 + 2 * nFft * 8 + nFft * 4 + (nFft / 4) * 4 + 32;
+    return (160 + 4 * 128) * row + (nFft / 8 + 1) * 32 * 16 + 32 * 16 + 32 + (nFft / 2 + 1 + 30) * 16 + nFft * 4 + tables + 1024;
   }
 
   /** The first block (of hop samples) not yet handed out: samples before hop * nextBlock are no longer read. */
@@ -129,7 +143,9 @@ export class StreamingHpss {
     return this.blocksDone;
   }
 
-  /** Where to write frame f's rows (f must be the next frame). */
+  private readonly rowPtrs = { re: 0, im: 0, mag: 0 };
+
+  /** Where to write frame f's rows (f must be the next frame). The object is reused: read it right away. */
   rows(f: number): { re: number; im: number; mag: number } {
     if (f !== this.framesIn) throw new RangeError(`StreamingHpss: frame ${f} given, ${this.framesIn} expected`);
     const q = f + HALF_WIDTH;
@@ -146,7 +162,10 @@ export class StreamingHpss {
       }
       this.fBase = keep;
     }
-    return { re: this.fRow(this.reRows, f), im: this.fRow(this.imRows, f), mag: this.qRow(q) };
+    this.rowPtrs.re = this.fRow(this.reRows, f);
+    this.rowPtrs.im = this.fRow(this.imRows, f);
+    this.rowPtrs.mag = this.qRow(q);
+    return this.rowPtrs;
   }
 
   /** Frame f (from rows()) is written. */
@@ -199,8 +218,9 @@ export class StreamingHpss {
   private percussive(count: number): void {
     const k = this.wasm.kernels;
     const f = this.percDone;
-    const rows = [0, 1, 2, 3].map((l) => this.qRow(f + HALF_WIDTH + Math.min(l, count - 1)));
-    k.gatherReflect4(rows[0], rows[1], rows[2], rows[3], this.gather, this.bins, HALF_WIDTH);
+    const q = f + HALF_WIDTH;
+    const last = count - 1;
+    k.gatherReflect4(this.qRow(q), this.qRow(q + Math.min(1, last)), this.qRow(q + Math.min(2, last)), this.qRow(q + last), this.gather, this.bins, HALF_WIDTH);
     this.wasm.heap.fill(Infinity, this.freqState >> 2, (this.freqState >> 2) + 32 * 4);
     const lane = count === 4 ? this.rowBytes : 0;
     const dst = this.fRow(this.percRows, f);
@@ -247,18 +267,18 @@ export class StreamingHpss {
     this.wasm.kernels.hpssMaskPacked(
       this.fRow(this.harmRows, f), this.fRow(this.percRows, f), this.fRow(this.reRows, f), this.fRow(this.imRows, f), this.packed, this.nFft / 2,
     );
-    fft.inputView().set(this.wasm.heap.subarray(this.packed >> 2, (this.packed >> 2) + this.nFft));
-    const out = fft.transformInput(true);
-    const { yAcc, wAcc, wScaled, wSquared } = this;
-    const mask = this.ring - 1;
-    const p0 = f * this.hop;
-    const n = this.nFft;
+    fft.inputView().set(this.packedView);
+    this.wasm.heap.set(fft.transformInput(true), this.frameOut >> 2);
     // positions before the signal's start (the centre padding) are never handed out: skip them, so the ring
-    // holds nothing stale when it wraps
-    for (let i = Math.max(0, this.nFft / 2 - p0); i < n; i++) {
-      const j = (p0 + i) & mask;
-      yAcc[j] += out[i] * wScaled[i];
-      wAcc[j] += wSquared[i];
+    // holds nothing stale when it wraps; a frame wraps the ring at most once (pieces are multiples of hop)
+    const k = this.wasm.kernels;
+    const p0 = f * this.hop;
+    let i = Math.max(0, this.nFft / 2 - p0);
+    while (i < this.nFft) {
+      const j = (p0 + i) & (this.ring - 1);
+      const count = Math.min(this.nFft - i, this.ring - j);
+      k.olaAdd(this.frameOut + 4 * i, this.wScaled + 8 * i, this.wSquared + 8 * i, this.yAcc + 8 * j, this.wAcc + 8 * j, count);
+      i += count;
     }
     // block b (output samples hop*b ..) = padded positions hop*(b+2) ..: final once frame b + 2 is in
     this.flushBlocks(f - 1);
@@ -266,31 +286,16 @@ export class StreamingHpss {
 
   /** Hands out blocks below `end` (exclusive). */
   private flushBlocks(end: number): void {
-    const { yAcc, wAcc } = this;
-    const mask = this.ring - 1;
     const hop = this.hop;
     const pad = this.nFft / 2;
+    const k = this.wasm.kernels;
+    const sums = this.sumsView;
     while (this.blocksDone < end) {
       const b = this.blocksDone++;
-      const y = this.samples.view(b * hop, b * hop + hop);
-      let sumH = 0;
-      let sumH2 = 0;
-      let sumP = 0;
-      let sumP2 = 0;
-      for (let i = 0; i < hop; i++) {
-        const j = (b * hop + pad + i) & mask;
-        let v = yAcc[j];
-        if (wAcc[j] > TINY_F32) v /= wAcc[j];
-        yAcc[j] = 0;
-        wAcc[j] = 0;
-        const h = Math.fround(v);
-        const p = Math.fround(y[i] - h);
-        sumH += h;
-        sumH2 += h * h;
-        sumP += p;
-        sumP2 += p * p;
-      }
-      this.onBlock({ index: b, sumH, sumH2, sumP, sumP2 });
+      this.wasm.heap.set(this.samples.view(b * hop, b * hop + hop), this.blockSamples >> 2);
+      const j = (b * hop + pad) & (this.ring - 1); // a block never wraps (ring and positions are multiples of hop)
+      k.hpssFlush(this.yAcc + 8 * j, this.wAcc + 8 * j, this.blockSamples, hop, this.sums);
+      this.onBlock({ index: b, sumH: sums[0], sumH2: sums[1], sumP: sums[2], sumP2: sums[3] });
     }
   }
 }

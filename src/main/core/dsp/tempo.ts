@@ -52,10 +52,7 @@ export function tempogramFrames(onset: Float32Array, winLength: number, visit: (
 export function beatTrackTempo(onset: Float32Array, options: TempoOptions = {}): number {
   const sr = options.sr ?? 22050;
   const hop = options.hop ?? 512;
-  const startBpm = options.startBpm ?? 120;
-  const stdBpm = options.stdBpm ?? 1;
   const acSize = options.acSize ?? 8;
-  const maxTempo = options.maxTempo ?? 320;
   if (!onset.some((v) => v !== 0)) return 0;
   const winLength = Math.floor((acSize * sr) / hop);
   const mean = new Float64Array(winLength);
@@ -65,9 +62,29 @@ export function beatTrackTempo(onset: Float32Array, options: TempoOptions = {}):
     frames++;
   });
   for (let i = 0; i < winLength; i++) mean[i] /= frames;
+  return tempoFromMeanTempogram(mean, options);
+}
+
+/** The tempogram's window (frames of the onset envelope): floor(acSize * sr / hop), 344 by default. */
+export function tempogramWindow(options: TempoOptions = {}): number {
+  return Math.floor(((options.acSize ?? 8) * (options.sr ?? 22050)) / (options.hop ?? 512));
+}
+
+/**
+ * librosa.beat.tempo's choice from the time-averaged tempogram (one value per lag): the lag maximising
+ * log1p(1e6 * mean) plus a log-normal prior around startBpm, lags faster than maxTempo excluded; the BPM of
+ * that lag. 0 when the mean is all zeros (an onset envelope without any onset).
+ */
+export function tempoFromMeanTempogram(mean: Float64Array, options: TempoOptions = {}): number {
+  const sr = options.sr ?? 22050;
+  const hop = options.hop ?? 512;
+  const startBpm = options.startBpm ?? 120;
+  const stdBpm = options.stdBpm ?? 1;
+  const maxTempo = options.maxTempo ?? 320;
+  if (!mean.some((v) => v !== 0)) return 0;
   let best = -1;
   let bestScore = -Infinity;
-  for (let i = 1; i < winLength; i++) {
+  for (let i = 1; i < mean.length; i++) {
     const bpm = (60 * sr) / (hop * i);
     if (bpm >= maxTempo) continue;
     const prior = -0.5 * ((Math.log2(bpm) - Math.log2(startBpm)) / stdBpm) ** 2;

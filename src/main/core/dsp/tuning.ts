@@ -47,23 +47,29 @@ export class PitchPeakCollector implements PitchPeaks {
   }
 }
 
+/** The bins piptrack examines: kLo <= k < kHi, i.e. 1 <= k < bins - 1 with fmin <= k sr / nFft < fmax. */
+export function piptrackBinRange(bins: number, sr: number, nFft: number, options: PiptrackOptions = {}): { kLo: number; kHi: number } {
+  const fmin = Math.max(options.fmin ?? 150, 0);
+  const fmax = Math.min(options.fmax ?? 4000, sr / 2);
+  let kLo = Math.max(1, Math.ceil((fmin * nFft) / sr));
+  while (kLo < bins - 1 && (kLo * sr) / nFft < fmin) kLo++;
+  let kHi = kLo;
+  while (kHi < bins - 1 && (kHi * sr) / nFft < fmax) kHi++;
+  return { kLo, kHi };
+}
+
 /**
  * One frame of piptrack: the peaks of the spectrum at data[o .. o + bins) added to `sink` (see piptrack).
  */
 export function piptrackFrame(data: Float32Array, o: number, bins: number, sr: number, nFft: number, sink: PitchPeakCollector, options: PiptrackOptions = {}): void {
-  const fmin = Math.max(options.fmin ?? 150, 0);
-  const fmax = Math.min(options.fmax ?? 4000, sr / 2);
   const threshold = options.threshold ?? 0.1;
-  const kLo = Math.max(1, Math.ceil((fmin * nFft) / sr));
+  const { kLo, kHi } = piptrackBinRange(bins, sr, nFft, options);
   // float32 arithmetic as numpy does on a float32 S.
   const f = Math.fround;
   let max = 0;
   for (let k = 0; k < bins; k++) if (data[o + k] > max) max = data[o + k];
   const ref = f(threshold * max);
-  for (let k = kLo; k < bins - 1; k++) {
-    const freq = (k * sr) / nFft;
-    if (freq >= fmax) break;
-    if (freq < fmin) continue;
+  for (let k = kLo; k < kHi; k++) {
     // S * (S > ref): values at or below ref become 0 before the local-maximum test.
     const b = data[o + k];
     const c = b > ref ? b : 0;

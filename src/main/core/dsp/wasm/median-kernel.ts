@@ -17,8 +17,11 @@ export const MEDIAN_WIDTH = 31;
  *   insert: c[j] = max(b[j - 1], min(b[j], in))   (c[0] = min(b[0], in); b[30] takes a[31] = +Infinity)
  * so the window stays exactly the sorted multiset and its middle element is the exact median: the same value
  * scipy.ndimage.median_filter selects, bit for bit. Inputs must not be NaN.
+ * The select is relaxed SIMD's i32x4.relaxed_laneselect where the engine has it (one blendvps instead of
+ * and / andnot / or: ~9% faster here); with a mask made of comparison results (each lane all ones or all zeros)
+ * its result is fully specified, the same as v128.bitselect.
  */
-export function median31x4Kernel(scatter: boolean): FunctionBuilder {
+export function median31x4Kernel(scatter: boolean, select: 'v128.bitselect' | 'i32x4.relaxed_laneselect' = 'v128.bitselect'): FunctionBuilder {
   const params = ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'] as const;
   const f = new FunctionBuilder(scatter ? 'median31x4Scatter' : 'median31x4', scatter ? [...params, 'i32'] : [...params], []);
   const [state, src, outSrc, stride, outStride, dst, dstStride, n, laneStride] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
@@ -36,7 +39,7 @@ export function median31x4Kernel(scatter: boolean): FunctionBuilder {
     const bj = b[j & 1];
     const bPrev = b[(j + 1) & 1];
     const next = j < 30 ? a[j + 1] : inf;
-    f.ops(['local.get', a[j]], ['local.get', next], ['local.get', a[j]], ['local.get', out], ['f32x4.lt'], ['v128.bitselect'], ['local.set', bj]);
+    f.ops(['local.get', a[j]], ['local.get', next], ['local.get', a[j]], ['local.get', out], ['f32x4.lt'], [select], ['local.set', bj]);
     // pmin(x, y) = y < x ? y : x and pmax(x, y) = x < y ? y : x: min and max for non-NaN values
     if (j === 0) f.ops(['local.get', bj], ['local.get', inn], ['f32x4.pmin'], ['local.set', a[0]]);
     else f.ops(['local.get', bPrev], ['local.get', bj], ['local.get', inn], ['f32x4.pmin'], ['f32x4.pmax'], ['local.set', a[j]]);

@@ -9,7 +9,7 @@ export type ValType = 'i32' | 'i64' | 'f32' | 'f64' | 'v128';
 
 const VALTYPE: Record<ValType, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b };
 
-type Imm = 'none' | 'u32' | 's32' | 'f32' | 'f64' | 'mem' | 'lane' | 'memlane' | 'block' | 'v128' | 'shuffle';
+type Imm = 'none' | 'u32' | 's32' | 'f32' | 'f64' | 'mem' | 'lane' | 'memlane' | 'block' | 'v128' | 'v128i' | 'v128d' | 'shuffle';
 
 /** Opcode table: [prefix (0 = none, 0xfd = SIMD), opcode, immediate kind]. */
 const OPS = {
@@ -92,8 +92,11 @@ const OPS = {
   'v128.load64_splat': [0xfd, 0x0a, 'mem'],
   'v128.store': [0xfd, 0x0b, 'mem'],
   'v128.const': [0xfd, 0x0c, 'v128'],
+  'v128.const_i32': [0xfd, 0x0c, 'v128i'],
+  'v128.const_f64': [0xfd, 0x0c, 'v128d'],
   'i8x16.shuffle': [0xfd, 0x0d, 'shuffle'],
   'i32x4.splat': [0xfd, 0x11, 'none'],
+  'i32x4.replace_lane': [0xfd, 0x1c, 'lane'],
   'f32x4.splat': [0xfd, 0x13, 'none'],
   'f64x2.splat': [0xfd, 0x14, 'none'],
   'f32x4.extract_lane': [0xfd, 0x1f, 'lane'],
@@ -145,6 +148,7 @@ const OPS = {
   'f64x2.pmin': [0xfd, 0xf6, 'none'],
   'f64x2.pmax': [0xfd, 0xf7, 'none'],
   'i32x4.trunc_sat_f32x4_s': [0xfd, 0xf8, 'none'],
+  'f64x2.convert_low_i32x4_s': [0xfd, 0xfe, 'none'],
   'f32x4.convert_i32x4_s': [0xfd, 0xfa, 'none'],
   // relaxed SIMD: the lane select is exact whenever the mask lanes are all-ones or all-zeros (comparison results)
   'i32x4.relaxed_laneselect': [0xfd, 0x10b, 'none'],
@@ -204,7 +208,8 @@ export class FunctionBuilder {
   /**
    * Emits one instruction. Immediates: a local / label / function index, an i32 constant, an f32 / f64 constant,
    * a memory offset in bytes (plus a lane for the lane loads / stores), a lane index, four 32-bit lane indices for
-   * i8x16.shuffle, or a v128 constant (4 floats).
+   * i8x16.shuffle, or a v128 constant (v128.const: 4 float32; v128.const_i32: 4 int32;
+   * v128.const_f64: 2 float64).
    */
   op(o: Op, ...imm: number[]): this {
     const [prefix, code, kind] = OPS[o] as readonly [number, number, Imm];
@@ -252,6 +257,16 @@ export class FunctionBuilder {
         break;
       case 'v128': {
         const b = new Uint8Array(new Float32Array([imm[0], imm[1], imm[2], imm[3]]).buffer);
+        c.push(...b);
+        break;
+      }
+      case 'v128i': {
+        const b = new Uint8Array(new Int32Array([imm[0], imm[1], imm[2], imm[3]]).buffer);
+        c.push(...b);
+        break;
+      }
+      case 'v128d': {
+        const b = new Uint8Array(new Float64Array([imm[0], imm[1]]).buffer);
         c.push(...b);
         break;
       }

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { cachedChromaFilterbank, chromaFrame } from '../../../src/main/core/dsp/chroma.ts';
+import { cachedMelFilterbank, melFrame } from '../../../src/main/core/dsp/mel.ts';
+import { cachedDctMatrix, mfccFrame } from '../../../src/main/core/dsp/mfcc.ts';
+import { bandwidthFrame, centroidFrame, rolloffFrame } from '../../../src/main/core/dsp/spectral.ts';
+import { PitchPeakCollector, piptrackBinRange, piptrackFrame } from '../../../src/main/core/dsp/tuning.ts';
+import { DspWasm } from '../../../src/main/core/dsp/wasm/dsp-wasm.ts';
+import { chromaBankTBytes, wasmF64, wasmMelBank, writeChromaBankT } from '../../../src/main/core/dsp/wasm/kernel-tables.ts';
+import { whiteNoise } from './signals.ts';
+
+const sr = 22050;
+const bins = 1025;
+
+/** A spectrum-like row: noise magnitudes with a few strong peaks, bins + 3 trailing zeros (the kernels' rows). */
+function spectrum(seed: number): Float32Array {
+  const x = new Float32Array(bins + 3);
+  const noise = whiteNoise(bins, 1, seed);
+  for (let k = 0; k < bins; k++) x[k] = Math.abs(noise[k]) * 0.01 + (k % 97 === 5 ? 3 : 0);
+  return x;
+}
+
+describe('frame kernels (WASM) against the per-frame JS functions', () => {
+  const wasm = new DspWasm(4 << 20);
+  const row = wasm.alloc((bins + 3) * 4);
+  const out = wasm.alloc(1024);
+
+  it('melBands equals melFrame bit for bit', () => {
+    const fb = cachedMelFilterbank(sr, 2048, { nMels: 128 });
+    const bank = wasmMelBank(wasm, fb);
+    for (const seed of [1, 2, 3]) {
+      const s = spectrum(seed);
+      wasm.heap.set(s, row >> 2);
+      wasm.kernels.melBands(row, bank.weights, bank.meta, out, 128);
+      const ref = new Float32Array(128);
+      melFrame(fb, s, 0, ref, 0);
+      expect(Array.from(wasm.heap.subarray(out >> 2, (out >> 2) + 128))).toEqual(Array.from(ref));
+    }
+  });
+
+  it('spectralShape: centroid and bandwidth to float64 rounding, roll-off exactly', () => {
+    for (const seed of [4, 5]) {
+      const s = spectrum(seed);
+      wasm.heap.set(s, row >> 2);
+      wasm.kernels.spectralShape(row, bins, sr / 2048, out);
+      const [c, b, r] = wasm.heap64.subarray(out >> 3, (out >> 3) + 3);
+      const cRef = centroidFrame(s, 0, bins, sr / 2048);
+      expect(Math.abs(c - cRef) / cRef).toBeLessThan(1e-13);
+      expect(Math.abs(b - bandwidthFrame(s, 0, bins, sr / 2048, cRef)) / b).toBeLessThan(1e-12);
+      expect(r).toBe(rolloffFrame(s, 0, bins, sr / 2048));
+    }
+    wasm.heap.fill(0, row >> 2, (row >> 2) + bins + 3);
+    wasm.kernels.spectralShape(row, bins, sr / 2048, out);
+    expect(Array.from(wasm.heap64.subarray(out >> 3, (out >> 3) + 3))).toEqual([0, 0, 0]);
+  });
+
+  it('chroma12 equals chromaFrame to float32 rounding', () => {
+    const fb = cachedChromaFilterbank(sr, 2048, { tuning: 0.13 });
+    const fbT = wasm.alloc(chromaBankTBytes(bins));
+    const pairs = writeChromaBankT(wasm, fb, bins, fbT);
+    const s = spectrum(6);
+    wasm.heap.set(s, row >> 2);
+    wasm.kernels.chroma12(fbT, row, out, pairs);
+    const ref = new Float32Array(12);
+    chromaFrame(fb, 12, bins, s, 0, ref, 0);
+    const got = wasm.heap.subarray(out >> 2, (out >> 2) + 12);
+    for (let c = 0; c < 12; c++) expect(Math.abs(got[c] - ref[c])).toBeLessThanOrEqual(1e-7 * Math.abs(ref[c]) + 1e-12);
+    expect(Math.max(...got)).toBe(1);
+  });
+
+  it('mfccFloor equals mfccFrame (floor applied) to float32 rounding', () => {
+    const D = cachedDctMatrix(20, 128);
+    const dp = wasmF64(wasm, D);
+    const scratch = wasm.alloc(128 * 8);
+    const db = Float32Array.from(whiteNoise(128, 40, 7), (v) => v - 30);
+    wasm.heap.set(db, row >> 2);
+    for (const floor of [-Infinity, -35.5, -10]) {
+      wasm.kernels.mfccFloor(dp, row, 128, 20, floor, Math.fround(floor), scratch, out);
+      const ref = new Float32Array(20);
+      mfccFrame(D, 20, 128, db, 0, floor, ref, 0);
+      const got = wasm.heap.subarray(out >> 2, (out >> 2) + 20);
+      for (let k = 0; k < 20; k++) expect(Math.abs(got[k] - ref[k])).toBeLessThanOrEqual(2e-7 * Math.abs(ref[k]) + 1e-5);
+    }
+  });
+
+  it('piptrack finds the same peaks as piptrackFrame, bit for bit', () => {
+    const pitch = wasm.alloc(bins * 4);
+    const mag = wasm.alloc(bins * 4);
+    const { kLo, kHi } = piptrackBinRange(bins, sr, 2048);
+    for (const seed of [8, 9, 10]) {
+      const s = spectrum(seed);
+      // more peaks of varied heights (some below 0.1 x the maximum), and a tie
+      for (let k = 20; k < 380; k += 23) s[k] = 0.2 + ((k * 7) % 13) / 5;
+      s[250] = s[251] = 2;
+      wasm.heap.set(s, row >> 2);
+      const count = wasm.kernels.piptrack(row, bins, kLo, kHi, 0.1, sr, 2048, pitch, mag);
+      const ref = new PitchPeakCollector();
+      piptrackFrame(s, 0, bins, sr, 2048, ref);
+      expect(count).toBe(ref.count);
+      expect(count).toBeGreaterThan(10);
+      expect(Array.from(wasm.heap.subarray(pitch >> 2, (pitch >> 2) + count))).toEqual(Array.from(ref.pitch));
+      expect(Array.from(wasm.heap.subarray(mag >> 2, (mag >> 2) + count))).toEqual(Array.from(ref.mag));
+    }
+  });
+});
