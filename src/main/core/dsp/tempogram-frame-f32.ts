@@ -64,3 +64,29 @@ export class TempogramFrameF32 {
     else for (let i = 0; i < winLength; i++) out[outOffset + i] = ac[i] / max;
   }
 }
+
+/**
+ * The time-averaged float32 tempogram of a whole onset envelope, padded as librosa pads it (winLength / 2
+ * values each side, a linear ramp to 0 from the edge value).
+ */
+export function meanTempogramF32(onset: Float32Array, winLength: number): Float64Array {
+  const n = onset.length;
+  const p = Math.floor(winLength / 2);
+  const padded = new Float32Array(n + 2 * p);
+  padded.set(onset, p);
+  if (n > 0) {
+    for (let i = 0; i < p; i++) {
+      padded[i] = (onset[0] / p) * i;
+      padded[n + 2 * p - 1 - i] = (onset[n - 1] / p) * i;
+    }
+  }
+  const frame = new TempogramFrameF32(winLength);
+  const ac = new Float32Array(winLength);
+  const mean = new Float64Array(winLength);
+  for (let t = 0; t < n; t++) {
+    frame.compute(padded, t, ac, 0);
+    for (let i = 0; i < winLength; i++) mean[i] += ac[i];
+  }
+  for (let i = 0; i < winLength; i++) mean[i] /= n;
+  return mean;
+}

@@ -7,8 +7,8 @@ import { padIndex } from '../dsp/pad.ts';
 import type { PadMode } from '../dsp/pad.ts';
 import { StreamingHpss } from '../dsp/streaming-hpss.ts';
 import type { HpssBlock } from '../dsp/streaming-hpss.ts';
-import { beatTrackTempo, tempoFromMeanTempogram, tempogramWindow } from '../dsp/tempo.ts';
-import { TempogramFrameF32 } from '../dsp/tempogram-frame-f32.ts';
+import { beatTrackTempo, certainTempoFromMeanTempogram, tempoFromMeanTempogram, tempogramWindow } from '../dsp/tempo.ts';
+import { TempogramFrameF32, meanTempogramF32 } from '../dsp/tempogram-frame-f32.ts';
 import { PitchPeakCollector, piptrackBinRange, tuningFromPeaks } from '../dsp/tuning.ts';
 import { DspWasm } from '../dsp/wasm/dsp-wasm.ts';
 import { chromaBankTBytes, wasmF64, wasmMelBank, wasmMelBankBytes, writeChromaBankT } from '../dsp/wasm/kernel-tables.ts';
@@ -75,6 +75,7 @@ interface EngineBuffers {
   tg: Float32Array;
   tgBlocks: Float64Array;
   cnn: Float32Array;
+  dbBands: Float32Array;
   blocks: Float64Array;
   sq: Float64Array;
   cross: Int32Array;
@@ -122,6 +123,7 @@ function takeBuffers(R: number): EngineBuffers {
     tg: new Float32Array(R * TG),
     tgBlocks: new Float64Array(TG_BLOCKS * TG),
     cnn: new Float32Array(2 * R * CNN_MELS),
+    dbBands: new Float32Array(R * MELS),
     blocks: new Float64Array(R * 4),
     sq: new Float64Array(R),
     cross: new Int32Array(R),
@@ -206,7 +208,10 @@ export class TrackAnalyzer {
   private readonly tg: Float32Array;
   /** Sums of the tempogram frames of each 65-frame block (a regular segment is two blocks), float64. */
   private readonly tgBlocks: Float64Array;
+  /** CNN frames, band-major: band m of CNN frame u at cnn[m * 2R + (u & (2R - 1))] (segments copy runs of it). */
   private readonly cnn: Float32Array;
+  /** The dB ring again, band-major (band m of frame t at dbBands[m * R + (t & (R - 1))]), for the MLFI input. */
+  private readonly dbBands: Float32Array;
   private readonly blocks: Float64Array;
   private readonly sq: Float64Array;
   private readonly cross: Int32Array;
@@ -280,6 +285,7 @@ export class TrackAnalyzer {
     this.tg = b.tg;
     this.tgBlocks = b.tgBlocks;
     this.cnn = b.cnn;
+    this.dbBands = b.dbBands;
     this.blocks = b.blocks;
     this.sq = b.sq;
     this.cross = b.cross;
@@ -475,8 +481,13 @@ export class TrackAnalyzer {
     // mel power -> dB (power_to_db, ref 1.0; the top_db floor is applied where the values are used)
     k.melBands(pow, this.melBank.weights, this.melBank.meta, this.melOut, MELS);
     const db = this.db;
+    const bands = this.dbBands;
     const mo = this.melOut >> 2;
-    for (let m = 0; m < MELS; m++) db[slot * MELS + m] = 10 * Math.log10(Math.max(1e-10, heap[mo + m]));
+    for (let m = 0; m < MELS; m++) {
+      const v = 10 * Math.log10(Math.max(1e-10, heap[mo + m]));
+      db[slot * MELS + m] = v;
+      bands[m * R + slot] = v;
+    }
     // centroid, bandwidth, roll-off into the scalar ring's slots 1..3
     k.spectralShape(mag, BINS, SR / N_FFT, this.scalarRing + (slot * SCALARS + 1) * 8);
     this.rmsZcr(t, interior);
@@ -543,9 +554,10 @@ export class TrackAnalyzer {
     const bank = this.cnnBank;
     k.unpackSpectrum(this.cnnSpec, rows, rows + row, rows + 2 * row, rows + 3 * row, CNN_NFFT / 2);
     k.melBands(rows + 2 * row, bank.weights, bank.meta, this.cnnMelOut, CNN_MELS);
-    const o = (u & (2 * this.R - 1)) * CNN_MELS;
+    const R2 = 2 * this.R;
+    const slot = u & (R2 - 1);
     const mo = this.cnnMelOut >> 2;
-    for (let m = 0; m < CNN_MELS; m++) this.cnn[o + m] = Math.log1p(heap[mo + m]);
+    for (let m = 0; m < CNN_MELS; m++) this.cnn[m * R2 + slot] = Math.log1p(heap[mo + m]);
   }
 
   private onBlock(b: HpssBlock): void {
@@ -715,24 +727,36 @@ export class TrackAnalyzer {
     }
     let mlfi: Float32Array = new Float32Array(0);
     if (this.wantMlfi) {
-      mlfi = new Float32Array(MLFI_INPUT.mels * MLFI_INPUT.frames);
+      // band-major copies of runs of the band-major ring (a run breaks where the ring wraps)
+      const T = MLFI_INPUT.frames;
+      mlfi = new Float32Array(MLFI_INPUT.mels * T);
       const floor32 = Math.fround(floor);
-      const db = this.db;
-      for (let t = 0; t < MLFI_INPUT.frames; t++) {
-        const o = ((f0 + t) & (R - 1)) * MELS;
-        for (let m = 0; m < MELS; m++) {
-          const x = db[o + m];
-          mlfi[m * MLFI_INPUT.frames + t] = x < floor ? floor32 : x;
+      const s0 = f0 & (R - 1);
+      const first = Math.min(T, R - s0);
+      const bands = this.dbBands;
+      for (let m = 0; m < MELS; m++) {
+        const o = m * T;
+        const b = m * R;
+        for (let t = 0; t < first; t++) {
+          const x = bands[b + s0 + t];
+          mlfi[o + t] = x < floor ? floor32 : x;
+        }
+        for (let t = first; t < T; t++) {
+          const x = bands[b + t - first];
+          mlfi[o + t] = x < floor ? floor32 : x;
         }
       }
     }
     let cnn: Float32Array = new Float32Array(0);
     if (this.wantCnn) {
-      cnn = new Float32Array(CNN_MELS * CNN_INPUT.frames);
-      const u0 = 2 * f0;
-      for (let t = 0; t < CNN_INPUT.frames; t++) {
-        const o = ((u0 + t) & (2 * R - 1)) * CNN_MELS;
-        for (let m = 0; m < CNN_MELS; m++) cnn[m * CNN_INPUT.frames + t] = this.cnn[o + m];
+      const T = CNN_INPUT.frames;
+      const R2 = 2 * R;
+      cnn = new Float32Array(CNN_MELS * T);
+      const s0 = (2 * f0) & (R2 - 1);
+      const first = Math.min(T, R2 - s0);
+      for (let m = 0; m < CNN_MELS; m++) {
+        cnn.set(this.cnn.subarray(m * R2 + s0, m * R2 + s0 + first), m * T);
+        if (first < T) cnn.set(this.cnn.subarray(m * R2, m * R2 + T - first), m * T + first);
       }
     }
     return { index, startSeconds: (f0 * HOP) / SR, padded: false, features, cnnInput: cnn, mlfiInput: mlfi };
@@ -765,7 +789,18 @@ export class TrackAnalyzer {
     }
     const onset = new Float32Array(frames);
     for (let t = 0; t < frames; t++) onset[t] = whole ? this.onset[t & (R - 1)] : this.onsetAt(f0 + t, floor, f0);
-    const tempo = beatTrackTempo(onset, { sr: SR, hop: HOP });
+    // the tempo librosa's float64 tempogram gives, from the float32 one when its margin makes that certain
+    let mean: Float64Array;
+    if (whole && this.wantSegments) {
+      // the track's tempogram frames are this clip's: same envelope, same padding
+      mean = new Float64Array(TG);
+      for (let t = 0; t < frames; t++) {
+        const o = (t & (R - 1)) * TG;
+        for (let i = 0; i < TG; i++) mean[i] += this.tg[o + i];
+      }
+      for (let i = 0; i < TG; i++) mean[i] /= frames;
+    } else mean = meanTempogramF32(onset, TG);
+    const tempo = certainTempoFromMeanTempogram(mean, { sr: SR, hop: HOP }) ?? beatTrackTempo(onset, { sr: SR, hop: HOP });
     const features = this.features(f0, frames, chroma, 0, { blocks: Math.floor(samples / HOP), samples }, tempo, floor);
     const logMel = new Float32Array(frames * MELS);
     const floor32 = Math.fround(floor);
