@@ -101,4 +101,41 @@ describe('frame kernels (WASM) against the per-frame JS functions', () => {
       expect(Array.from(wasm.heap.subarray(mag >> 2, (mag >> 2) + count))).toEqual(Array.from(ref.mag));
     }
   });
+
+  it('windowFrame, blockStats and powerSpectrum match their JS definitions', () => {
+    const n = 2048;
+    const x = whiteNoise(n + 4, 0.5, 11);
+    x[100] = 1e-11; // below the zero-crossing threshold: counts as 0 (not negative)
+    x[101] = -1e-11;
+    const src = wasm.alloc((n + 4) * 4);
+    wasm.heap.set(x, src >> 2);
+    const win = wasmF64(wasm, Float64Array.from({ length: n }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / n)));
+    const dst = wasm.alloc(n * 4);
+    wasm.kernels.windowFrame(src + 16, win, dst, n);
+    for (let i = 0; i < n; i++) expect(wasm.heap[(dst >> 2) + i]).toBe(Math.fround(x[i + 4] * wasm.heap64[(win >> 3) + i]));
+    // block statistics of samples 4 .. 4 + 512 (the pair (3, 4) counts)
+    wasm.kernels.blockStats(src + 16, 512, out);
+    let sq = 0;
+    let cross = 0;
+    const neg = (v: number): number => (v < -Math.fround(1e-10) ? 1 : 0);
+    for (let i = 4; i < 4 + 512; i++) {
+      sq += x[i] * x[i];
+      cross += neg(x[i]) ^ neg(x[i - 1]);
+    }
+    expect(Math.abs(wasm.heap64[out >> 3] - sq) / sq).toBeLessThan(1e-14);
+    expect(wasm.heapI32[(out >> 2) + 2]).toBe(cross);
+    // power spectrum of a packed spectrum = unpackSpectrum's power row
+    const spec = wasm.alloc(n * 4);
+    wasm.heap.set(whiteNoise(n, 3, 12), spec >> 2);
+    const rowsAt = wasm.alloc(4 * (n / 2 + 4) * 4);
+    const r = (j: number): number => rowsAt + j * (n / 2 + 4) * 4;
+    wasm.kernels.unpackSpectrum(spec, r(0), r(1), r(2), r(3), n / 2);
+    const pow = wasm.alloc((n / 2 + 4) * 4);
+    wasm.kernels.powerSpectrum(spec, pow, n / 2);
+    expect(Array.from(wasm.heap.subarray(pow >> 2, (pow >> 2) + n / 2 + 4))).toEqual(Array.from(wasm.heap.subarray(r(2) >> 2, (r(2) >> 2) + n / 2 + 4)));
+    const re = wasm.heap[(spec >> 2) + 10];
+    const im = wasm.heap[(spec >> 2) + 11];
+    expect(wasm.heap[(pow >> 2) + 5]).toBe(Math.fround(re * re + im * im));
+    expect(wasm.heap[(pow >> 2) + n / 2]).toBe(Math.fround(wasm.heap[(spec >> 2) + 1] ** 2));
+  });
 });

@@ -18,6 +18,8 @@ export interface HpssBlock {
 export interface SampleSource {
   /** A view of samples [start, end) of the signal. */
   view(start: number, end: number): Float32Array;
+  /** When the samples live in the same WASM memory as the HPSS buffers: the byte offset of sample i. */
+  pointer?(i: number): number;
 }
 
 /**
@@ -292,9 +294,11 @@ export class StreamingHpss {
     const sums = this.sumsView;
     while (this.blocksDone < end) {
       const b = this.blocksDone++;
-      this.wasm.heap.set(this.samples.view(b * hop, b * hop + hop), this.blockSamples >> 2);
+      let samples = this.blockSamples;
+      if (this.samples.pointer) samples = this.samples.pointer(b * hop);
+      else this.wasm.heap.set(this.samples.view(b * hop, b * hop + hop), this.blockSamples >> 2);
       const j = (b * hop + pad) & (this.ring - 1); // a block never wraps (ring and positions are multiples of hop)
-      k.hpssFlush(this.yAcc + 8 * j, this.wAcc + 8 * j, this.blockSamples, hop, this.sums);
+      k.hpssFlush(this.yAcc + 8 * j, this.wAcc + 8 * j, samples, hop, this.sums);
       this.onBlock({ index: b, sumH: sums[0], sumH2: sums[1], sumP: sums[2], sumP2: sums[3] });
     }
   }

@@ -10,9 +10,19 @@ export class SampleStore implements SampleSource {
   /** Absolute index of buf[0]. */
   private first = 0;
   private len = 0;
+  /** Byte offset of buf in a WASM memory, when it lives in one (it then never grows). */
+  private readonly wasmOffset: number;
 
-  constructor(capacity = 1 << 18) {
-    this.buf = new Float32Array(capacity);
+  /** A growable store, or a fixed one over `fixed` (e.g. a view of WASM memory at byteOffset wasmOffset). */
+  constructor(capacity = 1 << 18, fixed?: { array: Float32Array; wasmOffset: number }) {
+    this.buf = fixed ? fixed.array : new Float32Array(capacity);
+    this.wasmOffset = fixed ? fixed.wasmOffset : -1;
+  }
+
+  /** Byte offset (in the WASM memory holding the store) of absolute sample i. */
+  pointer(i: number): number {
+    if (this.wasmOffset < 0) throw new Error('SampleStore: not in WASM memory');
+    return this.wasmOffset + 4 * (i - this.first);
   }
 
   /** Samples appended so far (the absolute index one past the newest). */
@@ -45,6 +55,7 @@ export class SampleStore implements SampleSource {
         this.len -= drop;
       }
       if (this.len + chunk.length > this.buf.length) {
+        if (this.wasmOffset >= 0) throw new RangeError(`SampleStore: ${this.len + chunk.length} samples do not fit in ${this.buf.length}`);
         let size = this.buf.length * 2;
         while (size < this.len + chunk.length) size *= 2;
         const grown = new Float32Array(size);

@@ -42,6 +42,10 @@ const CNN_BINS = CNN_NFFT / 2 + 1;
 const CNN_MELS = CNN_INPUT.mels;
 /** Tempogram block sums kept (a ring of 65-frame blocks; must span the rings' lag). */
 const TG_BLOCKS = 128;
+/** Samples held (in WASM memory): at most one pushed piece plus the stages' lag (a few thousand samples). */
+const STORE_SAMPLES = 1 << 18;
+/** push() feeds chunks in pieces of at most this many samples. */
+const PIECE = 1 << 16;
 
 export interface TrackAnalyzerOptions {
   /** Longest clip for the clip-level features (default 60 s of samples). */
@@ -101,6 +105,9 @@ function wasmBytes(R: number): number {
     MELS * 4 +
     64 +
     2 * BINS * 4 +
+    STORE_SAMPLES * 4 +
+    (N_FFT + CNN_NFFT) * 12 +
+    64 +
     CNN_NFFT * 4 +
     4 * cnnRow * 4 +
     CNN_MELS * 4 +
@@ -172,7 +179,7 @@ export class TrackAnalyzer {
   private readonly onSegment: (s: SegmentAnalysis) => void;
   private readonly times: StageTimes | undefined;
 
-  private readonly store = new SampleStore();
+  private readonly store: SampleStore;
   private readonly buffers: EngineBuffers;
   private readonly head = new Float32Array(SEGMENT_SAMPLES);
   private readonly wasm: DspWasm;
@@ -195,6 +202,12 @@ export class TrackAnalyzer {
   private readonly chromaOut: number;
   private readonly peakPitch: number;
   private readonly peakMag: number;
+  private readonly hann: number;
+  private readonly cnnHann: number;
+  private readonly windowed: number;
+  private readonly windowedView: Float32Array;
+  private readonly cnnWindowedView: Float32Array;
+  private readonly statsOut: number;
   private readonly cnnSpec: number;
   private readonly cnnRows: number;
   private readonly cnnMelOut: number;
@@ -256,6 +269,8 @@ export class TrackAnalyzer {
     this.buffers = takeBuffers(R);
     this.wasm = this.buffers.wasm;
     const wasm = this.wasm;
+    const storeAt = wasm.alloc(STORE_SAMPLES * 4);
+    this.store = new SampleStore(STORE_SAMPLES, { array: new Float32Array(wasm.memory.buffer, storeAt, STORE_SAMPLES), wasmOffset: storeAt });
     this.hpss = new StreamingHpss(wasm, this.store, (b) => this.onBlock(b), N_FFT, HOP);
     this.specPtr = wasm.alloc(N_FFT * 4);
     this.powRing = wasm.alloc(R * ROW * 4);
@@ -272,6 +287,12 @@ export class TrackAnalyzer {
     this.chromaOut = wasm.alloc(64);
     this.peakPitch = wasm.alloc(BINS * 4);
     this.peakMag = wasm.alloc(BINS * 4);
+    this.hann = wasmF64(wasm, cachedHann(N_FFT));
+    this.cnnHann = wasmF64(wasm, cachedHann(CNN_NFFT));
+    this.windowed = wasm.alloc(N_FFT * 4);
+    this.windowedView = new Float32Array(wasm.memory.buffer, this.windowed, N_FFT);
+    this.cnnWindowedView = new Float32Array(wasm.memory.buffer, this.windowed, CNN_NFFT);
+    this.statsOut = wasm.alloc(16);
     this.cnnSpec = wasm.alloc(CNN_NFFT * 4);
     this.cnnRows = wasm.alloc(4 * (CNN_NFFT / 2 + 4) * 4);
     this.cnnMelOut = wasm.alloc(CNN_MELS * 4);
@@ -317,10 +338,13 @@ export class TrackAnalyzer {
 
   push(chunk: Float32Array): void {
     if (this.n >= 0) throw new Error('TrackAnalyzer: push after finish');
-    const seen = this.store.total;
-    if (seen < SEGMENT_SAMPLES) this.head.set(chunk.subarray(0, SEGMENT_SAMPLES - seen), seen);
-    this.store.append(chunk, this.keepFrom());
-    this.advance();
+    for (let o = 0; o < chunk.length; o += PIECE) {
+      const piece = chunk.subarray(o, Math.min(chunk.length, o + PIECE));
+      const seen = this.store.total;
+      if (seen < SEGMENT_SAMPLES) this.head.set(piece.subarray(0, SEGMENT_SAMPLES - seen), seen);
+      this.store.append(piece, this.keepFrom());
+      this.advance();
+    }
   }
 
   /**
@@ -358,7 +382,7 @@ export class TrackAnalyzer {
   private keepFrom(): number {
     let k = Math.min(this.tA * HOP - HALF, this.hpss.nextBlock * HOP, this.sampleBlocks * HOP);
     if (this.wantCnn) k = Math.min(k, this.uA * CNN_HOP - CNN_NFFT / 2);
-    return Math.max(0, k - N_FFT);
+    return Math.max(0, k - N_FFT - 4);
   }
 
   private timed<T>(stage: string, f: () => T): T {
@@ -418,24 +442,33 @@ export class TrackAnalyzer {
   private sampleBlockSums(upTo: number): void {
     const R = this.R;
     const thr = -Math.fround(1e-10);
+    const k = this.wasm.kernels;
+    const out = this.statsOut;
     for (; this.sampleBlocks < upTo; this.sampleBlocks++) {
       const b = this.sampleBlocks;
       const array = this.store.array;
       const offset = this.store.offsetOf(b * HOP);
-      let acc = 0;
-      let crossings = 0;
-      let prev = b > 0 ? (array[offset - 1] < thr ? 1 : 0) : -1;
-      const first = array[offset] < thr ? 1 : 0;
-      for (let i = offset; i < offset + HOP; i++) {
-        const x = array[i];
-        acc += x * x;
-        const neg = x < thr ? 1 : 0;
-        if (prev >= 0) crossings += neg ^ prev;
-        prev = neg;
+      if (b === 0) {
+        // no sample before the first: count from the second one
+        let acc = 0;
+        let crossings = 0;
+        let prev = array[offset] < thr ? 1 : 0;
+        for (let i = offset; i < offset + HOP; i++) {
+          const x = array[i];
+          acc += x * x;
+          const neg = x < thr ? 1 : 0;
+          crossings += neg ^ prev;
+          prev = neg;
+        }
+        this.sq[0] = acc;
+        this.cross[0] = crossings;
+        this.firstPair[0] = 0;
+        continue;
       }
-      this.sq[b & (R - 1)] = acc;
-      this.cross[b & (R - 1)] = crossings;
-      this.firstPair[b & (R - 1)] = b > 0 ? first ^ (array[offset - 1] < thr ? 1 : 0) : 0;
+      k.blockStats(this.store.pointer(b * HOP), HOP, out);
+      this.sq[b & (R - 1)] = this.wasm.heap64[out >> 3];
+      this.cross[b & (R - 1)] = this.wasm.heapI32[(out >> 2) + 2];
+      this.firstPair[b & (R - 1)] = (array[offset] < thr ? 1 : 0) ^ (array[offset - 1] < thr ? 1 : 0);
     }
   }
 
@@ -465,9 +498,8 @@ export class TrackAnalyzer {
     const interior = start >= 0 && start + N_FFT <= this.store.total;
     const input = fft.inputView();
     if (interior) {
-      const array = this.store.array;
-      const offset = this.store.offsetOf(start);
-      for (let i = 0; i < N_FFT; i++) input[i] = array[offset + i] * w[i];
+      k.windowFrame(this.store.pointer(start), this.hann, this.windowed, N_FFT);
+      input.set(this.windowedView);
     } else {
       const x = this.window(start, N_FFT, 'reflect');
       for (let i = 0; i < N_FFT; i++) input[i] = x[i] * w[i];
@@ -538,22 +570,19 @@ export class TrackAnalyzer {
     const w = cachedHann(CNN_NFFT);
     const start = u * CNN_HOP - CNN_NFFT / 2;
     const input = fft.inputView();
+    const k = this.wasm.kernels;
     if (start >= 0 && start + CNN_NFFT <= this.store.total) {
-      const array = this.store.array;
-      const offset = this.store.offsetOf(start);
-      for (let i = 0; i < CNN_NFFT; i++) input[i] = array[offset + i] * w[i];
+      k.windowFrame(this.store.pointer(start), this.cnnHann, this.windowed, CNN_NFFT);
+      input.set(this.cnnWindowedView);
     } else {
       const x = this.window(start, CNN_NFFT, 'reflect');
       for (let i = 0; i < CNN_NFFT; i++) input[i] = x[i] * w[i];
     }
     const heap = this.wasm.heap;
     heap.set(fft.transformInput(false), this.cnnSpec >> 2);
-    const row = (CNN_NFFT / 2 + 4) * 4;
-    const rows = this.cnnRows;
-    const k = this.wasm.kernels;
     const bank = this.cnnBank;
-    k.unpackSpectrum(this.cnnSpec, rows, rows + row, rows + 2 * row, rows + 3 * row, CNN_NFFT / 2);
-    k.melBands(rows + 2 * row, bank.weights, bank.meta, this.cnnMelOut, CNN_MELS);
+    k.powerSpectrum(this.cnnSpec, this.cnnRows, CNN_NFFT / 2);
+    k.melBands(this.cnnRows, bank.weights, bank.meta, this.cnnMelOut, CNN_MELS);
     const R2 = 2 * this.R;
     const slot = u & (R2 - 1);
     const mo = this.cnnMelOut >> 2;

@@ -1,4 +1,15 @@
-import { chroma12Kernel, hpssFlushKernel, melBandsKernel, mfccFloorKernel, olaAddKernel, piptrackKernel, spectralShapeKernel } from './frame-kernels.ts';
+import {
+  blockStatsKernel,
+  chroma12Kernel,
+  hpssFlushKernel,
+  melBandsKernel,
+  mfccFloorKernel,
+  olaAddKernel,
+  piptrackKernel,
+  powerSpectrumKernel,
+  spectralShapeKernel,
+  windowFrameKernel,
+} from './frame-kernels.ts';
 import { gatherReflect4Kernel, median31x4Kernel } from './median-kernel.ts';
 import { hpssMaskPackedKernel, unpackSpectrumKernel } from './spectrum-kernels.ts';
 import { assembleModule } from './wasm-assembler.ts';
@@ -17,6 +28,9 @@ export interface DspKernels {
   olaAdd(frame: number, ws: number, w2: number, y: number, w: number, count: number): void;
   hpssFlush(y: number, w: number, samples: number, count: number, sums: number): void;
   piptrack(row: number, bins: number, kLo: number, kHi: number, threshold: number, sr: number, nFft: number, outPitch: number, outMag: number): number;
+  windowFrame(src: number, win: number, dst: number, n: number): void;
+  blockStats(src: number, n: number, out: number): void;
+  powerSpectrum(src: number, pow: number, half: number): void;
 }
 
 let compiled: WebAssembly.Module | null = null;
@@ -35,6 +49,9 @@ function assemble(select: 'v128.bitselect' | 'i32x4.relaxed_laneselect'): Uint8A
     olaAddKernel(),
     hpssFlushKernel(),
     piptrackKernel(),
+    windowFrameKernel(),
+    blockStatsKernel(),
+    powerSpectrumKernel(),
   ];
   return assembleModule(kernels, 1);
 }

@@ -291,3 +291,97 @@ export function piptrackKernel(): FunctionBuilder {
   f.ops(['local.get', count]);
   return f;
 }
+
+/**
+ * windowFrame(src, win, dst, n): dst[i] = fround(src[i] * win[i]) for n samples (n even; src, dst float32,
+ * win float64): the windowed STFT input, rounded once as `input[i] = x[i] * w[i]` stores it.
+ */
+export function windowFrameKernel(): FunctionBuilder {
+  const f = new FunctionBuilder('windowFrame', ['i32', 'i32', 'i32', 'i32'], []);
+  const [src, win, dst, n] = [0, 1, 2, 3];
+  const i = f.local('i32');
+  const e = f.local('i32');
+  f.ops(['local.get', n], ['i32.const', 2], ['i32.shl'], ['local.set', e], ['i32.const', 0], ['local.set', i], ['loop']);
+  f.ops(['local.get', dst], ['local.get', i], ['i32.add']);
+  f.ops(['local.get', src], ['local.get', i], ['i32.add'], ['v128.load64_zero', 0], ['f64x2.promote_low_f32x4']);
+  f.ops(['local.get', win], ['local.get', i], ['i32.const', 1], ['i32.shl'], ['i32.add'], ['v128.load', 0], ['f64x2.mul'], ['f32x4.demote_f64x2_zero']);
+  f.ops(['v128.store64_lane', 0, 0]);
+  f.ops(['local.get', i], ['i32.const', 8], ['i32.add'], ['local.tee', i], ['local.get', e], ['i32.lt_s'], ['br_if', 0], ['end']);
+  return f;
+}
+
+/**
+ * blockStats(src, n, out): for n samples (n a multiple of 4) preceded in memory by at least one sample, the sum
+ * of squares (float64, out[0]) and the number of sign changes between consecutive samples, the first one with
+ * the sample before src (i32, at out + 8); a sample counts as negative when x < -fround(1e-10), as
+ * zero_crossing_rate's threshold makes tiny values 0.
+ */
+export function blockStatsKernel(): FunctionBuilder {
+  const f = new FunctionBuilder('blockStats', ['i32', 'i32', 'i32'], []);
+  const [src, n, out] = [0, 1, 2];
+  const i = f.local('i32');
+  const e = f.local('i32');
+  const x = f.local('v128');
+  const p = f.local('v128');
+  const d = f.local('v128');
+  const sq = f.local('v128');
+  const cross = f.local('v128');
+  const thr = f.local('v128');
+  const t = -Math.fround(1e-10);
+  f.ops(['v128.const', t, t, t, t], ['local.set', thr]);
+  f.ops(['v128.const', 0, 0, 0, 0], ['local.tee', sq], ['local.set', cross]);
+  f.ops(['local.get', n], ['i32.const', 2], ['i32.shl'], ['local.set', e], ['i32.const', 0], ['local.set', i], ['loop']);
+  f.ops(['local.get', src], ['local.get', i], ['i32.add'], ['v128.load', 0], ['local.set', x]);
+  f.ops(['local.get', src], ['local.get', i], ['i32.add'], ['i32.const', 4], ['i32.sub'], ['v128.load', 0], ['local.set', p]);
+  // squares in float64, two lanes at a time
+  f.ops(['local.get', x], ['f64x2.promote_low_f32x4'], ['local.tee', d], ['local.get', d], ['f64x2.mul'], ['local.get', sq], ['f64x2.add'], ['local.set', sq]);
+  f.ops(['local.get', x], ['local.get', x], ['i8x16.shuffle', 2, 3, 2, 3], ['f64x2.promote_low_f32x4'], ['local.tee', d], ['local.get', d], ['f64x2.mul'], ['local.get', sq], ['f64x2.add'], ['local.set', sq]);
+  // sign changes: the masks (all ones where negative) of x and of the previous samples differ
+  f.ops(['local.get', cross], ['local.get', x], ['local.get', thr], ['f32x4.lt'], ['local.get', p], ['local.get', thr], ['f32x4.lt'], ['v128.xor'], ['i32x4.sub'], ['local.set', cross]);
+  f.ops(['local.get', i], ['i32.const', 16], ['i32.add'], ['local.tee', i], ['local.get', e], ['i32.lt_s'], ['br_if', 0], ['end']);
+  f.ops(['local.get', out], ['local.get', sq], ['f64x2.extract_lane', 0], ['local.get', sq], ['f64x2.extract_lane', 1], ['f64.add'], ['f64.store', 0]);
+  f.ops(['local.get', out]);
+  f.ops(['local.get', cross], ['i32x4.extract_lane', 0], ['local.get', cross], ['i32x4.extract_lane', 1], ['i32.add']);
+  f.ops(['local.get', cross], ['i32x4.extract_lane', 2], ['local.get', cross], ['i32x4.extract_lane', 3], ['i32.add'], ['i32.add']);
+  f.ops(['i32.store', 8]);
+  return f;
+}
+
+/**
+ * powerSpectrum(src, pow, half): the power spectrum (half + 1 bins, then zeros to a multiple of 4) of PFFFT's
+ * ordered real-FFT output, each bin Math.fround(re * re + im * im) computed in float64 (as unpackSpectrum, without
+ * the other rows).
+ */
+export function powerSpectrumKernel(): FunctionBuilder {
+  const f = new FunctionBuilder('powerSpectrum', ['i32', 'i32', 'i32'], []);
+  const [src, pow, half] = [0, 1, 2];
+  const g = f.local('i32');
+  const end = f.local('i32');
+  const v0 = f.local('v128');
+  const v1 = f.local('v128');
+  const r = f.local('v128');
+  const im = f.local('v128');
+  const d = f.local('v128');
+  const lo = f.local('v128');
+  const nyq = f.local('f64');
+  f.ops(['local.get', half], ['i32.const', 2], ['i32.shl'], ['local.set', end]);
+  f.ops(['i32.const', 0], ['local.set', g], ['loop']);
+  f.ops(['local.get', src], ['local.get', g], ['i32.const', 1], ['i32.shl'], ['i32.add'], ['v128.load', 0], ['local.set', v0]);
+  f.ops(['local.get', src], ['local.get', g], ['i32.const', 1], ['i32.shl'], ['i32.add'], ['v128.load', 16], ['local.set', v1]);
+  f.ops(['local.get', v0], ['local.get', v1], ['i8x16.shuffle', 0, 2, 4, 6], ['local.set', r]);
+  f.ops(['local.get', v0], ['local.get', v1], ['i8x16.shuffle', 1, 3, 5, 7], ['local.set', im]);
+  // group 0: lane 0 of im holds the Nyquist bin's real part; the DC bin has no imaginary part
+  f.ops(['local.get', g], ['i32.eqz'], ['if'], ['local.get', im], ['f32.const', 0], ['f32x4.replace_lane', 0], ['local.set', im], ['end']);
+  f.ops(['local.get', r], ['f64x2.promote_low_f32x4'], ['local.tee', d], ['local.get', d], ['f64x2.mul']);
+  f.ops(['local.get', im], ['f64x2.promote_low_f32x4'], ['local.tee', d], ['local.get', d], ['f64x2.mul'], ['f64x2.add'], ['local.set', lo]);
+  f.ops(['local.get', pow], ['local.get', g], ['i32.add']);
+  f.ops(['local.get', lo], ['f32x4.demote_f64x2_zero']);
+  f.ops(['local.get', r], ['local.get', r], ['i8x16.shuffle', 2, 3, 2, 3], ['f64x2.promote_low_f32x4'], ['local.tee', d], ['local.get', d], ['f64x2.mul']);
+  f.ops(['local.get', im], ['local.get', im], ['i8x16.shuffle', 2, 3, 2, 3], ['f64x2.promote_low_f32x4'], ['local.tee', d], ['local.get', d], ['f64x2.mul'], ['f64x2.add'], ['f32x4.demote_f64x2_zero']);
+  f.ops(['i8x16.shuffle', 0, 1, 4, 5], ['v128.store', 0]);
+  f.ops(['local.get', g], ['i32.const', 16], ['i32.add'], ['local.tee', g], ['local.get', end], ['i32.lt_s'], ['br_if', 0], ['end']);
+  // the Nyquist bin (src[1]), then zeros
+  f.ops(['local.get', pow], ['local.get', end], ['i32.add'], ['v128.const', 0, 0, 0, 0], ['v128.store', 0]);
+  f.ops(['local.get', pow], ['local.get', end], ['i32.add'], ['local.get', src], ['f32.load', 4], ['f64.promote_f32'], ['local.tee', nyq], ['local.get', nyq], ['f64.mul'], ['f32.demote_f64'], ['f32.store', 0]);
+  return f;
+}
