@@ -511,7 +511,7 @@ export class TrackAnalyzer {
     k.unpackSpectrum(this.specPtr, rows.re, rows.im, pow, mag, HALF);
     const slot = t & (R - 1);
     // mel power -> dB (power_to_db, ref 1.0; the top_db floor is applied where the values are used)
-    k.melBands(pow, this.melBank.weights, this.melBank.meta, this.melOut, MELS);
+    k.melBandPairs(pow, this.melBank.table, this.melBank.meta, this.melOut, this.melBank.pairs);
     const db = this.db;
     const bands = this.dbBands;
     const mo = this.melOut >> 2;
@@ -582,7 +582,7 @@ export class TrackAnalyzer {
     heap.set(fft.transformInput(false), this.cnnSpec >> 2);
     const bank = this.cnnBank;
     k.powerSpectrum(this.cnnSpec, this.cnnRows, CNN_NFFT / 2);
-    k.melBands(this.cnnRows, bank.weights, bank.meta, this.cnnMelOut, CNN_MELS);
+    k.melBandPairs(this.cnnRows, bank.table, bank.meta, this.cnnMelOut, bank.pairs);
     const R2 = 2 * this.R;
     const slot = u & (R2 - 1);
     const mo = this.cnnMelOut >> 2;

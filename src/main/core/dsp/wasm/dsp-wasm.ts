@@ -2,7 +2,7 @@ import {
   blockStatsKernel,
   chroma12Kernel,
   hpssFlushKernel,
-  melBandsKernel,
+  melBandPairsKernel,
   mfccFloorKernel,
   olaAddKernel,
   piptrackKernel,
@@ -21,7 +21,6 @@ export interface DspKernels {
   gatherReflect4(row0: number, row1: number, row2: number, row3: number, dst: number, n: number, pad: number): void;
   unpackSpectrum(src: number, re: number, im: number, pow: number, mag: number, half: number): void;
   hpssMaskPacked(H: number, P: number, re: number, im: number, dst: number, half: number): void;
-  melBands(pow: number, weights: number, meta: number, out: number, nMels: number): void;
   spectralShape(mag: number, bins: number, df: number, out: number): void;
   chroma12(fbT: number, pow: number, out: number, pairs: number): void;
   mfccFloor(D: number, db: number, n: number, nOut: number, floor: number, floor32: number, scratch: number, out: number): void;
@@ -31,6 +30,7 @@ export interface DspKernels {
   windowFrame(src: number, win: number, dst: number, n: number): void;
   blockStats(src: number, n: number, out: number): void;
   powerSpectrum(src: number, pow: number, half: number): void;
+  melBandPairs(pow: number, table: number, meta: number, out: number, pairs: number): void;
 }
 
 let compiled: WebAssembly.Module | null = null;
@@ -42,7 +42,6 @@ function assemble(select: 'v128.bitselect' | 'i32x4.relaxed_laneselect'): Uint8A
     gatherReflect4Kernel(),
     unpackSpectrumKernel(),
     hpssMaskPackedKernel(),
-    melBandsKernel(),
     spectralShapeKernel(),
     chroma12Kernel(),
     mfccFloorKernel(),
@@ -52,6 +51,7 @@ function assemble(select: 'v128.bitselect' | 'i32x4.relaxed_laneselect'): Uint8A
     windowFrameKernel(),
     blockStatsKernel(),
     powerSpectrumKernel(),
+    melBandPairsKernel(),
   ];
   return assembleModule(kernels, 1);
 }

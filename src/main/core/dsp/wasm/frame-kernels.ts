@@ -3,35 +3,6 @@ import { FunctionBuilder } from './wasm-assembler.ts';
 const TINY_F32 = 1.1754943508222875e-38;
 
 /**
- * melBands(pow, weights, meta, out, nMels): a mel filterbank applied to one power spectrum. Band m uses
- * meta[3m .. 3m + 2] = (first bin, bin count, offset of its weights in `weights`), all i32; weights are float32.
- * Float64 accumulation in bin order, rounded once to float32: bit for bit what melFrame computes.
- */
-export function melBandsKernel(): FunctionBuilder {
-  const f = new FunctionBuilder('melBands', ['i32', 'i32', 'i32', 'i32', 'i32'], []);
-  const [pow, weights, meta, out, nMels] = [0, 1, 2, 3, 4];
-  const m = f.local('i32');
-  const pp = f.local('i32');
-  const wp = f.local('i32');
-  const e = f.local('i32');
-  const acc = f.local('f64');
-  f.ops(['i32.const', 0], ['local.set', m], ['loop']);
-  f.ops(['local.get', pow], ['local.get', meta], ['i32.load', 0], ['i32.const', 2], ['i32.shl'], ['i32.add'], ['local.tee', pp]);
-  f.ops(['local.get', meta], ['i32.load', 4], ['i32.const', 2], ['i32.shl'], ['i32.add'], ['local.set', e]);
-  f.ops(['local.get', weights], ['local.get', meta], ['i32.load', 8], ['i32.const', 2], ['i32.shl'], ['i32.add'], ['local.set', wp]);
-  f.ops(['f64.const', 0], ['local.set', acc]);
-  f.ops(['block'], ['local.get', pp], ['local.get', e], ['i32.ge_s'], ['br_if', 0], ['loop']);
-  f.ops(['local.get', acc], ['local.get', wp], ['f32.load', 0], ['f64.promote_f32'], ['local.get', pp], ['f32.load', 0], ['f64.promote_f32'], ['f64.mul'], ['f64.add'], ['local.set', acc]);
-  f.ops(['local.get', wp], ['i32.const', 4], ['i32.add'], ['local.set', wp]);
-  f.ops(['local.get', pp], ['i32.const', 4], ['i32.add'], ['local.tee', pp], ['local.get', e], ['i32.lt_s'], ['br_if', 0], ['end'], ['end']);
-  f.ops(['local.get', out], ['local.get', acc], ['f32.demote_f64'], ['f32.store', 0]);
-  f.ops(['local.get', meta], ['i32.const', 12], ['i32.add'], ['local.set', meta]);
-  f.ops(['local.get', out], ['i32.const', 4], ['i32.add'], ['local.set', out]);
-  f.ops(['local.get', m], ['i32.const', 1], ['i32.add'], ['local.tee', m], ['local.get', nMels], ['i32.lt_s'], ['br_if', 0], ['end']);
-  return f;
-}
-
-/**
  * spectralShape(mag, bins, df, out): of one magnitude spectrum (bins + 3 zero floats after it), writes three
  * float64 values to out: the centroid (0 for silence), the p = 2 bandwidth around it, and the 85% roll-off
  * frequency (NaN when never reached). Centroid and bandwidth sum in float64 two bins at a time (the order
@@ -383,5 +354,37 @@ export function powerSpectrumKernel(): FunctionBuilder {
   // the Nyquist bin (src[1]), then zeros
   f.ops(['local.get', pow], ['local.get', end], ['i32.add'], ['v128.const', 0, 0, 0, 0], ['v128.store', 0]);
   f.ops(['local.get', pow], ['local.get', end], ['i32.add'], ['local.get', src], ['f32.load', 4], ['f64.promote_f32'], ['local.tee', nyq], ['local.get', nyq], ['f64.mul'], ['f32.demote_f64'], ['f32.store', 0]);
+  return f;
+}
+
+/**
+ * melBandPairs(pow, table, meta, out, pairs): a mel filterbank applied to one power spectrum, two bands at a
+ * time, one per float64 lane (float64 accumulation in bin order, rounded once to float32, as melFrame). Pair q covers
+ * bands 2q and 2q + 1 over the union of their bin ranges: meta[3q .. 3q + 2] = (first bin, bin count, byte offset
+ * of the pair's weights in `table`), the weights float64 pairs (band 2q, band 2q + 1), 0 outside a band's range.
+ * Each band still adds its products in bin order (the extra terms add exactly 0): bit for bit melFrame, with
+ * two independent chains per loop.
+ */
+export function melBandPairsKernel(): FunctionBuilder {
+  const f = new FunctionBuilder('melBandPairs', ['i32', 'i32', 'i32', 'i32', 'i32'], []);
+  const [pow, table, meta, out, pairs] = [0, 1, 2, 3, 4];
+  const q = f.local('i32');
+  const pp = f.local('i32');
+  const wp = f.local('i32');
+  const e = f.local('i32');
+  const acc = f.local('v128');
+  f.ops(['i32.const', 0], ['local.set', q], ['loop']);
+  f.ops(['local.get', pow], ['local.get', meta], ['i32.load', 0], ['i32.const', 2], ['i32.shl'], ['i32.add'], ['local.tee', pp]);
+  f.ops(['local.get', meta], ['i32.load', 4], ['i32.const', 2], ['i32.shl'], ['i32.add'], ['local.set', e]);
+  f.ops(['local.get', table], ['local.get', meta], ['i32.load', 8], ['i32.add'], ['local.set', wp]);
+  f.ops(['v128.const', 0, 0, 0, 0], ['local.set', acc]);
+  f.ops(['block'], ['local.get', pp], ['local.get', e], ['i32.ge_s'], ['br_if', 0], ['loop']);
+  f.ops(['local.get', acc], ['local.get', wp], ['v128.load', 0], ['local.get', pp], ['f32.load', 0], ['f64.promote_f32'], ['f64x2.splat'], ['f64x2.mul'], ['f64x2.add'], ['local.set', acc]);
+  f.ops(['local.get', wp], ['i32.const', 16], ['i32.add'], ['local.set', wp]);
+  f.ops(['local.get', pp], ['i32.const', 4], ['i32.add'], ['local.tee', pp], ['local.get', e], ['i32.lt_s'], ['br_if', 0], ['end'], ['end']);
+  f.ops(['local.get', out], ['local.get', acc], ['f32x4.demote_f64x2_zero'], ['v128.store64_lane', 0, 0]);
+  f.ops(['local.get', meta], ['i32.const', 12], ['i32.add'], ['local.set', meta]);
+  f.ops(['local.get', out], ['i32.const', 8], ['i32.add'], ['local.set', out]);
+  f.ops(['local.get', q], ['i32.const', 1], ['i32.add'], ['local.tee', q], ['local.get', pairs], ['i32.lt_s'], ['br_if', 0], ['end']);
   return f;
 }
