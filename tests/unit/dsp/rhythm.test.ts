@@ -6,7 +6,9 @@ import { onsetMedianFrame, onsetStrength } from '../../../src/main/core/dsp/onse
 import { powerToDb } from '../../../src/main/core/dsp/power-to-db.ts';
 import { stft, stftMagnitude } from '../../../src/main/core/dsp/stft.ts';
 import { beatTrackTempo, certainTempoFromMeanTempogram, tempogramFrames } from '../../../src/main/core/dsp/tempo.ts';
-import { meanTempogramF32 } from '../../../src/main/core/dsp/tempogram-frame-f32.ts';
+import { TempogramFrameF32, meanTempogramF32 } from '../../../src/main/core/dsp/tempogram-frame-f32.ts';
+import { WasmTempogram } from '../../../src/main/core/dsp/tempogram-wasm.ts';
+import { DspWasm } from '../../../src/main/core/dsp/wasm/dsp-wasm.ts';
 import { sine, whiteNoise } from './signals.ts';
 
 const sr = 22050;
@@ -79,6 +81,28 @@ describe('tempo (beat_track)', () => {
     const bpm = (lag: number): number => (60 * sr) / (512 * lag);
     tie[48] = (Math.expm1(Math.log1p(1e6 * 0.5) + prior(bpm(24)) - prior(bpm(48))) / 1e6) * (1 - 1e-9);
     expect(certainTempoFromMeanTempogram(tie)).toBeNull();
+  });
+
+  it('WasmTempogram computes TempogramFrameF32\'s frames bit for bit and sums them in float64', () => {
+    const env = onsetEnvelope(impulseTrain(21 * 512, 6));
+    const wasm = new DspWasm(1 << 20);
+    const tg = new WasmTempogram(wasm, 344);
+    const src = wasm.alloc((env.length + 344) * 4);
+    wasm.heap.set(env, (src >> 2) + 172);
+    const out = wasm.alloc(344 * 4);
+    const sums = wasm.alloc(344 * 8);
+    const ref = new TempogramFrameF32(344);
+    const padded = new Float32Array(env.length + 344);
+    padded.set(env, 172);
+    const r = new Float32Array(344);
+    const total = new Float64Array(344);
+    for (let t = 0; t < env.length; t += 37) {
+      tg.frame(src + 4 * t, out, sums);
+      ref.compute(padded, t, r, 0);
+      for (let i = 0; i < 344; i++) total[i] += r[i];
+      expect(Array.from(wasm.heap.subarray(out >> 2, (out >> 2) + 344))).toEqual(Array.from(r));
+    }
+    expect(Array.from(wasm.heap64.subarray(sums >> 3, (sums >> 3) + 344))).toEqual(Array.from(total));
   });
 
   it('returns 0 for silence', () => {

@@ -8,7 +8,7 @@ import type { PadMode } from '../dsp/pad.ts';
 import { StreamingHpss } from '../dsp/streaming-hpss.ts';
 import type { HpssBlock } from '../dsp/streaming-hpss.ts';
 import { beatTrackTempo, certainTempoFromMeanTempogram, tempoFromMeanTempogram, tempogramWindow } from '../dsp/tempo.ts';
-import { TempogramFrameF32, meanTempogramF32 } from '../dsp/tempogram-frame-f32.ts';
+import { WasmTempogram } from '../dsp/tempogram-wasm.ts';
 import { PitchPeakCollector, piptrackBinRange, tuningFromPeaks } from '../dsp/tuning.ts';
 import { DspWasm } from '../dsp/wasm/dsp-wasm.ts';
 import { chromaBankTBytes, wasmF64, wasmMelBank, wasmMelBankBytes, writeChromaBankT } from '../dsp/wasm/kernel-tables.ts';
@@ -75,9 +75,6 @@ function meanVarStrided(values: ArrayLike<number>, offset: number, count: number
 interface EngineBuffers {
   R: number;
   wasm: DspWasm;
-  onset: Float32Array;
-  tg: Float32Array;
-  tgBlocks: Float64Array;
   cnn: Float32Array;
   dbBands: Float32Array;
   blocks: Float64Array;
@@ -108,6 +105,11 @@ function wasmBytes(R: number): number {
     STORE_SAMPLES * 4 +
     (N_FFT + CNN_NFFT) * 12 +
     64 +
+    R * TG * 4 +
+    TG_BLOCKS * TG * 8 +
+    2 * (R + 2 * TG) * 4 +
+    TG * 12 +
+    WasmTempogram.bytesNeeded(TG) +
     CNN_NFFT * 4 +
     4 * cnnRow * 4 +
     CNN_MELS * 4 +
@@ -126,9 +128,6 @@ function takeBuffers(R: number): EngineBuffers {
   return {
     R,
     wasm: new DspWasm(wasmBytes(R)),
-    onset: new Float32Array(R),
-    tg: new Float32Array(R * TG),
-    tgBlocks: new Float64Array(TG_BLOCKS * TG),
     cnn: new Float32Array(2 * R * CNN_MELS),
     dbBands: new Float32Array(R * MELS),
     blocks: new Float64Array(R * 4),
@@ -216,11 +215,25 @@ export class TrackAnalyzer {
   private readonly db: Float32Array;
   private readonly chroma: Float32Array;
   private readonly scalars: Float64Array;
-  // JS rings: onset envelope, tempogram frames, CNN frames, HPSS block sums, RMS / ZCR block sums
-  private readonly onset: Float32Array;
+  /**
+   * The onset envelope, linear and padded as the tempogram reads it (onset j at onsetView[j + TG / 2 - origin];
+   * zeros before onset 0, librosa's linear ramp after the last one), so a tempogram frame is one contiguous run.
+   */
+  private readonly onsetLin: number;
+  private readonly onsetView: Float32Array;
+  private readonly onsetCap: number;
+  private origin = 0;
+  private rampDone = false;
+  /** Tempogram frames (frame t at row t & (R - 1)) and their float64 sums per 65-frame block (a segment is two). */
+  private readonly tgRing: number;
   private readonly tg: Float32Array;
-  /** Sums of the tempogram frames of each 65-frame block (a regular segment is two blocks), float64. */
+  private readonly tgBlockSums: number;
   private readonly tgBlocks: Float64Array;
+  private readonly tempogram: WasmTempogram;
+  private readonly clipOnset: number;
+  private readonly clipSums: number;
+  private readonly tgScratch: number;
+  // JS rings: CNN frames, HPSS block sums, RMS / ZCR block sums
   /** CNN frames, band-major: band m of CNN frame u at cnn[m * 2R + (u & (2R - 1))] (segments copy runs of it). */
   private readonly cnn: Float32Array;
   /** The dB ring again, band-major (band m of frame t at dbBands[m * R + (t & (R - 1))]), for the MLFI input. */
@@ -232,8 +245,6 @@ export class TrackAnalyzer {
   private sampleBlocks = 0;
 
   private readonly frameBuf = new Float32Array(N_FFT);
-  private readonly tgWindow = new Float32Array(TG);
-  private readonly tempogram = new TempogramFrameF32(TG);
 
   // progress: frames with the STFT stage done, chroma, onset, tempogram; CNN frames
   private tA = 0;
@@ -302,9 +313,18 @@ export class TrackAnalyzer {
     this.chroma = new Float32Array(buf, this.chromaRing, R * N_CHROMA);
     this.scalars = new Float64Array(buf, this.scalarRing, R * SCALARS);
     const b = this.buffers;
-    this.onset = b.onset;
-    this.tg = b.tg;
-    this.tgBlocks = b.tgBlocks;
+    this.onsetCap = R + 2 * TG;
+    this.onsetLin = wasm.alloc(this.onsetCap * 4);
+    this.onsetView = new Float32Array(buf, this.onsetLin, this.onsetCap);
+    this.onsetView.fill(0, 0, TG_HALF); // the left padding: a ramp from onset[0], which is always 0
+    this.tgRing = wasm.alloc(R * TG * 4);
+    this.tg = new Float32Array(buf, this.tgRing, R * TG);
+    this.tgBlockSums = wasm.alloc(TG_BLOCKS * TG * 8);
+    this.tgBlocks = new Float64Array(buf, this.tgBlockSums, TG_BLOCKS * TG);
+    this.tempogram = new WasmTempogram(wasm, TG);
+    this.clipOnset = wasm.alloc((R + 2 * TG) * 4);
+    this.clipSums = wasm.alloc(TG * 8);
+    this.tgScratch = wasm.alloc(TG * 4);
     this.cnn = b.cnn;
     this.dbBands = b.dbBands;
     this.blocks = b.blocks;
@@ -414,9 +434,19 @@ export class TrackAnalyzer {
         const k = this.wasm.kernels;
         for (; this.tC < this.tA; this.tC++) k.chroma12(this.chromaT, this.powRow(this.tC), this.chromaRing + (this.tC & (this.R - 1)) * N_CHROMA * 4, this.chromaPairs);
       });
-      if (this.tO < this.tA) this.timed('onset', () => {
-        for (; this.tO < this.tA; this.tO++) this.onset[this.tO & (this.R - 1)] = this.onsetAt(this.tO, this.floorRef);
+      // the track's envelope feeds the segments' tempogram, and is the clip's when the track is the clip (a
+      // track past refFrames frames is longer than the clip: without segments, nothing needs it then)
+      const wanted = this.wantSegments || this.tA <= this.refFrames;
+      if (wanted && this.tO < this.tA) this.timed('onset', () => {
+        for (; this.tO < this.tA; this.tO++) this.putOnset(this.tO, this.onsetAt(this.tO, this.floorRef));
       });
+      if (end && this.tO === this.tA && !this.rampDone) {
+        // librosa pads the envelope's end with a linear ramp from its last value down to 0
+        this.rampDone = true;
+        const last = this.tA - 1;
+        const edge = this.onsetView[last + TG_HALF - this.origin];
+        for (let j = last + 1; j <= last + TG_HALF; j++) this.putOnset(j, (edge / TG_HALF) * (last + TG_HALF - j));
+      }
       const tgLimit = end ? this.tA : this.tO - TG_HALF;
       if (this.wantSegments && this.tT < tgLimit) this.timed('tempogram', () => {
         for (; this.tT < tgLimit; this.tT++) this.tempogramFrame(this.tT);
@@ -637,25 +667,25 @@ export class TrackAnalyzer {
     return onsetMedianFrame(this.db, ((t - 3) & (R - 1)) * MELS, this.db, ((t - 2) & (R - 1)) * MELS, MELS, floor);
   }
 
-  /** Tempogram frame t (float32) of the track's onset envelope, linear-ramp padded at the track's ends. */
-  private tempogramFrame(t: number): void {
-    const win = this.tgWindow;
-    const R = this.R;
-    const last = this.n >= 0 ? this.tA - 1 : Infinity;
-    const edge = this.n >= 0 ? this.onset[last & (R - 1)] : 0;
-    for (let i = 0; i < TG; i++) {
-      const j = t - TG_HALF + i;
-      if (j < 0) win[i] = 0; // onset[0] is 0, so the left ramp is all zeros
-      else if (j > last) win[i] = (edge / TG_HALF) * (last + TG_HALF - j);
-      else win[i] = this.onset[j & (R - 1)];
+  /** Stores onset value j in the linear buffer, first dropping what no tempogram frame will read again. */
+  private putOnset(j: number, v: number): void {
+    let pos = j + TG_HALF - this.origin;
+    if (pos >= this.onsetCap) {
+      // the next tempogram frame reads from onset tT - TG/2, i.e. position tT - origin
+      const shift = Math.min(this.tT, j) - this.origin;
+      this.onsetView.copyWithin(0, shift, pos);
+      this.origin += shift;
+      pos -= shift;
     }
-    const o = (t & (R - 1)) * TG;
-    this.tempogram.compute(win, 0, this.tg, o);
+    this.onsetView[pos] = v;
+  }
+
+  /** Tempogram frame t (float32, in WASM) of the track's onset envelope, added to its 65-frame block's sums. */
+  private tempogramFrame(t: number): void {
     const blk = Math.floor(t / SEGMENT_HOP_FRAMES);
     const bo = (blk % TG_BLOCKS) * TG;
-    const sums = this.tgBlocks;
-    if (t % SEGMENT_HOP_FRAMES === 0) sums.fill(0, bo, bo + TG);
-    for (let i = 0; i < TG; i++) sums[bo + i] += this.tg[o + i];
+    if (t % SEGMENT_HOP_FRAMES === 0) this.tgBlocks.fill(0, bo, bo + TG);
+    this.tempogram.frame(this.onsetLin + 4 * (t - this.origin), this.tgRing + (t & (this.R - 1)) * TG * 4, this.tgBlockSums + bo * 8);
   }
 
   private segmentReady(f0: number): boolean {
@@ -817,18 +847,33 @@ export class TrackAnalyzer {
       }
     }
     const onset = new Float32Array(frames);
-    for (let t = 0; t < frames; t++) onset[t] = whole ? this.onset[t & (R - 1)] : this.onsetAt(f0 + t, floor, f0);
+    if (whole) onset.set(this.onsetView.subarray(TG_HALF - this.origin, TG_HALF - this.origin + frames));
+    else for (let t = 0; t < frames; t++) onset[t] = this.onsetAt(f0 + t, floor, f0);
     // the tempo librosa's float64 tempogram gives, from the float32 one when its margin makes that certain
-    let mean: Float64Array;
+    const mean = new Float64Array(TG);
     if (whole && this.wantSegments) {
       // the track's tempogram frames are this clip's: same envelope, same padding
-      mean = new Float64Array(TG);
       for (let t = 0; t < frames; t++) {
         const o = (t & (R - 1)) * TG;
         for (let i = 0; i < TG; i++) mean[i] += this.tg[o + i];
       }
-      for (let i = 0; i < TG; i++) mean[i] /= frames;
-    } else mean = meanTempogramF32(onset, TG);
+    } else {
+      // this clip's own envelope, padded (zeros before, a ramp after), in WASM memory
+      let src = this.onsetLin - 4 * this.origin;
+      if (!whole) {
+        const v = new Float32Array(this.wasm.memory.buffer, this.clipOnset, frames + 2 * TG_HALF);
+        v.fill(0, 0, TG_HALF);
+        v.set(onset, TG_HALF);
+        const edge = onset[frames - 1];
+        for (let i = 0; i < TG_HALF; i++) v[frames + 2 * TG_HALF - 1 - i] = (edge / TG_HALF) * i;
+        src = this.clipOnset;
+      }
+      const sums = new Float64Array(this.wasm.memory.buffer, this.clipSums, TG);
+      sums.fill(0);
+      for (let t = 0; t < frames; t++) this.tempogram.frame(src + 4 * t, this.tgScratch, this.clipSums);
+      mean.set(sums);
+    }
+    for (let i = 0; i < TG; i++) mean[i] /= frames;
     const tempo = certainTempoFromMeanTempogram(mean, { sr: SR, hop: HOP }) ?? beatTrackTempo(onset, { sr: SR, hop: HOP });
     const features = this.features(f0, frames, chroma, 0, { blocks: Math.floor(samples / HOP), samples }, tempo, floor);
     const logMel = new Float32Array(frames * MELS);

@@ -1,5 +1,7 @@
 import {
   blockStatsKernel,
+  evenPowerPackedKernel,
+  normalizeAcKernel,
   chroma12Kernel,
   hpssFlushKernel,
   melBandPairsKernel,
@@ -31,6 +33,8 @@ export interface DspKernels {
   blockStats(src: number, n: number, out: number): void;
   powerSpectrum(src: number, pow: number, half: number): void;
   melBandPairs(pow: number, table: number, meta: number, out: number, pairs: number): void;
+  evenPowerPacked(src: number, dst: number, half: number): void;
+  normalizeAc(ac: number, n: number, size: number, out: number, sums: number): void;
 }
 
 let compiled: WebAssembly.Module | null = null;
@@ -52,6 +56,8 @@ function assemble(select: 'v128.bitselect' | 'i32x4.relaxed_laneselect'): Uint8A
     blockStatsKernel(),
     powerSpectrumKernel(),
     melBandPairsKernel(),
+    evenPowerPackedKernel(),
+    normalizeAcKernel(),
   ];
   return assembleModule(kernels, 1);
 }

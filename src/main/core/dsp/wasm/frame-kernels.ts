@@ -388,3 +388,62 @@ export function melBandPairsKernel(): FunctionBuilder {
   f.ops(['local.get', q], ['i32.const', 1], ['i32.add'], ['local.tee', q], ['local.get', pairs], ['i32.lt_s'], ['br_if', 0], ['end']);
   return f;
 }
+
+/**
+ * evenPowerPacked(src, dst, half): from PFFFT's ordered forward output of an n = 2 half point real FFT, the
+ * power spectrum as the ordered input of the inverse transform of a real, even spectrum: dst[0] = DC^2,
+ * dst[1] = Nyquist^2, dst[2k] = re_k^2 + im_k^2, dst[2k + 1] = 0 (float64 sums rounded to float32).
+ */
+export function evenPowerPackedKernel(): FunctionBuilder {
+  const f = new FunctionBuilder('evenPowerPacked', ['i32', 'i32', 'i32'], []);
+  const [src, dst, half] = [0, 1, 2];
+  const i = f.local('i32');
+  const e = f.local('i32');
+  const v = f.local('v128');
+  const sq = f.local('v128');
+  const dc = f.local('f64');
+  const nyq = f.local('f64');
+  f.ops(['local.get', src], ['f32.load', 0], ['f64.promote_f32'], ['local.set', dc]);
+  f.ops(['local.get', src], ['f32.load', 4], ['f64.promote_f32'], ['local.set', nyq]);
+  f.ops(['local.get', half], ['i32.const', 3], ['i32.shl'], ['local.set', e], ['i32.const', 0], ['local.set', i], ['loop']);
+  // one (re, im) pair per 8 bytes: (re^2 + im^2, 0)
+  f.ops(['local.get', src], ['local.get', i], ['i32.add'], ['v128.load64_zero', 0], ['f64x2.promote_low_f32x4'], ['local.tee', v], ['local.get', v], ['f64x2.mul'], ['local.set', sq]);
+  f.ops(['local.get', dst], ['local.get', i], ['i32.add']);
+  f.ops(['local.get', sq], ['f64x2.extract_lane', 0], ['local.get', sq], ['f64x2.extract_lane', 1], ['f64.add'], ['f32.demote_f64'], ['f32x4.splat'], ['f32.const', 0], ['f32x4.replace_lane', 1]);
+  f.ops(['v128.store64_lane', 0, 0]);
+  f.ops(['local.get', i], ['i32.const', 8], ['i32.add'], ['local.tee', i], ['local.get', e], ['i32.lt_s'], ['br_if', 0], ['end']);
+  f.ops(['local.get', dst], ['local.get', dc], ['local.get', dc], ['f64.mul'], ['f32.demote_f64'], ['f32.store', 0]);
+  f.ops(['local.get', dst], ['local.get', nyq], ['local.get', nyq], ['f64.mul'], ['f32.demote_f64'], ['f32.store', 4]);
+  return f;
+}
+
+/**
+ * normalizeAc(ac, n, size, out, sums): an autocorrelation from an unscaled size-point inverse FFT (size times
+ * the true values), lags 0 .. n-1, divided by its largest magnitude (or by size, i.e. left as is, when that
+ * maximum over size is below float32's tiny), written as float32 to out; when sums is not 0, each written value
+ * is also added (float64) to sums[0 .. n).
+ */
+export function normalizeAcKernel(): FunctionBuilder {
+  const f = new FunctionBuilder('normalizeAc', ['i32', 'i32', 'f64', 'i32', 'i32'], []);
+  const [ac, n, size, out, sums] = [0, 1, 2, 3, 4];
+  const i = f.local('i32');
+  const e = f.local('i32');
+  const max = f.local('f64');
+  const div = f.local('f64');
+  const v = f.local('f32');
+  const addr = f.local('i32');
+  f.ops(['local.get', n], ['i32.const', 2], ['i32.shl'], ['local.set', e]);
+  f.ops(['f64.const', 0], ['local.set', max], ['i32.const', 0], ['local.set', i], ['loop']);
+  f.ops(['local.get', ac], ['local.get', i], ['i32.add'], ['f32.load', 0], ['f32.abs'], ['f64.promote_f32'], ['local.get', max], ['f64.max'], ['local.set', max]);
+  f.ops(['local.get', i], ['i32.const', 4], ['i32.add'], ['local.tee', i], ['local.get', e], ['i32.lt_s'], ['br_if', 0], ['end']);
+  f.ops(['local.get', max], ['local.get', size], ['f64.div'], ['f64.const', TINY_F32], ['f64.lt'], ['if'], ['local.get', size], ['local.set', div], ['else'], ['local.get', max], ['local.set', div], ['end']);
+  f.ops(['i32.const', 0], ['local.set', i], ['loop']);
+  f.ops(['local.get', ac], ['local.get', i], ['i32.add'], ['f32.load', 0], ['f64.promote_f32'], ['local.get', div], ['f64.div'], ['f32.demote_f64'], ['local.set', v]);
+  f.ops(['local.get', out], ['local.get', i], ['i32.add'], ['local.get', v], ['f32.store', 0]);
+  f.ops(['local.get', sums], ['if']);
+  f.ops(['local.get', sums], ['local.get', i], ['i32.const', 1], ['i32.shl'], ['i32.add'], ['local.tee', addr]);
+  f.ops(['local.get', addr], ['f64.load', 0], ['local.get', v], ['f64.promote_f32'], ['f64.add'], ['f64.store', 0]);
+  f.ops(['end']);
+  f.ops(['local.get', i], ['i32.const', 4], ['i32.add'], ['local.tee', i], ['local.get', e], ['i32.lt_s'], ['br_if', 0], ['end']);
+  return f;
+}
