@@ -140,4 +140,23 @@ describe('frame kernels (WASM) against the per-frame JS functions', () => {
     expect(wasm.heap[(pow >> 2) + 5]).toBe(Math.fround(re * re + im * im));
     expect(wasm.heap[(pow >> 2) + n / 2]).toBe(Math.fround(wasm.heap[(spec >> 2) + 1] ** 2));
   });
+
+  it('dbRows and log1pRows equal 10 * Math.log10(Math.max(1e-10, x)) and Math.log1p(x) bit for bit', () => {
+    const n = 1 << 16;
+    const big = new DspWasm(2 << 20);
+    const src = big.alloc(n * 4);
+    const out = big.alloc(n * 4);
+    const bands = big.alloc(n * 4);
+    const x = new Float32Array(big.memory.buffer, src, n);
+    // float32 values over 40 decades (as mel powers are), then the routines' special cases
+    const noise = whiteNoise(n, 1, 13);
+    for (let i = 0; i < n; i++) x[i] = Math.exp(noise[i] * 45);
+    x.set([0, 1, 1e-10, 2 ** -30, 2 ** -60, 0.41421356, 1e20, 1e-12, Math.SQRT2, Math.SQRT1_2, 1 + 2 ** -22, 1 - 2 ** -23]);
+    big.kernels.dbRows(src, n, out, bands, 4);
+    const db = Float32Array.from(x, (v) => 10 * Math.log10(Math.max(1e-10, v)));
+    expect(Array.from(new Float32Array(big.memory.buffer, out, n))).toEqual(Array.from(db));
+    expect(Array.from(new Float32Array(big.memory.buffer, bands, n))).toEqual(Array.from(db));
+    big.kernels.log1pRows(src, n, out, 4);
+    expect(Array.from(new Float32Array(big.memory.buffer, out, n))).toEqual(Array.from(x, (v) => Math.fround(Math.log1p(v))));
+  });
 });

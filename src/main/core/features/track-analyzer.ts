@@ -75,8 +75,6 @@ function meanVarStrided(values: ArrayLike<number>, offset: number, count: number
 interface EngineBuffers {
   R: number;
   wasm: DspWasm;
-  cnn: Float32Array;
-  dbBands: Float32Array;
   blocks: Float64Array;
   sq: Float64Array;
   cross: Int32Array;
@@ -107,6 +105,8 @@ function wasmBytes(R: number): number {
     64 +
     R * TG * 4 +
     TG_BLOCKS * TG * 8 +
+    R * MELS * 4 +
+    2 * R * CNN_MELS * 4 +
     2 * (R + 2 * TG) * 4 +
     TG * 12 +
     WasmTempogram.bytesNeeded(TG) +
@@ -128,8 +128,6 @@ function takeBuffers(R: number): EngineBuffers {
   return {
     R,
     wasm: new DspWasm(wasmBytes(R)),
-    cnn: new Float32Array(2 * R * CNN_MELS),
-    dbBands: new Float32Array(R * MELS),
     blocks: new Float64Array(R * 4),
     sq: new Float64Array(R),
     cross: new Int32Array(R),
@@ -235,8 +233,10 @@ export class TrackAnalyzer {
   private readonly tgScratch: number;
   // JS rings: CNN frames, HPSS block sums, RMS / ZCR block sums
   /** CNN frames, band-major: band m of CNN frame u at cnn[m * 2R + (u & (2R - 1))] (segments copy runs of it). */
+  private readonly cnnRing: number;
   private readonly cnn: Float32Array;
   /** The dB ring again, band-major (band m of frame t at dbBands[m * R + (t & (R - 1))]), for the MLFI input. */
+  private readonly dbBandRing: number;
   private readonly dbBands: Float32Array;
   private readonly blocks: Float64Array;
   private readonly sq: Float64Array;
@@ -325,8 +325,10 @@ export class TrackAnalyzer {
     this.clipOnset = wasm.alloc((R + 2 * TG) * 4);
     this.clipSums = wasm.alloc(TG * 8);
     this.tgScratch = wasm.alloc(TG * 4);
-    this.cnn = b.cnn;
-    this.dbBands = b.dbBands;
+    this.cnnRing = wasm.alloc(2 * R * CNN_MELS * 4);
+    this.cnn = new Float32Array(buf, this.cnnRing, 2 * R * CNN_MELS);
+    this.dbBandRing = wasm.alloc(R * MELS * 4);
+    this.dbBands = new Float32Array(buf, this.dbBandRing, R * MELS);
     this.blocks = b.blocks;
     this.sq = b.sq;
     this.cross = b.cross;
@@ -542,14 +544,8 @@ export class TrackAnalyzer {
     const slot = t & (R - 1);
     // mel power -> dB (power_to_db, ref 1.0; the top_db floor is applied where the values are used)
     k.melBandPairs(pow, this.melBank.table, this.melBank.meta, this.melOut, this.melBank.pairs);
-    const db = this.db;
-    const bands = this.dbBands;
-    const mo = this.melOut >> 2;
-    for (let m = 0; m < MELS; m++) {
-      const v = 10 * Math.log10(Math.max(1e-10, heap[mo + m]));
-      db[slot * MELS + m] = v;
-      bands[m * R + slot] = v;
-    }
+    // 10 log10(max(1e-10, mel)) into the frame-major and the band-major rings (Math.log10's exact operations)
+    k.dbRows(this.melOut, MELS, this.dbRing + slot * MELS * 4, this.dbBandRing + slot * 4, R * 4);
     // centroid, bandwidth, roll-off into the scalar ring's slots 1..3
     k.spectralShape(mag, BINS, SR / N_FFT, this.scalarRing + (slot * SCALARS + 1) * 8);
     this.rmsZcr(t, interior);
@@ -614,9 +610,8 @@ export class TrackAnalyzer {
     k.powerSpectrum(this.cnnSpec, this.cnnRows, CNN_NFFT / 2);
     k.melBandPairs(this.cnnRows, bank.table, bank.meta, this.cnnMelOut, bank.pairs);
     const R2 = 2 * this.R;
-    const slot = u & (R2 - 1);
-    const mo = this.cnnMelOut >> 2;
-    for (let m = 0; m < CNN_MELS; m++) this.cnn[m * R2 + slot] = Math.log1p(heap[mo + m]);
+    // ln(1 + mel) into the band-major CNN ring (Math.log1p's exact operations)
+    k.log1pRows(this.cnnMelOut, CNN_MELS, this.cnnRing + (u & (R2 - 1)) * 4, R2 * 4);
   }
 
   private onBlock(b: HpssBlock): void {

@@ -12,6 +12,7 @@ import {
   spectralShapeKernel,
   windowFrameKernel,
 } from './frame-kernels.ts';
+import { dbRowsKernel, log1pRowsKernel } from './log-kernels.ts';
 import { gatherReflect4Kernel, median31x4Kernel } from './median-kernel.ts';
 import { hpssMaskPackedKernel, unpackSpectrumKernel } from './spectrum-kernels.ts';
 import { assembleModule } from './wasm-assembler.ts';
@@ -35,6 +36,8 @@ export interface DspKernels {
   melBandPairs(pow: number, table: number, meta: number, out: number, pairs: number): void;
   evenPowerPacked(src: number, dst: number, half: number): void;
   normalizeAc(ac: number, n: number, size: number, out: number, sums: number): void;
+  dbRows(mel: number, n: number, out: number, outBands: number, bandStride: number): void;
+  log1pRows(src: number, n: number, out: number, outStride: number): void;
 }
 
 let compiled: WebAssembly.Module | null = null;
@@ -58,6 +61,8 @@ function assemble(select: 'v128.bitselect' | 'i32x4.relaxed_laneselect'): Uint8A
     melBandPairsKernel(),
     evenPowerPackedKernel(),
     normalizeAcKernel(),
+    dbRowsKernel(),
+    log1pRowsKernel(),
   ];
   return assembleModule(kernels, 1);
 }

@@ -39,6 +39,8 @@ const OPS = {
   'f64.store': [0, 0x39, 'mem'],
   // constants
   'i32.const': [0, 0x41, 's32'],
+  // i64 constants within the int32 range encode like i32 ones
+  'i64.const': [0, 0x42, 's32'],
   'f32.const': [0, 0x43, 'f32'],
   'f64.const': [0, 0x44, 'f64'],
   // i32
@@ -59,6 +61,15 @@ const OPS = {
   'i32.shl': [0, 0x74, 'none'],
   'i32.shr_s': [0, 0x75, 'none'],
   'i32.shr_u': [0, 0x76, 'none'],
+  'i32.xor': [0, 0x73, 'none'],
+  'i64.or': [0, 0x84, 'none'],
+  'i64.shl': [0, 0x86, 'none'],
+  'i64.shr_u': [0, 0x88, 'none'],
+  'i32.wrap_i64': [0, 0xa7, 'none'],
+  'i64.extend_i32_u': [0, 0xad, 'none'],
+  'i64.reinterpret_f64': [0, 0xbd, 'none'],
+  'f64.reinterpret_i64': [0, 0xbf, 'none'],
+  'f64.eq': [0, 0x61, 'none'],
   // f32 / f64 scalars
   'f32.lt': [0, 0x5d, 'none'],
   'f32.gt': [0, 0x5e, 'none'],
