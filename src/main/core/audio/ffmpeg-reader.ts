@@ -13,8 +13,8 @@ import { Worker } from 'node:worker_threads';
  * is inline (an eval worker), so it runs the same from source and from the bundled app.
  */
 
-/** Bytes ffmpeg may run ahead of the consumer (16 MB = 3 minutes of 22050 Hz float32 mono). */
-const READ_AHEAD = 16 << 20;
+/** Bytes ffmpeg may run ahead of the consumer (4 MB = 47 s of 22050 Hz float32 mono; any DSP burst is far shorter). */
+const READ_AHEAD = 4 << 20;
 
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
