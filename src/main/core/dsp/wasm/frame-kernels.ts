@@ -428,22 +428,26 @@ export function normalizeAcKernel(): FunctionBuilder {
   const [ac, n, size, out, sums] = [0, 1, 2, 3, 4];
   const i = f.local('i32');
   const e = f.local('i32');
+  const vmax = f.local('v128');
   const max = f.local('f64');
-  const div = f.local('f64');
-  const v = f.local('f32');
+  const div = f.local('v128');
+  const v = f.local('v128');
   const addr = f.local('i32');
+  // n is even; a maximum of magnitudes does not depend on the order
   f.ops(['local.get', n], ['i32.const', 2], ['i32.shl'], ['local.set', e]);
-  f.ops(['f64.const', 0], ['local.set', max], ['i32.const', 0], ['local.set', i], ['loop']);
-  f.ops(['local.get', ac], ['local.get', i], ['i32.add'], ['f32.load', 0], ['f32.abs'], ['f64.promote_f32'], ['local.get', max], ['f64.max'], ['local.set', max]);
-  f.ops(['local.get', i], ['i32.const', 4], ['i32.add'], ['local.tee', i], ['local.get', e], ['i32.lt_s'], ['br_if', 0], ['end']);
-  f.ops(['local.get', max], ['local.get', size], ['f64.div'], ['f64.const', TINY_F32], ['f64.lt'], ['if'], ['local.get', size], ['local.set', div], ['else'], ['local.get', max], ['local.set', div], ['end']);
+  f.ops(['v128.const', 0, 0, 0, 0], ['local.set', vmax], ['i32.const', 0], ['local.set', i], ['loop']);
+  f.ops(['local.get', vmax], ['local.get', ac], ['local.get', i], ['i32.add'], ['v128.load64_zero', 0], ['f32x4.abs'], ['f32x4.pmax'], ['local.set', vmax]);
+  f.ops(['local.get', i], ['i32.const', 8], ['i32.add'], ['local.tee', i], ['local.get', e], ['i32.lt_s'], ['br_if', 0], ['end']);
+  f.ops(['local.get', vmax], ['f32x4.extract_lane', 0], ['local.get', vmax], ['f32x4.extract_lane', 1], ['f32.max'], ['f64.promote_f32'], ['local.set', max]);
+  // divide by the maximum, or by size (leaving the true autocorrelation) when the maximum over size is below tiny
+  f.ops(['local.get', max], ['local.get', size], ['f64.div'], ['f64.const', TINY_F32], ['f64.lt'], ['if'], ['local.get', size], ['f64x2.splat'], ['local.set', div], ['else'], ['local.get', max], ['f64x2.splat'], ['local.set', div], ['end']);
   f.ops(['i32.const', 0], ['local.set', i], ['loop']);
-  f.ops(['local.get', ac], ['local.get', i], ['i32.add'], ['f32.load', 0], ['f64.promote_f32'], ['local.get', div], ['f64.div'], ['f32.demote_f64'], ['local.set', v]);
-  f.ops(['local.get', out], ['local.get', i], ['i32.add'], ['local.get', v], ['f32.store', 0]);
+  f.ops(['local.get', ac], ['local.get', i], ['i32.add'], ['v128.load64_zero', 0], ['f64x2.promote_low_f32x4'], ['local.get', div], ['f64x2.div'], ['f32x4.demote_f64x2_zero'], ['local.set', v]);
+  f.ops(['local.get', out], ['local.get', i], ['i32.add'], ['local.get', v], ['v128.store64_lane', 0, 0]);
   f.ops(['local.get', sums], ['if']);
   f.ops(['local.get', sums], ['local.get', i], ['i32.const', 1], ['i32.shl'], ['i32.add'], ['local.tee', addr]);
-  f.ops(['local.get', addr], ['f64.load', 0], ['local.get', v], ['f64.promote_f32'], ['f64.add'], ['f64.store', 0]);
+  f.ops(['local.get', addr], ['v128.load', 0], ['local.get', v], ['f64x2.promote_low_f32x4'], ['f64x2.add'], ['v128.store', 0]);
   f.ops(['end']);
-  f.ops(['local.get', i], ['i32.const', 4], ['i32.add'], ['local.tee', i], ['local.get', e], ['i32.lt_s'], ['br_if', 0], ['end']);
+  f.ops(['local.get', i], ['i32.const', 8], ['i32.add'], ['local.tee', i], ['local.get', e], ['i32.lt_s'], ['br_if', 0], ['end']);
   return f;
 }
