@@ -5,6 +5,23 @@ import { wasmF64 } from './wasm/kernel-tables.ts';
 import { cachedHann } from './window.ts';
 
 /**
+ * The forward and the inverse transform of a size, private to this module (the forward one's input keeps its
+ * zero padding between frames), shared by every WasmTempogram of the thread: PFFFT set-ups live in PFFFT's own
+ * memory and are never freed, so one pair per size, not per analysis.
+ */
+const transforms = new Map<number, { fwd: RealFft; inv: RealFft }>();
+
+function transformPair(size: number): { fwd: RealFft; inv: RealFft } {
+  let t = transforms.get(size);
+  if (!t) {
+    t = { fwd: new RealFft(size), inv: new RealFft(size) };
+    t.fwd.inputView().fill(0);
+    transforms.set(size, t);
+  }
+  return t;
+}
+
+/**
  * TempogramFrameF32 with its loops in WASM: the window of onset values (already in the kernels' memory,
  * padded as librosa pads the envelope) is Hann-windowed, transformed (PFFFT, 768 points for 344 lags), turned
  * into |X|^2, transformed back, normalised by its largest value and optionally added to float64 sums. The same
@@ -28,10 +45,7 @@ export class WasmTempogram {
     this.winLength = winLength;
     this.size = linearCorrelationSize(winLength);
     this.wasm = wasm;
-    // private transforms: the forward one's input keeps its zero padding between frames
-    this.fwd = new RealFft(this.size);
-    this.inv = new RealFft(this.size);
-    this.fwd.inputView().fill(0);
+    ({ fwd: this.fwd, inv: this.inv } = transformPair(this.size));
     this.hann = wasmF64(wasm, cachedHann(winLength));
     this.windowed = wasm.alloc(winLength * 4);
     this.spec = wasm.alloc(this.size * 4);
