@@ -84,20 +84,15 @@ function emitLog(f: FunctionBuilder, L: LogLocals, x: number, out: number): void
   f.ops(['local.get', z], ['f64.const', LG[0]], ['local.get', w], ['f64.const', LG[2]], ['local.get', w], ['f64.const', LG[4]], ['local.get', w], ['f64.const', LG[6]], ['f64.mul'], ['f64.add'], ['f64.mul'], ['f64.add'], ['f64.mul'], ['f64.add'], ['f64.mul']);
   // t1 = w * (Lg2 + w * (Lg4 + w * Lg6)); R = t2 + t1
   f.ops(['local.get', w], ['f64.const', LG[1]], ['local.get', w], ['f64.const', LG[3]], ['local.get', w], ['f64.const', LG[5]], ['f64.mul'], ['f64.add'], ['f64.mul'], ['f64.add'], ['f64.mul'], ['f64.add'], ['local.set', R]);
-  f.ops(['local.get', i], ['i32.const', 0], ['i32.gt_s'], ['if']);
+  // Both of ieee754::log's final formulas, then a select on i > 0 (the branch depends on mantissa bits, so it
+  // mispredicts half the time). Its k == 0 variants are these with dk = 0: +0 - ((a) - f) == f - (a) and
+  // p + 0 * ln2_lo == p exactly (p != 0 here, f == 0 took the branch above), so one formula each is bit-exact.
   f.ops(['f64.const', 0.5], ['local.get', fv], ['f64.mul'], ['local.get', fv], ['f64.mul'], ['local.set', hfsq]);
-  f.ops(['local.get', k], ['i32.eqz'], ['if']);
-  // f - (hfsq - s * (hfsq + R))
-  f.ops(['local.get', fv], ['local.get', hfsq], ['local.get', s], ['local.get', hfsq], ['local.get', R], ['f64.add'], ['f64.mul'], ['f64.sub'], ['f64.sub'], ['local.set', out], ['else']);
   // dk * ln2_hi - ((hfsq - (s * (hfsq + R) + dk * ln2_lo)) - f)
-  f.ops(['local.get', dk], ['f64.const', LN2_HI], ['f64.mul'], ['local.get', hfsq], ['local.get', s], ['local.get', hfsq], ['local.get', R], ['f64.add'], ['f64.mul'], ['local.get', dk], ['f64.const', LN2_LO], ['f64.mul'], ['f64.add'], ['f64.sub'], ['local.get', fv], ['f64.sub'], ['f64.sub'], ['local.set', out], ['end']);
-  f.ops(['else']);
-  f.ops(['local.get', k], ['i32.eqz'], ['if']);
-  // f - s * (f - R)
-  f.ops(['local.get', fv], ['local.get', s], ['local.get', fv], ['local.get', R], ['f64.sub'], ['f64.mul'], ['f64.sub'], ['local.set', out], ['else']);
+  f.ops(['local.get', dk], ['f64.const', LN2_HI], ['f64.mul'], ['local.get', hfsq], ['local.get', s], ['local.get', hfsq], ['local.get', R], ['f64.add'], ['f64.mul'], ['local.get', dk], ['f64.const', LN2_LO], ['f64.mul'], ['f64.add'], ['f64.sub'], ['local.get', fv], ['f64.sub'], ['f64.sub']);
   // dk * ln2_hi - ((s * (f - R) - dk * ln2_lo) - f)
-  f.ops(['local.get', dk], ['f64.const', LN2_HI], ['f64.mul'], ['local.get', s], ['local.get', fv], ['local.get', R], ['f64.sub'], ['f64.mul'], ['local.get', dk], ['f64.const', LN2_LO], ['f64.mul'], ['f64.sub'], ['local.get', fv], ['f64.sub'], ['f64.sub'], ['local.set', out], ['end']);
-  f.ops(['end']);
+  f.ops(['local.get', dk], ['f64.const', LN2_HI], ['f64.mul'], ['local.get', s], ['local.get', fv], ['local.get', R], ['f64.sub'], ['f64.mul'], ['local.get', dk], ['f64.const', LN2_LO], ['f64.mul'], ['f64.sub'], ['local.get', fv], ['f64.sub'], ['f64.sub']);
+  f.ops(['local.get', i], ['i32.const', 0], ['i32.gt_s'], ['select'], ['local.set', out]);
   f.ops(['end']);
 }
 
