@@ -15,13 +15,21 @@ afterAll(() => tmp.cleanup());
 const run = promisify(execFile);
 
 describe('analyzeTrack', () => {
-  it('covers a track with 3 s segments every 1.5 s, each with 57 features, a 64x256 CNN and a 128x130 MLFI input', async () => {
+  it('covers a track with 3 s segments every 65 frames (1.509 s), each with 57 features, a 64x256 CNN and a 128x130 MLFI input', async () => {
     const path = makeAudioFile(join(tmp.dir, 'mix.ogg'), { format: 'ogg', seconds: 10, source: 'anoisesrc=color=pink:amplitude=0.3' });
     const progress: number[] = [];
     const a = await analyzeTrack(path, { onProgress: (p) => progress.push(p.seconds) });
     expect(a.durationSeconds).toBeCloseTo(10, 0);
-    // windows at 0, 1.5, ..., 6 s (5 full windows ending at 9 s), then one aligned to the end (tail 1 s > 0.75 s)
-    expect(a.segments.map((s) => s.startSeconds.toFixed(2))).toEqual(['0.00', '1.50', '3.00', '4.50', '6.00', (a.durationSeconds - 3).toFixed(2)]);
+    // windows at 0, 1.509, ..., 6.036 s (5 full windows ending at 9.04 s), then one ending within 512 samples of
+    // the end (the 0.96 s tail is more than half a hop)
+    const n = Math.round(a.durationSeconds * 22050);
+    const starts = a.segments.map((s) => Math.round(s.startSeconds * 22050));
+    expect(starts.slice(0, 5)).toEqual([0, 33280, 66560, 99840, 133120]);
+    expect(starts).toHaveLength(6);
+    expect(starts[5] % 512).toBe(0);
+    expect(n - (starts[5] + 66150)).toBeGreaterThanOrEqual(0);
+    expect(n - (starts[5] + 66150)).toBeLessThan(512);
+    expect(a.segments.map((s) => s.index)).toEqual([0, 1, 2, 3, 4, 5]);
     for (const s of a.segments) {
       expect(s.features).toHaveLength(57);
       expect(s.cnnInput).toHaveLength(CNN_INPUT.mels * CNN_INPUT.frames);

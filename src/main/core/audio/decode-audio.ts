@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { AudioDecodeError } from './audio-decode-error.ts';
+import { runFfmpeg } from './ffmpeg-reader.ts';
 import { locateFfmpeg } from './locate-ffmpeg.ts';
 
 export const ANALYSIS_SAMPLE_RATE = 22050;
@@ -87,27 +87,25 @@ export async function* decodeAudioChunks(path: string, options: DecodeOptions = 
   }
   if (size === 0) throw new AudioDecodeError('empty', path, `The file is empty (0 bytes): ${path}`);
 
-  const child = spawn(ffmpeg.path, ffmpegDecodeArgs(path, sampleRate), { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+  // ffmpeg runs from a reader thread that empties its pipe as fast as it fills (see ffmpeg-reader.ts), so it
+  // decodes ahead while this thread analyses
+  const child = runFfmpeg(ffmpeg.path, ffmpegDecodeArgs(path, sampleRate));
   let stderr = '';
   let declared = null as number | null;
   let killedFor: 'timeout' | 'cancelled' | null = null;
   const kill = (why: 'timeout' | 'cancelled'): void => {
     if (killedFor) return;
     killedFor = why;
-    child.kill('SIGKILL');
+    child.kill();
   };
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (s: string) => {
+  child.onStderr((s: string) => {
     if (stderr.length < 65536) stderr += s;
     if (declared === null) {
       declared = parseDuration(stderr);
       if (declared !== null) options.onDuration?.(declared);
     }
   });
-  const exited = new Promise<{ code: number | null; error: Error | null }>((resolve) => {
-    child.once('error', (error) => resolve({ code: null, error }));
-    child.once('close', (code) => resolve({ code, error: null }));
-  });
+  const exited = child.exited;
   const onAbort = (): void => kill('cancelled');
   signal?.addEventListener('abort', onAbort, { once: true });
   let idle: NodeJS.Timeout = setTimeout(() => kill('timeout'), idleTimeoutMs);
@@ -115,20 +113,30 @@ export async function* decodeAudioChunks(path: string, options: DecodeOptions = 
     clearTimeout(idle);
     idle = setTimeout(() => kill('timeout'), idleTimeoutMs);
   };
+  child.onActivity(touch);
 
   let samples = 0;
-  let carry: Buffer | null = null;
+  let carry: Uint8Array | null = null;
   try {
-    for await (const raw of child.stdout as AsyncIterable<Buffer>) {
+    for await (const raw of child.stdout) {
       touch();
-      let buf: Buffer = carry ? Buffer.concat([carry, raw]) : raw;
+      if (killedFor) break; // cancelled or timed out: what is still queued is not wanted
+      let buf: Uint8Array = raw;
+      if (carry) {
+        buf = new Uint8Array(carry.length + raw.length);
+        buf.set(carry);
+        buf.set(raw, carry.length);
+      }
       const whole: number = buf.length - (buf.length % 4);
-      carry = whole < buf.length ? Buffer.from(buf.subarray(whole)) : null;
+      carry = whole < buf.length ? buf.slice(whole) : null;
       if (whole === 0) continue;
-      buf = buf.subarray(0, whole);
-      // Copy into an aligned Float32Array (the Buffer's offset need not be a multiple of 4).
-      const chunk = new Float32Array(whole / 4);
-      new Uint8Array(chunk.buffer).set(buf);
+      // A view of the bytes when they are 4-byte aligned (each read has its own buffer), else an aligned copy.
+      let chunk: Float32Array;
+      if (buf.byteOffset % 4 === 0) chunk = new Float32Array(buf.buffer, buf.byteOffset, whole / 4);
+      else {
+        chunk = new Float32Array(whole / 4);
+        new Uint8Array(chunk.buffer).set(buf.subarray(0, whole));
+      }
       samples += chunk.length;
       yield chunk;
       if (signal?.aborted) kill('cancelled');
@@ -157,7 +165,7 @@ export async function* decodeAudioChunks(path: string, options: DecodeOptions = 
   } finally {
     clearTimeout(idle);
     signal?.removeEventListener('abort', onAbort);
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    child.kill();
   }
 }
 

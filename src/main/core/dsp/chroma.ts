@@ -57,7 +57,8 @@ export function chromaFilterbank(sr: number, nFft: number, options: ChromaOption
 
 const fbCache = new Map<string, Float32Array>();
 
-function cachedChromaFilterbank(sr: number, nFft: number, options: ChromaOptions): Float32Array {
+/** The chroma filterbank for these options, cached (it depends on the tuning, so a few variants live at once). */
+export function cachedChromaFilterbank(sr: number, nFft: number, options: ChromaOptions): Float32Array {
   const key = JSON.stringify([sr, nFft, options.nChroma, options.tuning, options.ctroct, options.octwidth, options.baseC]);
   let fb = fbCache.get(key);
   if (!fb) {
@@ -66,6 +67,26 @@ function cachedChromaFilterbank(sr: number, nFft: number, options: ChromaOptions
     fbCache.set(key, fb);
   }
   return fb;
+}
+
+const rowScratch = new Float64Array(64);
+
+/**
+ * One frame of chroma_stft: the filterbank (nChroma x bins) applied to the power spectrum at data[o ..]
+ * (float64 accumulation), divided by the frame's largest value (norm=inf), written to out[outOffset ..].
+ */
+export function chromaFrame(fb: Float32Array, nChroma: number, bins: number, data: Float32Array, o: number, out: Float32Array, outOffset: number): void {
+  const row = nChroma <= rowScratch.length ? rowScratch : new Float64Array(nChroma);
+  let max = 0;
+  for (let c = 0; c < nChroma; c++) {
+    let acc = 0;
+    const w = c * bins - o;
+    for (let k = o, e = o + bins; k < e; k++) acc += fb[w + k] * data[k];
+    row[c] = acc;
+    if (Math.abs(acc) > max) max = Math.abs(acc);
+  }
+  const scale = max < 1.1754943508222875e-38 ? 1 : max;
+  for (let c = 0; c < nChroma; c++) out[outOffset + c] = row[c] / scale;
 }
 
 /**
@@ -78,19 +99,6 @@ export function chromaStft(S: Spectrogram, sr: number, nFft: number, options: Ch
   const fb = cachedChromaFilterbank(sr, nFft, { ...options, tuning });
   const { bins, frames, data } = S;
   const out = new Float32Array(nChroma * frames);
-  const row = new Float64Array(nChroma);
-  for (let t = 0; t < frames; t++) {
-    const o = t * bins;
-    let max = 0;
-    for (let c = 0; c < nChroma; c++) {
-      let acc = 0;
-      const w = c * bins;
-      for (let k = 0; k < bins; k++) acc += fb[w + k] * data[o + k];
-      row[c] = acc;
-      if (Math.abs(acc) > max) max = Math.abs(acc);
-    }
-    const scale = max < 1.1754943508222875e-38 ? 1 : max;
-    for (let c = 0; c < nChroma; c++) out[t * nChroma + c] = row[c] / scale;
-  }
+  for (let t = 0; t < frames; t++) chromaFrame(fb, nChroma, bins, data, t * bins, out, t * nChroma);
   return { bins: nChroma, frames, data: out };
 }

@@ -32,9 +32,14 @@ export class RealFft {
     this.work = wasm._pffft_aligned_malloc(n * 4);
   }
 
+  private inView: Float32Array | null = null;
+  private outView: Float32Array | null = null;
+
   /** The real input buffer (length n) inside WASM memory: fill it, then call forwardFromInput. */
   inputView(): Float32Array {
-    return wasm.HEAPF32.subarray(this.input >> 2, (this.input >> 2) + this.n);
+    // cached; a new view only when the module's memory grew (which detaches the old buffer)
+    if (!this.inView || this.inView.buffer !== wasm.HEAPF32.buffer) this.inView = wasm.HEAPF32.subarray(this.input >> 2, (this.input >> 2) + this.n);
+    return this.inView;
   }
 
   /** Transforms what is in inputView() into re/im (bins values each) at the given offset. */
@@ -51,6 +56,17 @@ export class RealFft {
       re[offset + k] = heap[o + 2 * k];
       im[offset + k] = heap[o + 2 * k + 1];
     }
+  }
+
+  /**
+   * Transforms what is in inputView() (forward, or backward when `inverse`) and returns the raw output view in
+   * PFFFT's ordered layout: [DC, Nyquist, re1, im1, re2, im2, ...] for a spectrum; the inverse is unscaled
+   * (n times the signal). Valid until the next transform.
+   */
+  transformInput(inverse = false): Float32Array {
+    wasm._pffft_transform_ordered(this.setup, this.input, this.output, this.work, inverse ? BACKWARD : FORWARD);
+    if (!this.outView || this.outView.buffer !== wasm.HEAPF32.buffer) this.outView = wasm.HEAPF32.subarray(this.output >> 2, (this.output >> 2) + this.n);
+    return this.outView;
   }
 
   forward(x: Float32Array, re: Float32Array, im: Float32Array, offset = 0): void {

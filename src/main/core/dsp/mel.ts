@@ -98,19 +98,24 @@ export function cachedMelFilterbank(sr: number, nFft: number, options: MelOption
   return fb;
 }
 
+/**
+ * One frame of applyMel: band m of the frame at src[srcOffset ..] goes to dst[dstOffset + m]
+ * (float64 accumulation, rounded once on the float32 store).
+ */
+export function melFrame(fb: MelFilterbank, src: Float32Array, srcOffset: number, dst: Float32Array, dstOffset: number): void {
+  const { weights, start, end, nMels, bins } = fb;
+  for (let m = 0; m < nMels; m++) {
+    let acc = 0;
+    const wo = m * bins - srcOffset;
+    for (let k = srcOffset + start[m], e = srcOffset + end[m]; k < e; k++) acc += weights[wo + k] * src[k];
+    dst[dstOffset + m] = acc;
+  }
+}
+
 /** Applies a filterbank to a (power) spectrogram: librosa.feature.melspectrogram(S=...). */
 export function applyMel(S: Spectrogram, fb: MelFilterbank): Spectrogram {
   if (S.bins !== fb.bins) throw new RangeError(`Spectrogram has ${S.bins} bins, filterbank expects ${fb.bins}`);
   const out = new Float32Array(fb.nMels * S.frames);
-  const { weights, start, end, nMels, bins } = fb;
-  for (let t = 0; t < S.frames; t++) {
-    const o = t * bins;
-    for (let m = 0; m < nMels; m++) {
-      let acc = 0;
-      const wo = m * bins;
-      for (let k = start[m]; k < end[m]; k++) acc += weights[wo + k] * S.data[o + k];
-      out[t * nMels + m] = acc;
-    }
-  }
-  return { bins: nMels, frames: S.frames, data: out };
+  for (let t = 0; t < S.frames; t++) melFrame(fb, S.data, t * fb.bins, out, t * fb.nMels);
+  return { bins: fb.nMels, frames: S.frames, data: out };
 }

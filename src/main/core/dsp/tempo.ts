@@ -52,10 +52,7 @@ export function tempogramFrames(onset: Float32Array, winLength: number, visit: (
 export function beatTrackTempo(onset: Float32Array, options: TempoOptions = {}): number {
   const sr = options.sr ?? 22050;
   const hop = options.hop ?? 512;
-  const startBpm = options.startBpm ?? 120;
-  const stdBpm = options.stdBpm ?? 1;
   const acSize = options.acSize ?? 8;
-  const maxTempo = options.maxTempo ?? 320;
   if (!onset.some((v) => v !== 0)) return 0;
   const winLength = Math.floor((acSize * sr) / hop);
   const mean = new Float64Array(winLength);
@@ -65,9 +62,29 @@ export function beatTrackTempo(onset: Float32Array, options: TempoOptions = {}):
     frames++;
   });
   for (let i = 0; i < winLength; i++) mean[i] /= frames;
+  return tempoFromMeanTempogram(mean, options);
+}
+
+/** The tempogram's window (frames of the onset envelope): floor(acSize * sr / hop), 344 by default. */
+export function tempogramWindow(options: TempoOptions = {}): number {
+  return Math.floor(((options.acSize ?? 8) * (options.sr ?? 22050)) / (options.hop ?? 512));
+}
+
+/**
+ * librosa.beat.tempo's choice from the time-averaged tempogram (one value per lag): the lag maximising
+ * log1p(1e6 * mean) plus a log-normal prior around startBpm, lags faster than maxTempo excluded; the BPM of
+ * that lag. 0 when the mean is all zeros (an onset envelope without any onset).
+ */
+export function tempoFromMeanTempogram(mean: Float64Array, options: TempoOptions = {}): number {
+  const sr = options.sr ?? 22050;
+  const hop = options.hop ?? 512;
+  const startBpm = options.startBpm ?? 120;
+  const stdBpm = options.stdBpm ?? 1;
+  const maxTempo = options.maxTempo ?? 320;
+  if (!mean.some((v) => v !== 0)) return 0;
   let best = -1;
   let bestScore = -Infinity;
-  for (let i = 1; i < winLength; i++) {
+  for (let i = 1; i < mean.length; i++) {
     const bpm = (60 * sr) / (hop * i);
     if (bpm >= maxTempo) continue;
     const prior = -0.5 * ((Math.log2(bpm) - Math.log2(startBpm)) / stdBpm) ** 2;
@@ -78,4 +95,40 @@ export function beatTrackTempo(onset: Float32Array, options: TempoOptions = {}):
     }
   }
   return best > 0 ? (60 * sr) / (hop * best) : 0;
+}
+
+/**
+ * tempoFromMeanTempogram on a mean tempogram computed in float32 (TempogramFrameF32), returning the tempo the
+ * float64 computation would give, or null when that is not certain: each mean value may be off by up to
+ * `error` (normalised autocorrelations of a 768-point float32 FFT are good to ~1e-6 of their maximum; 1e-5
+ * leaves a wide margin), so the lag wins only if its lowest possible score beats every other lag's highest.
+ */
+export function certainTempoFromMeanTempogram(mean: Float64Array, options: TempoOptions = {}, error = 1e-5): number | null {
+  const sr = options.sr ?? 22050;
+  const hop = options.hop ?? 512;
+  const startBpm = options.startBpm ?? 120;
+  const stdBpm = options.stdBpm ?? 1;
+  const maxTempo = options.maxTempo ?? 320;
+  let allZero = true;
+  for (let i = 0; i < mean.length; i++) if (Math.abs(mean[i]) > error) allZero = false;
+  if (allZero) return null; // an all-zero envelope gives 0 in float64: decide there
+  let best = -1;
+  let bestLow = -Infinity;
+  let rivalHigh = -Infinity;
+  const scores: { i: number; low: number; high: number }[] = [];
+  for (let i = 1; i < mean.length; i++) {
+    const bpm = (60 * sr) / (hop * i);
+    if (bpm >= maxTempo) continue;
+    const prior = -0.5 * ((Math.log2(bpm) - Math.log2(startBpm)) / stdBpm) ** 2;
+    const low = Math.log1p(1e6 * Math.max(-1e-6 + 1e-12, mean[i] - error)) + prior;
+    const high = Math.log1p(1e6 * (mean[i] + error)) + prior;
+    scores.push({ i, low, high });
+    if (low > bestLow) {
+      bestLow = low;
+      best = i;
+    }
+  }
+  for (const s of scores) if (s.i !== best && s.high > rivalHigh) rivalHigh = s.high;
+  if (best < 0 || !(bestLow > rivalHigh)) return null;
+  return (60 * sr) / (hop * best);
 }

@@ -14,58 +14,85 @@ export interface PitchPeaks {
   mag: Float32Array;
 }
 
+/** Growable storage for piptrack's peaks. */
+export class PitchPeakCollector implements PitchPeaks {
+  count = 0;
+  private p = new Float32Array(1024);
+  private m = new Float32Array(1024);
+
+  push(pitch: number, mag: number): void {
+    if (this.count === this.p.length) {
+      const p2 = new Float32Array(this.count * 2);
+      p2.set(this.p);
+      this.p = p2;
+      const m2 = new Float32Array(this.count * 2);
+      m2.set(this.m);
+      this.m = m2;
+    }
+    this.p[this.count] = pitch;
+    this.m[this.count] = mag;
+    this.count++;
+  }
+
+  clear(): void {
+    this.count = 0;
+  }
+
+  get pitch(): Float32Array {
+    return this.p.subarray(0, this.count);
+  }
+
+  get mag(): Float32Array {
+    return this.m.subarray(0, this.count);
+  }
+}
+
+/** The bins piptrack examines: kLo <= k < kHi, i.e. 1 <= k < bins - 1 with fmin <= k sr / nFft < fmax. */
+export function piptrackBinRange(bins: number, sr: number, nFft: number, options: PiptrackOptions = {}): { kLo: number; kHi: number } {
+  const fmin = Math.max(options.fmin ?? 150, 0);
+  const fmax = Math.min(options.fmax ?? 4000, sr / 2);
+  let kLo = Math.max(1, Math.ceil((fmin * nFft) / sr));
+  while (kLo < bins - 1 && (kLo * sr) / nFft < fmin) kLo++;
+  let kHi = kLo;
+  while (kHi < bins - 1 && (kHi * sr) / nFft < fmax) kHi++;
+  return { kLo, kHi };
+}
+
+/**
+ * One frame of piptrack: the peaks of the spectrum at data[o .. o + bins) added to `sink` (see piptrack).
+ */
+export function piptrackFrame(data: Float32Array, o: number, bins: number, sr: number, nFft: number, sink: PitchPeakCollector, options: PiptrackOptions = {}): void {
+  const threshold = options.threshold ?? 0.1;
+  const { kLo, kHi } = piptrackBinRange(bins, sr, nFft, options);
+  // float32 arithmetic as numpy does on a float32 S.
+  const f = Math.fround;
+  let max = 0;
+  for (let k = 0; k < bins; k++) if (data[o + k] > max) max = data[o + k];
+  const ref = f(threshold * max);
+  for (let k = kLo; k < kHi; k++) {
+    // S * (S > ref): values at or below ref become 0 before the local-maximum test.
+    const b = data[o + k];
+    const c = b > ref ? b : 0;
+    const a = data[o + k - 1];
+    const d = data[o + k + 1];
+    if (!(c > (a > ref ? a : 0) && c >= (d > ref ? d : 0))) continue;
+    const avg = f(0.5 * f(d - a));
+    let shift = f(f(2 * b) - d - a);
+    shift = f(avg / (Math.abs(shift) < 1.1754943508222875e-38 ? f(shift + 1) : shift));
+    const dskew = f(f(0.5 * avg) * shift);
+    sink.push(((k + shift) * sr) / nFft, b + dskew);
+  }
+}
+
 /**
  * librosa.piptrack (0.8) on a spectrogram S (librosa passes chroma_stft's power spectrogram here as is):
  * parabolic interpolation around each bin, kept where the bin is a local maximum along frequency, above
  * threshold x the frame's maximum, with fmin <= f < fmax. Returns only the non-zero entries.
  */
 export function piptrack(S: Spectrogram, sr: number, nFft: number, options: PiptrackOptions = {}): PitchPeaks {
-  const fmin = Math.max(options.fmin ?? 150, 0);
-  const fmax = Math.min(options.fmax ?? 4000, sr / 2);
-  const threshold = options.threshold ?? 0.1;
-  const { bins, frames, data } = S;
-  let cap = 1024;
-  let pitch = new Float32Array(cap);
-  let mag = new Float32Array(cap);
-  let count = 0;
-  const kLo = Math.max(1, Math.ceil((fmin * nFft) / sr));
-  // float32 arithmetic as numpy does on a float32 S.
-  const f = Math.fround;
-  for (let t = 0; t < frames; t++) {
-    const o = t * bins;
-    let max = 0;
-    for (let k = 0; k < bins; k++) if (data[o + k] > max) max = data[o + k];
-    const ref = f(threshold * max);
-    // S * (S > ref): values at or below ref become 0 before the local-maximum test.
-    const v = (k: number): number => (data[o + k] > ref ? data[o + k] : 0);
-    for (let k = kLo; k < bins - 1; k++) {
-      const freq = (k * sr) / nFft;
-      if (freq >= fmax) break;
-      if (freq < fmin) continue;
-      const c = v(k);
-      if (!(c > v(k - 1) && c >= v(k + 1))) continue;
-      const a = data[o + k - 1];
-      const b = data[o + k];
-      const d = data[o + k + 1];
-      const avg = f(0.5 * f(d - a));
-      let shift = f(f(2 * b) - d - a);
-      shift = f(avg / (Math.abs(shift) < 1.1754943508222875e-38 ? f(shift + 1) : shift));
-      const dskew = f(f(0.5 * avg) * shift);
-      if (count === cap) {
-        cap *= 2;
-        const p2 = new Float32Array(cap);
-        p2.set(pitch);
-        pitch = p2;
-        const m2 = new Float32Array(cap);
-        m2.set(mag);
-        mag = m2;
-      }
-      pitch[count] = ((k + shift) * sr) / nFft;
-      mag[count] = b + dskew;
-      count++;
-    }
-  }
-  return { count, pitch: pitch.subarray(0, count), mag: mag.subarray(0, count) };
+  const sink = new PitchPeakCollector();
+  for (let t = 0; t < S.frames; t++) piptrackFrame(S.data, t * S.bins, S.bins, sr, nFft, sink, options);
+  return { count: sink.count, pitch: sink.pitch, mag: sink.mag };
 }
 
 /** numpy.median of a copy of the values. */
@@ -111,11 +138,10 @@ export function pitchTuning(frequencies: ArrayLike<number>, resolution = 0.01, b
 }
 
 /**
- * librosa.estimate_tuning(S=S): piptrack, keep peaks whose magnitude is at least the median peak magnitude,
- * then pitch_tuning. In fractions of a chroma bin, in [-0.5, 0.5).
+ * librosa.estimate_tuning's second half: of piptrack's peaks, keep those with a positive pitch whose magnitude
+ * is at least the median such magnitude, then pitch_tuning. In fractions of a chroma bin, in [-0.5, 0.5).
  */
-export function estimateTuning(S: Spectrogram, sr: number, nFft: number, resolution = 0.01, binsPerOctave = 12): number {
-  const peaks = piptrack(S, sr, nFft);
+export function tuningFromPeaks(peaks: PitchPeaks, resolution = 0.01, binsPerOctave = 12): number {
   const positive: number[] = [];
   const mags: number[] = [];
   for (let i = 0; i < peaks.count; i++) {
@@ -128,4 +154,9 @@ export function estimateTuning(S: Spectrogram, sr: number, nFft: number, resolut
   const kept: number[] = [];
   for (let i = 0; i < positive.length; i++) if (mags[i] >= threshold) kept.push(positive[i]);
   return pitchTuning(kept, resolution, binsPerOctave);
+}
+
+/** librosa.estimate_tuning(S=S): piptrack, then tuningFromPeaks. */
+export function estimateTuning(S: Spectrogram, sr: number, nFft: number, resolution = 0.01, binsPerOctave = 12): number {
+  return tuningFromPeaks(piptrack(S, sr, nFft), resolution, binsPerOctave);
 }

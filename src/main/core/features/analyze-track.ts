@@ -1,11 +1,9 @@
 import { ANALYSIS_SAMPLE_RATE, decodeAudioChunks } from '../audio/decode-audio.ts';
 import { AudioDecodeError } from '../audio/audio-decode-error.ts';
-import { analyzeClip, analyzeSegment } from './analyze-signal.ts';
+import { CLIP_MAX_SECONDS, analyzeShortSignal } from './analyze-signal.ts';
 import type { ClipAnalysis, SegmentAnalysis, SegmentOptions } from './analyze-signal.ts';
-import { ClipCollector } from './clip-collector.ts';
 import type { StageTimes } from './gtzan-features.ts';
-import { Segmenter } from './segmenter.ts';
-import type { SegmentWindow } from './segmenter.ts';
+import { TrackAnalyzer } from './track-analyzer.ts';
 
 export interface AnalysisProgress {
   /** Seconds of audio decoded and analysed so far. */
@@ -49,37 +47,37 @@ export interface TrackAnalysis {
 
 /**
  * Decodes a file (streamed; bounded memory for any length) and computes the clip-level GTZAN features and, for
- * every 3 s segment with 50% overlap over the whole track, its features, CNN input and MLFI input.
+ * every 3 s segment (every 1.509 s: segmentStarts), its features, CNN input and MLFI input, each track-wide array
+ * computed once while ffmpeg decodes (TrackAnalyzer).
  * Cancelled by options.signal (ffmpeg is killed, AudioDecodeError 'cancelled').
  */
 export async function analyzeTrack(path: string, options: AnalyzeTrackOptions = {}): Promise<TrackAnalysis> {
   const sr = ANALYSIS_SAMPLE_RATE;
   const times = options.times;
-  const clipMax = Math.round((options.clipMaxSeconds ?? 60) * sr);
-  const clip = new ClipCollector(clipMax, sr);
   const segmentsWanted = options.segments ?? true;
   const segOptions: SegmentOptions = typeof segmentsWanted === 'object' ? { ...segmentsWanted, times } : { times };
-  const segmenter = segmentsWanted ? new Segmenter() : null;
   const keep = options.keepSegments ?? true;
   const segments: SegmentAnalysis[] = [];
   let segmentCount = 0;
   let total: number | null = null;
-  const run = (windows: SegmentWindow[]): void => {
-    for (const w of windows) {
-      if (options.signal?.aborted) return;
-      const s = analyzeSegment(w, segOptions, sr);
-      segmentCount++;
-      if (keep) segments.push(s);
-      options.onSegment?.(s);
-    }
+  const deliver = (s: SegmentAnalysis): void => {
+    segmentCount++;
+    if (keep) segments.push(s);
+    options.onSegment?.(s);
   };
+  const analyzer = new TrackAnalyzer({
+    clipMaxSamples: Math.round((options.clipMaxSeconds ?? CLIP_MAX_SECONDS) * sr),
+    segments: segmentsWanted ? { features: segOptions.features, cnn: segOptions.cnn, mlfi: segOptions.mlfi } : false,
+    onSegment: deliver,
+    times,
+  });
   const it = decodeAudioChunks(path, {
     signal: options.signal,
     idleTimeoutMs: options.idleTimeoutMs,
     allowTruncated: options.allowTruncated,
     onDuration: (d) => {
       total = d;
-      clip.setDuration(d);
+      analyzer.setDeclaredSamples(Math.round(d * sr));
     },
   });
   let lastProgress = 0;
@@ -87,23 +85,28 @@ export async function analyzeTrack(path: string, options: AnalyzeTrackOptions = 
   let r = await it.next();
   while (!r.done) {
     if (times) times.decode = (times.decode ?? 0) + performance.now() - t0;
-    clip.push(r.value);
-    if (segmenter) run(segmenter.push(r.value));
+    // on abort the decoder kills ffmpeg and throws 'cancelled'; nothing more is analysed meanwhile
+    if (!options.signal?.aborted) analyzer.push(r.value);
     const now = performance.now();
     if (options.onProgress && now - lastProgress > 200) {
       lastProgress = now;
-      options.onProgress({ seconds: (segmenter?.samplesSeen ?? 0) / sr, totalSeconds: total, segments: segmentCount });
+      options.onProgress({ seconds: analyzer.samplesSeen / sr, totalSeconds: total, segments: segmentCount });
     }
     t0 = performance.now();
     r = await it.next();
   }
+  if (options.signal?.aborted) throw new AudioDecodeError('cancelled', path, `Analysis cancelled: ${path}`);
   if (times) times.decode = (times.decode ?? 0) + performance.now() - t0;
   const summary = r.value;
-  if (segmenter) run(segmenter.finish());
-  if (options.signal?.aborted) throw new AudioDecodeError('cancelled', path, `Analysis cancelled: ${path}`);
-  const clipTimes: StageTimes | undefined = times ? {} : undefined;
-  const clipAnalysis = analyzeClip(clip.samples(), clip.startSample, sr, clipTimes);
-  if (times && clipTimes) for (const [k, v] of Object.entries(clipTimes)) times[`clip ${k}`] = (times[`clip ${k}`] ?? 0) + v;
+  let clip: ClipAnalysis;
+  const short = analyzer.shortSignal();
+  if (short) {
+    const a = analyzeShortSignal(short, segmentsWanted ? segOptions : false, sr);
+    clip = a.clip;
+    for (const s of a.segments) deliver(s);
+  } else {
+    clip = analyzer.finish();
+  }
   options.onProgress?.({ seconds: summary.samples / sr, totalSeconds: total, segments: segmentCount });
-  return { path, sampleRate: sr, durationSeconds: summary.samples / sr, clip: clipAnalysis, segments, segmentCount };
+  return { path, sampleRate: sr, durationSeconds: summary.samples / sr, clip, segments, segmentCount };
 }
