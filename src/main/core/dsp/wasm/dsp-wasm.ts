@@ -42,7 +42,7 @@ export interface DspKernels {
 
 let compiled: WebAssembly.Module | null = null;
 
-function assemble(select: 'v128.bitselect' | 'i32x4.relaxed_laneselect'): Uint8Array {
+function assemble(select: 'v128.bitselect' | 'i32x4.relaxed_laneselect'): Uint8Array<ArrayBuffer> {
   const kernels = [
     median31x4Kernel(false, select),
     median31x4Kernel(true, select),

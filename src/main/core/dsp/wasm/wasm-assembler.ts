@@ -321,7 +321,7 @@ function section(out: number[], id: number, content: number[]): void {
 }
 
 /** Builds a module importing `env.memory` and exporting every function by its name. */
-export function assembleModule(functions: FunctionBuilder[], memoryPages: number): Uint8Array {
+export function assembleModule(functions: FunctionBuilder[], memoryPages: number): Uint8Array<ArrayBuffer> {
   const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   const types: number[] = [];
   uleb(types, functions.length);
