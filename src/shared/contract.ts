@@ -4,6 +4,7 @@ import type { ApiEvents, EventName } from './events.ts';
 import { appApi } from './api/app.ts';
 import { jobsApi } from './api/jobs.ts';
 import { libraryApi } from './api/library.ts';
+import { predictionsApi } from './api/predictions.ts';
 
 /**
  * The one contract between the renderer and the main process. Electron's preload, the IPC handlers and the HTTP
@@ -13,6 +14,7 @@ export const apiMethods = {
   ...appApi,
   ...jobsApi,
   ...libraryApi,
+  ...predictionsApi,
 };
 
 export type ApiMethods = typeof apiMethods;
@@ -35,4 +37,5 @@ export type { ApiEvents, EventName };
 export * from './api/app.ts';
 export * from './api/jobs.ts';
 export * from './api/library.ts';
+export * from './api/predictions.ts';
 export * from './errors.ts';

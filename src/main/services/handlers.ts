@@ -3,6 +3,7 @@ import { appHandlers } from './app.ts';
 import type { Handlers } from './handler-set.ts';
 import { jobHandlers } from './jobs.ts';
 import { libraryHandlers } from './library.ts';
+import { predictionsHandlers } from './predictions.ts';
 
 /** Binds every method of the contract to its service. Shared by IPC, the HTTP bridge and the CLI. */
 export function createHandlers(ctx: AppContext): Handlers {
@@ -10,5 +11,6 @@ export function createHandlers(ctx: AppContext): Handlers {
     ...appHandlers(ctx),
     ...jobHandlers(ctx),
     ...libraryHandlers(ctx),
+    ...predictionsHandlers(ctx),
   };
 }
