@@ -31,8 +31,8 @@ function rowAt(p: ModelPrediction, t: number, k: number, out: Float64Array): voi
 /**
  * The ensemble's prediction: the weighted mean of its members' track probabilities (weights of members that
  * are not active are left out and the rest renormalised). Its segments follow the finest member's grid (3 s
- * segments when a CNN or MLFI takes part); at each segment's centre every member contributes the mean of its
- * own segments or windows covering that time, weighted the same way.
+ * segments when a CNN or MLFI takes part): each of its segments combines, with the same weights, the grid model's
+ * own segment and, from every other member, the mean of its segments or windows covering the segment's centre.
  */
 export function ensemblePrediction(model: ActiveModel, members: readonly EnsembleMember[], predictions: readonly ModelPrediction[]): ModelPrediction | null {
   const used: { p: ModelPrediction; weight: number }[] = [];
@@ -57,7 +57,8 @@ export function ensemblePrediction(model: ActiveModel, members: readonly Ensembl
   for (let i = 0; i < n; i++) {
     const t = base.segmentStarts[i] + base.segmentSeconds / 2;
     for (const u of used) {
-      rowAt(u.p, t, k, row);
+      if (u.p === base) for (let c = 0; c < k; c++) row[c] = base.segmentProbabilities[i * k + c];
+      else rowAt(u.p, t, k, row);
       for (let c = 0; c < k; c++) segments[i * k + c] += (u.weight / total) * row[c];
     }
   }
