@@ -24,7 +24,7 @@ function ok(trackId: number, contentVersion: number, predictions: PredictionReco
 describe('which tracks need classifying, and the writer', () => {
   let db: Database;
   let ids: number[];
-  const todo = (models = [svm1], engineVersion = 'e1', extra = {}) => tracksToClassify(db, { models, engineVersion, ...extra }).map((t) => t.trackId);
+  const todo = (models: { kind: string; version: string }[] = [svm1], engineVersion = 'e1', extra = {}) => tracksToClassify(db, { models, engineVersion, ...extra }).map((t) => t.trackId);
 
   beforeEach(() => {
     db = openDatabase(':memory:');
