@@ -6,7 +6,7 @@ const palette: Record<string, string> = {
   disco: '#e0529c',
   hiphop: '#8a5a32',
   jazz: '#1f9e92',
-  metal: '#55606e',
+  metal: '#75808f',
   pop: '#e8b920',
   reggae: '#3aa55d',
   rock: '#d14b3a',
