@@ -43,14 +43,11 @@ const needsWork = `
     OR a.track_id IS NULL
     OR a.content_version <> t.content_version
     OR (a.status = 'error' AND (a.error_code IS NOT '${analysisFailedCode}' OR a.engine_version <> @engine))
-    OR (a.status = 'ok' AND EXISTS (
-      SELECT 1 FROM json_each(@models) m
-      WHERE NOT EXISTS (
-        SELECT 1 FROM predictions p
-        WHERE p.track_id = t.id AND p.model_kind = json_extract(m.value, '$.kind')
-          AND p.model_version = json_extract(m.value, '$.version') AND p.content_version = t.content_version
-      )
-    ))
+    OR (a.status = 'ok' AND (
+      SELECT count(*) FROM predictions p
+      WHERE p.track_id = t.id AND p.content_version = t.content_version
+        AND p.model_kind || ' ' || p.model_version IN (SELECT value FROM json_each(@models))
+    ) < @modelCount)
   )`;
 
 function params(scope: ClassifyScope): Record<string, unknown> {
@@ -59,7 +56,9 @@ function params(scope: ClassifyScope): Record<string, unknown> {
     ids: scope.trackIds ? JSON.stringify(scope.trackIds) : null,
     force: scope.force ? 1 : 0,
     engine: scope.engineVersion,
-    models: JSON.stringify(scope.models.map((m) => ({ kind: m.kind, version: m.version }))),
+    // One prediction row per track and kind, so "has every active version" is "as many rows as versions".
+    models: JSON.stringify(scope.models.map((m) => `${m.kind} ${m.version}`)),
+    modelCount: new Set(scope.models.map((m) => m.kind)).size,
   };
 }
 
