@@ -1,5 +1,6 @@
 import type { SegmentAnalysis } from '../features/index.ts';
-import { CNN_INPUT, MLFI_INPUT, gtzanFeatureIndex } from '../features/index.ts';
+import { CNN_INPUT, MLFI_INPUT, gtzanFeatureIndex, gtzanFeatureNames } from '../features/index.ts';
+import { mlfiFeatureNames } from '../models/feature-columns.ts';
 import type { ModelManifest } from '../models/store/model-manifest.ts';
 
 /** Which part of a segment's analysis feeds one model input. */
@@ -41,8 +42,10 @@ function spectrogramPart(spec: InputSpec, manifest: ModelManifest): SegmentPart 
 export function segmentInputSources(manifest: ModelManifest): SegmentInputSource[] {
   return manifest.inputs.map((spec) => {
     const shape = spec.shape.slice(1);
-    if (spec.features) {
-      const columns = spec.features.map((name) => {
+    // Feature inputs name their columns; without names, 55 values are MLFI's columns and 57 all GTZAN features.
+    const names = spec.features ?? (shape.length === 1 && shape[0] === mlfiFeatureNames.length ? mlfiFeatureNames : shape.length === 1 && shape[0] === gtzanFeatureNames.length ? gtzanFeatureNames : null);
+    if (names) {
+      const columns = names.map((name) => {
         const i = gtzanFeatureIndex[name];
         if (i === undefined) throw new Error(`${manifest.kind}/${manifest.version}: unknown feature ${name} in input ${spec.name}`);
         return i;
