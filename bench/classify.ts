@@ -4,9 +4,11 @@
 //    active model, results written to SQLite), for the shipped models and for all four kinds (the shipped SVM
 //    plus untrained CNN / MLFI / ensemble stand-ins: the same architectures, so the same cost as trained ones).
 // 2. Inference alone, per model and runtime: segments (or SVM windows) per second on real inputs of one track.
+// Wall-clock ratios depend on what else shares the cores; the CPU time of each (this process's threads and its
+// ffmpeg children, Linux) is printed beside them and does not.
 // BENCH_FILES (default 4) sets the number of files; BENCH_SECONDS (default 240) their length.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,8 +49,34 @@ const music =
   "+0.5*exp(-30*mod(t,0.5))*sin(2*PI*60*t)|0.15*sin(2*PI*(220+55*floor(mod(t/2,4)))*t)+0.1*sin(2*PI*440*t)" +
   "+0.5*exp(-30*mod(t,0.5))*sin(2*PI*60*t)':s=44100";
 
+/**
+ * CPU milliseconds used so far by this process's threads and by its finished child processes (ffmpeg), from
+ * /proc/self/stat on Linux (children: cutime + cstime, in clock ticks of 10 ms); NaN for children elsewhere.
+ * Unlike wall time, this does not depend on what else the machine is running.
+ */
+function cpuMs(): { own: number; children: number } {
+  const u = process.cpuUsage();
+  let children = Number.NaN;
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    children = (Number(fields[13]) + Number(fields[14])) * 10;
+  } catch {
+    // not Linux
+  }
+  return { own: (u.user + u.system) / 1000, children };
+}
+
+function cpuSince(start: { own: number; children: number }): number {
+  const now = cpuMs();
+  return now.own - start.own + (now.children - start.children);
+}
+
+let decodeCpuMs = Infinity;
+
 async function decodeAll(paths: string[], parallel: number): Promise<number> {
   const t0 = performance.now();
+  const cpu0 = cpuMs();
   let next = 0;
   const lane = async (): Promise<void> => {
     while (next < paths.length) {
@@ -58,22 +86,24 @@ async function decodeAll(paths: string[], parallel: number): Promise<number> {
     }
   };
   await Promise.all(Array.from({ length: parallel }, lane));
+  if (paths.length > 1) decodeCpuMs = Math.min(decodeCpuMs, cpuSince(cpu0));
   return performance.now() - t0;
 }
 
 /** The real job: a fresh library, scanned without classifying, then classified by `workers` workers. */
-async function pipeline(folder: string, dataDir: string, tag: string): Promise<{ ms: number; summary: ClassifySummary }> {
+async function pipeline(folder: string, dataDir: string, tag: string): Promise<{ ms: number; cpuMs: number; summary: ClassifySummary }> {
   const ctx = createAppContext({ shell: 'cli', dbPath: join(dir, `${tag}.sqlite`), dataDir });
   try {
     const root = addRoot(ctx, folder);
     const scan = await ctx.jobs.wait(startScan(ctx, [root.id], { classify: false }).jobId);
     if (scan.status !== 'done') throw new Error(`scan ${scan.status}: ${scan.error}`);
     const t0 = performance.now();
+    const cpu0 = cpuMs();
     const job = startClassification(ctx, { workers })!;
     const done = await ctx.jobs.wait(job.id);
     const ms = performance.now() - t0;
     if (done.status !== 'done') throw new Error(`classification ${done.status}: ${done.error}`);
-    return { ms, summary: done.result as ClassifySummary };
+    return { ms, cpuMs: cpuSince(cpu0), summary: done.result as ClassifySummary };
   } finally {
     await ctx.close();
   }
@@ -141,7 +171,7 @@ async function main(): Promise<void> {
   // Warm up the page cache and ffmpeg, then alternate decode-only and pipeline runs; keep the best of each.
   await decodeAll(paths, workers);
   let decodeMs = Infinity;
-  const best = new Map<string, { ms: number; summary: ClassifySummary }>();
+  const best = new Map<string, { ms: number; cpuMs: number; summary: ClassifySummary }>();
   const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
   for (let r = 0; r < rounds; r++) {
     decodeMs = Math.min(decodeMs, await decodeAll(paths, workers));
@@ -154,13 +184,14 @@ async function main(): Promise<void> {
 
   const out: string[] = [];
   out.push(`Classification pipeline, ${files} generated ${seconds / 60}-minute MP3s (44.1 kHz stereo, 192 kbps); ${availableParallelism()} cores; best of ${rounds}`);
-  out.push(`  decode only, ${workers} ffmpeg processes at once:             ${(decodeMs / 1000).toFixed(2)} s`);
+  out.push(`  decode only, ${workers} ffmpeg processes at once:             ${(decodeMs / 1000).toFixed(2)} s; CPU ${(decodeCpuMs / 1000).toFixed(1)} s`);
   for (const c of configs) {
-    const { ms, summary } = best.get(c.name)!;
+    const { ms, cpuMs, summary } = best.get(c.name)!;
     const kinds = summary.models.map((m) => m.kind).join(' + ');
     out.push(
       `  pipeline, ${workers} workers, ${c.name} (${kinds}): ${(ms / 1000).toFixed(2)} s = ${(ms / decodeMs).toFixed(2)}x decode-only (goal <= 2.0x); ` +
-        `${summary.segments} segments, ${(summary.segments / (ms / 1000)).toFixed(0)} segments/s, ${(summary.audioSeconds / (ms / 1000)).toFixed(0)} s of audio per s`,
+        `${summary.segments} segments, ${(summary.segments / (ms / 1000)).toFixed(0)} segments/s, ${(summary.audioSeconds / (ms / 1000)).toFixed(0)} s of audio per s; ` +
+        `CPU ${(cpuMs / 1000).toFixed(1)} s = ${(cpuMs / decodeCpuMs).toFixed(1)}x decode-only's CPU`,
     );
   }
 
