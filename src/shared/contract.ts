@@ -6,6 +6,7 @@ import { jobsApi } from './api/jobs.ts';
 import { labelsApi } from './api/labels.ts';
 import { libraryApi } from './api/library.ts';
 import { tagsApi } from './api/tags.ts';
+import { predictionsApi } from './api/predictions.ts';
 
 /**
  * The one contract between the renderer and the main process. Electron's preload, the IPC handlers and the HTTP
@@ -17,6 +18,7 @@ export const apiMethods = {
   ...libraryApi,
   ...tagsApi,
   ...labelsApi,
+  ...predictionsApi,
 };
 
 export type ApiMethods = typeof apiMethods;
@@ -41,4 +43,5 @@ export * from './api/jobs.ts';
 export * from './api/library.ts';
 export * from './api/tags.ts';
 export * from './api/labels.ts';
+export * from './api/predictions.ts';
 export * from './errors.ts';

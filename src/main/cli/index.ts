@@ -1,6 +1,7 @@
 import type { CliCommand } from './command.ts';
 import { UsageError } from './command.ts';
 import { analyzeCommand } from './commands/analyze.ts';
+import { classifyCommand } from './commands/classify.ts';
 import { evaluateCommand } from './commands/evaluate.ts';
 import { listCommand } from './commands/list.ts';
 import { modelsCommand } from './commands/models.ts';
@@ -14,6 +15,7 @@ import { ApiError } from '../../shared/errors.ts';
 
 /** Every sub-command, in the order `genre-tagger --help` lists them. */
 const commands: CliCommand[] = [
+  classifyCommand,
   scanCommand,
   listCommand,
   tagCommand,

@@ -21,7 +21,8 @@ export async function waitWithProgress(ctx: Pick<AppContext, 'events' | 'jobs'>,
     const now = Date.now();
     if (!tty && now - lastLine < 3000) return;
     lastLine = now;
-    const count = job.total !== null ? `${job.done}/${job.total}` : `${job.done}`;
+    // done may hold the fractions of items in progress (a long file being classified): show whole items.
+    const count = job.total !== null ? `${Math.floor(job.done)}/${job.total}` : `${Math.floor(job.done)}`;
     const pct = job.total ? ` ${Math.floor((100 * job.done) / Math.max(1, job.total))}%` : '';
     const eta = job.etaMs !== null ? ` ETA ${formatDuration(job.etaMs)}` : '';
     const line = `${job.message ?? job.kind} ${count}${pct}${eta}`;

@@ -5,6 +5,7 @@ import { jobHandlers } from './jobs.ts';
 import { labelHandlers } from './labels.ts';
 import { libraryHandlers } from './library.ts';
 import { taggingHandlers } from './tagging.ts';
+import { predictionsHandlers } from './predictions.ts';
 
 /** Binds every method of the contract to its service. Shared by IPC, the HTTP bridge and the CLI. */
 export function createHandlers(ctx: AppContext): Handlers {
@@ -14,5 +15,6 @@ export function createHandlers(ctx: AppContext): Handlers {
     ...libraryHandlers(ctx),
     ...taggingHandlers(ctx),
     ...labelHandlers(ctx),
+    ...predictionsHandlers(ctx),
   };
 }

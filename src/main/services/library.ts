@@ -1,13 +1,15 @@
 import { statSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
-import type { FolderNode, LibraryRoot, TrackDetail } from '../../shared/api/library.ts';
+import type { FolderNode, LibraryRoot, ScanSummary, TrackDetail } from '../../shared/api/library.ts';
 import { ApiError } from '../../shared/errors.ts';
+import { locateFfmpeg } from '../core/audio/locate-ffmpeg.ts';
 import { toTrackDetail, trackDetailColumns } from '../core/db/track-rows.ts';
 import type { TrackDetailRecord } from '../core/db/track-rows.ts';
 import { realPathOrSelf } from '../core/scan/walk.ts';
 import type { ScanPayload } from '../workers/scan.worker.ts';
 import type { AppContext } from './app-context.ts';
 import type { HandlerSet } from './handler-set.ts';
+import { startClassification } from './predictions.ts';
 
 interface RootRecord {
   id: number;
@@ -89,14 +91,26 @@ export function removeRoot(ctx: AppContext, id: number): { removed: boolean } {
   return { removed };
 }
 
-/** Starts a scan of the given roots (all when omitted); a scan already running is returned instead of a second. */
-export function startScan(ctx: AppContext, rootIds?: number[]): { jobId: string } {
+/**
+ * Starts a scan of the given roots (all when omitted); a scan already running is returned instead of a second.
+ * Unless `classify` is false, a scan that finishes starts the classification of what it found (new and changed
+ * tracks; the job's `followUp`), when a model and ffmpeg are there to do it.
+ */
+export function startScan(ctx: AppContext, rootIds?: number[], options: { classify?: boolean } = {}): { jobId: string } {
   const running = ctx.jobs.running('scan');
   if (running.length > 0) return { jobId: running[0].id };
   const ids = rootIds ?? listRoots(ctx).map((r) => r.id);
   for (const id of ids) getRoot(ctx, id);
   const payload: ScanPayload = { rootIds: ids };
-  const job = ctx.jobs.start({ kind: 'scan', worker: 'scan', payload });
+  const job = ctx.jobs.start({
+    kind: 'scan',
+    worker: 'scan',
+    payload,
+    then: (result) => {
+      if (options.classify === false || (result as ScanSummary | null)?.cancelled || !locateFfmpeg()) return null;
+      return startClassification(ctx, { rootIds: ids });
+    },
+  });
   return { jobId: job.id };
 }
 
@@ -129,7 +143,7 @@ export function libraryHandlers(ctx: AppContext): HandlerSet<'library.'> {
     'library.roots': () => listRoots(ctx),
     'library.addRoot': ({ path }) => addRoot(ctx, path),
     'library.removeRoot': ({ id }) => removeRoot(ctx, id),
-    'library.scan': ({ rootIds }) => startScan(ctx, rootIds),
+    'library.scan': ({ rootIds, classify }) => startScan(ctx, rootIds, { classify }),
     'library.query': (q) => ctx.trackQueries.page(q),
     'library.track': ({ id }) => trackDetail(ctx, id),
     'library.folders': ({ parent }) => folders(ctx, parent),

@@ -11,6 +11,11 @@ export function setBundledWorkerDir(dir: string): void {
   bundledDir = dir;
 }
 
+/** The bundled workers folder, or null from source: a job worker passes it on to the workers it starts itself. */
+export function bundledWorkerDir(): string | null {
+  return bundledDir;
+}
+
 export function workerUrl(name: string): URL {
   if (bundledDir) return pathToFileURL(join(bundledDir, `${name}.js`));
   return new URL(`./${name}.worker.ts`, import.meta.url);

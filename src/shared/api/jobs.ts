@@ -9,7 +9,10 @@ export interface JobInfo {
   id: string;
   kind: JobKind;
   status: JobStatus;
-  /** Units of work finished and expected (files, segments, epochs …); total is null while unknown. */
+  /**
+   * Units of work finished and expected (files, segments, epochs …); total is null while unknown. `done` may
+   * include the fractions of items in progress (a long file half classified): show Math.floor(done).
+   */
   done: number;
   total: number | null;
   /** Estimated milliseconds left, or null while unknown. */
@@ -22,6 +25,8 @@ export interface JobInfo {
   error: string | null;
   /** Job-specific summary once finished (counts of added/changed/failed files, metrics …). */
   result: unknown;
+  /** The job this one started when it finished (a scan starts the classification of what it found), or null. */
+  followUp: string | null;
 }
 
 export const jobsApi = {

@@ -76,6 +76,8 @@ export const trackQuerySchema = z
     status: z.enum(['ok', 'error', 'missing']).optional(),
     /** Only tracks whose top predicted genre is this one. */
     predicted: z.string().max(200).optional(),
+    /** Only tracks whose top prediction has at least this probability (0..1). */
+    minConfidence: z.number().min(0).max(1).optional(),
   })
   .strict();
 export type TrackQuery = z.input<typeof trackQuerySchema>;
@@ -108,8 +110,9 @@ export const libraryApi = {
   'library.roots': method(z.object({}).strict()).returns<LibraryRoot[]>(),
   'library.addRoot': method(z.object({ path: z.string().min(1).max(4096) }).strict()).returns<LibraryRoot>(),
   'library.removeRoot': method(z.object({ id: z.number().int().positive() }).strict()).returns<{ removed: boolean }>(),
+  /** Scans the folders (all when omitted); unless `classify` is false, then classifies new and changed tracks. */
   'library.scan': method(
-    z.object({ rootIds: z.array(z.number().int().positive()).max(10_000).optional() }).strict(),
+    z.object({ rootIds: z.array(z.number().int().positive()).max(10_000).optional(), classify: z.boolean().optional() }).strict(),
   ).returns<{ jobId: string }>(),
   'library.query': method(trackQuerySchema).returns<TrackPage>(),
   'library.track': method(z.object({ id: z.number().int().positive() }).strict()).returns<TrackDetail>(),

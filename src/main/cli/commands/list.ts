@@ -11,6 +11,11 @@ function duration(s: number | null): string {
   return `${Math.floor(t / 60)}:${String(t % 60).padStart(2, '0')}`;
 }
 
+/** The top predicted genre and its probability, e.g. "rock 72%". */
+function predicted(t: TrackRow): string {
+  return t.predictedGenre ? `${t.predictedGenre} ${Math.round((t.confidence ?? 0) * 100)}%` : '';
+}
+
 function fit(text: string, width: number): string {
   const chars = [...text];
   return chars.length > width ? `${chars.slice(0, width - 1).join('')}…` : text.padEnd(width + text.length - chars.length);
@@ -47,7 +52,7 @@ export const listCommand: CliCommand = {
       let total = 0;
       const out = process.stdout;
       if (!values.json) {
-        out.write(`${fit('TITLE', 28)}  ${fit('ARTIST', 22)}  ${fit('ALBUM', 22)}  ${fit('GENRE', 14)}  ${'TIME'.padStart(6)}  ${fit('FORMAT', 6)}  PATH\n`);
+        out.write(`${fit('TITLE', 28)}  ${fit('ARTIST', 22)}  ${fit('ALBUM', 22)}  ${fit('GENRE', 14)}  ${fit('PREDICTED', 15)}  ${'TIME'.padStart(6)}  ${fit('FORMAT', 6)}  PATH\n`);
       }
       for (;;) {
         const page = await api['library.query']({
@@ -68,7 +73,7 @@ export const listCommand: CliCommand = {
             const title = t.title ?? t.filename;
             const tail = t.status === 'ok' ? t.path : `${t.path}  [${t.status}${t.error ? `: ${t.error}` : ''}]`;
             out.write(
-              `${fit(title, 28)}  ${fit(t.artist ?? '', 22)}  ${fit(t.album ?? '', 22)}  ${fit(t.genres.join('; '), 14)}  ${duration(t.durationS).padStart(6)}  ${fit(t.format ?? '', 6)}  ${tail}\n`,
+              `${fit(title, 28)}  ${fit(t.artist ?? '', 22)}  ${fit(t.album ?? '', 22)}  ${fit(t.genres.join('; '), 14)}  ${fit(predicted(t), 15)}  ${duration(t.durationS).padStart(6)}  ${fit(t.format ?? '', 6)}  ${tail}\n`,
             );
           }
         }

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { ScanSummary } from '../../../shared/api/library.ts';
+import type { ClassifySummary } from '../../../shared/api/predictions.ts';
 import { openCliContext } from '../cli-context.ts';
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
@@ -7,13 +8,18 @@ import { formatDuration, waitWithProgress } from '../progress-printer.ts';
 
 export const scanCommand: CliCommand = {
   name: 'scan',
-  summary: 'Add folders to the library and scan them (incremental: unchanged files cost a stat)',
-  usage: 'genre-tagger scan <folder…> [--db FILE] [--json] [--quiet]',
+  summary: 'Add folders to the library and scan them (incremental: unchanged files cost a stat), then classify new and changed tracks',
+  usage: 'genre-tagger scan <folder…> [--db FILE] [--no-classify] [--json] [--quiet]',
   async run(args) {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
-      options: { db: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } },
+      options: {
+        db: { type: 'string' },
+        json: { type: 'boolean' },
+        quiet: { type: 'boolean', short: 'q' },
+        'no-classify': { type: 'boolean' },
+      },
     });
     if (positionals.length === 0) throw new UsageError('Name at least one folder to scan.');
     const { ctx, api } = openCliContext(values.db);
@@ -21,13 +27,16 @@ export const scanCommand: CliCommand = {
       const roots = [];
       for (const folder of positionals) roots.push(await api['library.addRoot']({ path: folder }));
       const ids = [...new Set(roots.map((r) => r.id))];
-      const { jobId } = await api['library.scan']({ rootIds: ids });
+      const { jobId } = await api['library.scan']({ rootIds: ids, classify: !values['no-classify'] });
       const job = await waitWithProgress(ctx, jobId, values.quiet || values.json);
       if (job.status === 'failed') {
         process.stderr.write(`Scan failed: ${job.error}\n`);
         return 1;
       }
       const s = job.result as ScanSummary;
+      // The scan starts the classification of what it found (unless --no-classify): wait for it too.
+      const classifyJob = job.followUp ? await waitWithProgress(ctx, job.followUp, values.quiet || values.json) : null;
+      const c = (classifyJob?.result ?? null) as ClassifySummary | null;
       const errors = ctx.db
         .prepare(
           `SELECT path, error FROM tracks WHERE status = 'error' AND root_id IN (SELECT value FROM json_each(?)) ORDER BY path`,
@@ -37,7 +46,8 @@ export const scanCommand: CliCommand = {
         .prepare(`SELECT path, error FROM scan_issues WHERE root_id IN (SELECT value FROM json_each(?)) ORDER BY path`)
         .all(JSON.stringify(ids)) as { path: string; error: string }[];
       if (values.json) {
-        process.stdout.write(`${JSON.stringify({ ...s, db: ctx.dbPath, folders: roots.map((r) => r.path), unreadable: errors, issues })}\n`);
+        const classify = classifyJob ? { ...c, status: classifyJob.status, error: classifyJob.error } : null;
+        process.stdout.write(`${JSON.stringify({ ...s, db: ctx.dbPath, folders: roots.map((r) => r.path), unreadable: errors, issues, classify })}\n`);
       } else {
         const rate = s.elapsedMs > 0 ? Math.round((s.seen / s.elapsedMs) * 1000) : s.seen;
         process.stdout.write(
@@ -51,8 +61,16 @@ export const scanCommand: CliCommand = {
           if (errors.length > 50) process.stdout.write(`  … and ${errors.length - 50} more (genre-tagger list --status error)\n`);
         }
         for (const i of issues) process.stdout.write(`  skipped ${i.path}: ${i.error}\n`);
+        if (classifyJob?.status === 'failed') process.stdout.write(`\nClassification failed: ${classifyJob.error}\n`);
+        else if (c) {
+          process.stdout.write(
+            `\n${c.cancelled ? 'Classification cancelled after' : 'Classified'} ${c.classified} of ${c.total} new or changed tracks in ` +
+              `${formatDuration(c.elapsedMs)}${c.unreadable ? ` (${c.unreadable} could not be decoded)` : ''}: genre-tagger list --sort predicted\n`,
+          );
+        }
       }
-      return s.cancelled ? 130 : 0;
+      if (classifyJob?.status === 'failed') return 1;
+      return s.cancelled || c?.cancelled ? 130 : 0;
     } finally {
       await ctx.close();
     }

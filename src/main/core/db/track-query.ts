@@ -24,7 +24,7 @@ const orderTerms: Record<SortColumn, string[]> = {
 /** FTS5's trigram tokenizer matches substrings of three characters or more. */
 const trigramLength = 3;
 
-type Filters = Pick<ReturnType<typeof trackQuerySchema.parse>, 'search' | 'folder' | 'status' | 'predicted'>;
+type Filters = Pick<ReturnType<typeof trackQuerySchema.parse>, 'search' | 'folder' | 'status' | 'predicted' | 'minConfidence'>;
 
 export interface Where {
   sql: string;
@@ -58,7 +58,7 @@ export function searchMatch(search: string | undefined): SearchMatch {
   };
 }
 
-/** Conditions other than text: folder, status, predicted genre. */
+/** Conditions other than text: folder, status, predicted genre, least confidence. */
 function otherFilters(q: Filters): Where {
   const clauses: string[] = [];
   const params: unknown[] = [];
@@ -74,6 +74,10 @@ function otherFilters(q: Filters): Where {
   if (q.predicted) {
     clauses.push('predicted_genre = ?');
     params.push(q.predicted);
+  }
+  if (q.minConfidence !== undefined && q.minConfidence > 0) {
+    clauses.push('predicted_confidence >= ?');
+    params.push(q.minConfidence);
   }
   return { sql: clauses.join(' AND '), params };
 }

@@ -13,6 +13,11 @@ export interface StartJob<P> {
   payload: P;
   /** Runs on the main thread with the worker's result before the job is reported done. */
   onResult?: (result: unknown, job: JobInfo) => void;
+  /**
+   * Runs once the job finished successfully (not cancelled): may start the next job, whose id is reported as
+   * this job's `followUp` in the same 'done' event, so a front end waiting for this job can go on to wait for it.
+   */
+  then?: (result: unknown) => JobInfo | null;
 }
 
 interface RunningJob {
@@ -58,6 +63,7 @@ export class JobManager {
       message: null,
       error: null,
       result: null,
+      followUp: null,
     };
     const data: JobWorkerData<P> = { ...this.base, payload: spec.payload };
     const worker = new Worker(workerUrl(spec.worker), { workerData: data });
@@ -90,7 +96,17 @@ export class JobManager {
           try {
             spec.onResult?.(m.result, info);
             const cancelled = info.status === 'running' && this.cancelRequested.has(id);
-            finish({ result: m.result, status: cancelled ? 'cancelled' : 'done' });
+            // Finished from here on, so that `then` sees no running job of this kind.
+            info.status = cancelled ? 'cancelled' : 'done';
+            let followUp: string | null = null;
+            if (!cancelled && spec.then) {
+              try {
+                followUp = spec.then(m.result)?.id ?? null;
+              } catch (error) {
+                info.message = `Could not start the next step: ${error instanceof Error ? error.message : String(error)}`;
+              }
+            }
+            finish({ result: m.result, followUp });
           } catch (error) {
             finish({ status: 'failed', error: error instanceof Error ? error.message : String(error) });
           }

@@ -27,3 +27,9 @@ export function formatPercent(p: number | null): string {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** A time in a track: m:ss. */
+export function formatTime(seconds: number): string {
+  const t = Math.max(0, Math.round(seconds));
+  return `${Math.floor(t / 60)}:${String(t % 60).padStart(2, '0')}`;
+}

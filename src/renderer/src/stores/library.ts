@@ -16,6 +16,9 @@ export const useLibraryStore = defineStore('library', () => {
   const dir = ref<'asc' | 'desc'>('asc');
   const folder = ref<string | null>(null);
   const status = ref<'ok' | 'error' | 'missing' | null>(null);
+  /** Only tracks whose top predicted genre is this one, and whose prediction is at least this sure (0..1). */
+  const predicted = ref<string | null>(null);
+  const minConfidence = ref(0);
   const total = ref(0);
   const loaded = ref(false);
   const error = ref<string | null>(null);
@@ -57,7 +60,9 @@ export const useLibraryStore = defineStore('library', () => {
     anchor = null;
   }
 
-  const queryKey = computed(() => JSON.stringify([search.value, sort.value, dir.value, folder.value, status.value]));
+  const queryKey = computed(() =>
+    JSON.stringify([search.value, sort.value, dir.value, folder.value, status.value, predicted.value, minConfidence.value]),
+  );
   const isEmptyLibrary = computed(() => loaded.value && roots.value.length === 0);
 
   function query(offset: number) {
@@ -69,6 +74,8 @@ export const useLibraryStore = defineStore('library', () => {
       search: search.value.trim() || undefined,
       folder: folder.value ?? undefined,
       status: status.value ?? undefined,
+      predicted: predicted.value ?? undefined,
+      minConfidence: minConfidence.value > 0 ? minConfidence.value : undefined,
     };
   }
 
@@ -139,7 +146,7 @@ export const useLibraryStore = defineStore('library', () => {
   }
 
   return {
-    roots, search, sort, dir, folder, status, total, loaded, error, generation, pages, isEmptyLibrary, selected,
+    roots, search, sort, dir, folder, status, predicted, minConfidence, total, loaded, error, generation, pages, isEmptyLibrary, selected,
     loadPage, refresh, reloadVisible, rowAt, loadRoots, setSort, selectOnly, toggleSelected, selectRange, clearSelection,
   };
 });

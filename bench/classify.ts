@@ -1,0 +1,238 @@
+// npm run bench:classify — the whole classification pipeline against decoding alone, measured in one run.
+// 1. Generated 4-minute 44.1 kHz stereo MP3s: decode-only (ffmpeg -> f32 mono 22050 Hz, chunks dropped) with 2
+//    ffmpeg processes at once, vs the real classification job (scan, then the job: 2 analysis workers, every
+//    active model, results written to SQLite), for the shipped models and for all four kinds (the shipped SVM
+//    plus untrained CNN / MLFI / ensemble stand-ins: the same architectures, so the same cost as trained ones).
+// 2. Inference alone, per model and runtime: segments (or SVM windows) per second on real inputs of one track.
+// Wall-clock ratios depend on what else shares the cores; the CPU time of each (this process's threads and its
+// ffmpeg children, Linux) is printed beside them and does not.
+// BENCH_FILES (default 4) sets the number of files; BENCH_SECONDS (default 240) their length.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ClassifySummary } from '../src/shared/api/predictions.ts';
+import { activeModels } from '../src/main/core/classify/active-models.ts';
+import type { ActiveModel } from '../src/main/core/classify/active-models.ts';
+import { segmentInputSources, copySegmentInput } from '../src/main/core/classify/segment-inputs.ts';
+import { windowFeatures, windowPlan } from '../src/main/core/classify/window-features.ts';
+import { decodeAudioChunks } from '../src/main/core/audio/decode-audio.ts';
+import { analyzeTrack, gtzanFeatureNames } from '../src/main/core/features/index.ts';
+import type { SegmentAnalysis } from '../src/main/core/features/index.ts';
+import { selectFeatureColumns } from '../src/main/core/models/feature-columns.ts';
+import { openSegmentClassifier } from '../src/main/core/models/segment-classifier.ts';
+import { loadSvmModel } from '../src/main/core/models/store/load-svm-model.ts';
+import { ModelStore } from '../src/main/core/models/store/model-store.ts';
+import { userModelsDir } from '../src/main/core/models/store/shipped-models-dir.ts';
+import { predictSvmPipeline } from '../src/main/core/models/svm/svm-pipeline.ts';
+import { createAppContext } from '../src/main/services/app-context.ts';
+import { addRoot, startScan } from '../src/main/services/library.ts';
+import { startClassification } from '../src/main/services/predictions.ts';
+import { projectRoot } from '../src/main/project-root.ts';
+import { installTestModels } from '../tests/helpers/test-models.ts';
+import { rate } from './bench-models.ts';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const dir = join(here, '.tmp', `classify-${process.pid}`);
+const files = Number(process.env.BENCH_FILES ?? 4);
+const seconds = Number(process.env.BENCH_SECONDS ?? 240);
+const workers = 2;
+
+function ffmpeg(args: string[]): void {
+  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+// Something music-like (as bench/analysis.ts): a chord changing every 2 s, a kick every 0.5 s, pink noise.
+const music =
+  "aevalsrc='0.15*sin(2*PI*(220+55*floor(mod(t/2,4)))*t)+0.1*sin(2*PI*330*t)" +
+  "+0.5*exp(-30*mod(t,0.5))*sin(2*PI*60*t)|0.15*sin(2*PI*(220+55*floor(mod(t/2,4)))*t)+0.1*sin(2*PI*440*t)" +
+  "+0.5*exp(-30*mod(t,0.5))*sin(2*PI*60*t)':s=44100";
+
+/**
+ * CPU milliseconds used so far by this process's threads and by its finished child processes (ffmpeg), from
+ * /proc/self/stat on Linux (children: cutime + cstime, in clock ticks of 10 ms); NaN for children elsewhere.
+ * Unlike wall time, this does not depend on what else the machine is running.
+ */
+function cpuMs(): { own: number; children: number } {
+  const u = process.cpuUsage();
+  let children = Number.NaN;
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    children = (Number(fields[13]) + Number(fields[14])) * 10;
+  } catch {
+    // not Linux
+  }
+  return { own: (u.user + u.system) / 1000, children };
+}
+
+function cpuSince(start: { own: number; children: number }): number {
+  const now = cpuMs();
+  return now.own - start.own + (now.children - start.children);
+}
+
+let decodeCpuMs = Infinity;
+
+async function decodeAll(paths: string[], parallel: number): Promise<number> {
+  const t0 = performance.now();
+  const cpu0 = cpuMs();
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < paths.length) {
+      let n = 0;
+      for await (const c of decodeAudioChunks(paths[next++])) n += c.length;
+      if (n === 0) throw new Error('nothing decoded');
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, lane));
+  if (paths.length > 1) decodeCpuMs = Math.min(decodeCpuMs, cpuSince(cpu0));
+  return performance.now() - t0;
+}
+
+/** The real job: a fresh library, scanned without classifying, then classified by `workers` workers. */
+async function pipeline(folder: string, dataDir: string, tag: string): Promise<{ ms: number; cpuMs: number; summary: ClassifySummary }> {
+  const ctx = createAppContext({ shell: 'cli', dbPath: join(dir, `${tag}.sqlite`), dataDir });
+  try {
+    const root = addRoot(ctx, folder);
+    const scan = await ctx.jobs.wait(startScan(ctx, [root.id], { classify: false }).jobId);
+    if (scan.status !== 'done') throw new Error(`scan ${scan.status}: ${scan.error}`);
+    const t0 = performance.now();
+    const cpu0 = cpuMs();
+    const job = startClassification(ctx, { workers })!;
+    const done = await ctx.jobs.wait(job.id);
+    const ms = performance.now() - t0;
+    if (done.status !== 'done') throw new Error(`classification ${done.status}: ${done.error}`);
+    return { ms, cpuMs: cpuSince(cpu0), summary: done.result as ClassifySummary };
+  } finally {
+    await ctx.close();
+  }
+}
+
+/** Segments per second of one model on the segments of one analysed track, in batches of 32. */
+async function inferenceRates(
+  models: ActiveModel[],
+  segments: SegmentAnalysis[],
+  all: { starts: number[]; features: Float32Array },
+  clip: { startSeconds: number; seconds: number; features: Float32Array },
+  duration: number,
+): Promise<string[]> {
+  const lines: string[] = [];
+  const threadsInPool = Math.max(1, Math.floor(availableParallelism() / workers));
+  for (const m of models) {
+    if (m.kind === 'cnn' || m.kind === 'mlfi') {
+      const sources = segmentInputSources(m.manifest);
+      const batch = 32;
+      const inputs = Object.fromEntries(
+        sources.map((s) => {
+          const data = new Float32Array(batch * s.size);
+          for (let i = 0; i < batch; i++) copySegmentInput(segments[i % segments.length], s, data, i * s.size);
+          return [s.name, { data, shape: [batch, ...s.shape] }];
+        }),
+      );
+      for (const threads of [...new Set([1, threadsInPool])]) {
+        const c = await openSegmentClassifier({ manifest: m.manifest, dir: m.dir, source: 'user', active: true }, { onnx: { threads } });
+        const perSecond = batch * (await rate(async () => void (await c.predict(inputs)), 3));
+        await c.close();
+        lines.push(`  ${m.kind.padEnd(8)} ${m.version.padEnd(22)} onnxruntime, ${threads} thread${threads === 1 ? ' ' : 's'}   ${perSecond.toFixed(0).padStart(6)} segments/s`);
+      }
+    } else if (m.kind === 'svm') {
+      const svm = loadSvmModel({ manifest: m.manifest, dir: m.dir, source: 'user', active: true });
+      const windows = windowPlan(duration, 30, 15);
+      const rows = selectFeatureColumns(windowFeatures(windows, { ...all, seconds: 3 }, clip), gtzanFeatureNames, svm.featureNames);
+      const perSecond = windows.length * (await rate(async () => void predictSvmPipeline(svm, rows, windows.length), 2));
+      lines.push(`  ${m.kind.padEnd(8)} ${m.version.padEnd(22)} TypeScript SMO model          ${perSecond.toFixed(0).padStart(6)} windows/s (30 s)`);
+    }
+  }
+  return lines;
+}
+
+async function main(): Promise<void> {
+  mkdirSync(join(dir, 'music'), { recursive: true });
+  const g0 = performance.now();
+  const first = join(dir, 'music', 'track-0.mp3');
+  ffmpeg(['-f', 'lavfi', '-i', music, '-f', 'lavfi', '-i', 'anoisesrc=color=pink:amplitude=0.05:r=44100', '-filter_complex',
+    '[0][1]amix=inputs=2:normalize=0', '-t', String(seconds), '-ar', '44100', '-ac', '2', '-c:a', 'libmp3lame', '-b:a', '192k', first]);
+  const paths = [first];
+  for (let i = 1; i < files; i++) {
+    paths.push(join(dir, 'music', `track-${i}.mp3`));
+    copyFileSync(first, paths[i]);
+  }
+  process.stderr.write(`${files} x ${seconds} s MP3 ready in ${((performance.now() - g0) / 1000).toFixed(0)} s\n`);
+
+  const shippedOnly = join(dir, 'data-shipped');
+  const allKinds = join(dir, 'data-all');
+  await installTestModels(allKinds);
+  const configs = [
+    { name: 'shipped models', dataDir: shippedOnly },
+    { name: 'all four kinds', dataDir: allKinds },
+  ];
+
+  // Warm up the page cache and ffmpeg, then alternate decode-only and pipeline runs; keep the best of each.
+  await decodeAll(paths, workers);
+  let decodeMs = Infinity;
+  const best = new Map<string, { ms: number; cpuMs: number; summary: ClassifySummary }>();
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+  for (let r = 0; r < rounds; r++) {
+    decodeMs = Math.min(decodeMs, await decodeAll(paths, workers));
+    for (const c of configs) {
+      const run = await pipeline(join(dir, 'music'), c.dataDir, `${c.name.replace(/\W+/g, '-')}-${r}`);
+      if (!best.has(c.name) || run.ms < best.get(c.name)!.ms) best.set(c.name, run);
+      process.stderr.write(`round ${r + 1}: ${c.name} ${(run.ms / 1000).toFixed(1)} s\n`);
+    }
+  }
+
+  const out: string[] = [];
+  out.push(`Classification pipeline, ${files} generated ${seconds / 60}-minute MP3s (44.1 kHz stereo, 192 kbps); ${availableParallelism()} cores; best of ${rounds}`);
+  out.push(`  decode only, ${workers} ffmpeg processes at once:             ${(decodeMs / 1000).toFixed(2)} s; CPU ${(decodeCpuMs / 1000).toFixed(1)} s`);
+  for (const c of configs) {
+    const { ms, cpuMs, summary } = best.get(c.name)!;
+    const kinds = summary.models.map((m) => m.kind).join(' + ');
+    out.push(
+      `  pipeline, ${workers} workers, ${c.name} (${kinds}): ${(ms / 1000).toFixed(2)} s = ${(ms / decodeMs).toFixed(2)}x decode-only (goal <= 2.0x); ` +
+        `${summary.segments} segments, ${(summary.segments / (ms / 1000)).toFixed(0)} segments/s, ${(summary.audioSeconds / (ms / 1000)).toFixed(0)} s of audio per s; ` +
+        `CPU ${(cpuMs / 1000).toFixed(1)} s = ${(cpuMs / decodeCpuMs).toFixed(1)}x decode-only's CPU`,
+    );
+  }
+
+  // Where the time goes: one file through the analysis engine alone (one thread), with what each set of models
+  // needs from it, against decoding the same file.
+  const timed = async (f: () => Promise<unknown>): Promise<{ ms: number; cpu: number }> => {
+    const t0 = performance.now();
+    const c0 = cpuMs();
+    await f();
+    return { ms: performance.now() - t0, cpu: cpuSince(c0) };
+  };
+  const oneDecode = await timed(() => decodeAll([first], 1));
+  const engine = (needs: { features: boolean; cnn: boolean; mlfi: boolean }) => timed(() => analyzeTrack(first, { keepSegments: false, segments: needs }));
+  const svmNeeds = await engine({ features: true, cnn: false, mlfi: false });
+  const allNeeds = await engine({ features: true, cnn: true, mlfi: true });
+  const show = (x: { ms: number; cpu: number }): string =>
+    `${(x.ms / 1000).toFixed(2)} s = ${(x.ms / oneDecode.ms).toFixed(1)}x (CPU ${(x.cpu / 1000).toFixed(1)} s = ${(x.cpu / oneDecode.cpu).toFixed(1)}x)`;
+  out.push(`One file, one thread: decode ${(oneDecode.ms / 1000).toFixed(2)} s (CPU ${(oneDecode.cpu / 1000).toFixed(2)} s); analysis engine alone, ` +
+    `clip + segment features (what the SVM needs) ${show(svmNeeds)}; with CNN and MLFI inputs too ${show(allNeeds)}`);
+
+  // Inference alone, on the real inputs of one track.
+  const store = new ModelStore({ userDir: userModelsDir(allKinds), shippedDir: join(projectRoot, 'models') });
+  const models = activeModels(store);
+  const segments: SegmentAnalysis[] = [];
+  const starts: number[] = [];
+  const features: number[] = [];
+  const a = await analyzeTrack(first, {
+    keepSegments: false,
+    onSegment: (s) => {
+      starts.push(s.startSeconds);
+      features.push(...s.features);
+      if (segments.length < 96) segments.push(s);
+    },
+  });
+  out.push('Inference alone (batches of 32 segments of the first file; SVM: its 30 s windows pooled from the segments):');
+  out.push(...(await inferenceRates(models, segments, { starts, features: Float32Array.from(features) }, a.clip, a.durationSeconds)));
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+try {
+  await main();
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

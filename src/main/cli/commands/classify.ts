@@ -1,0 +1,84 @@
+import { parseArgs } from 'node:util';
+import type { ScanSummary } from '../../../shared/api/library.ts';
+import type { ClassifySummary } from '../../../shared/api/predictions.ts';
+import { activeModels } from '../../core/classify/active-models.ts';
+import { modelStore, startClassification } from '../../services/predictions.ts';
+import { openCliContext } from '../cli-context.ts';
+import type { CliCommand } from '../command.ts';
+import { UsageError } from '../command.ts';
+import { formatDuration, waitWithProgress } from '../progress-printer.ts';
+import { classifiedHeader, classifiedJson, classifiedText, classifiedTracks } from './classify-output.ts';
+import { parseModelKind } from './model-options.ts';
+
+export const classifyCommand: CliCommand = {
+  name: 'classify',
+  summary: 'Scan folders, listen to every new or changed track and print its predicted genre (the main job)',
+  usage: 'genre-tagger classify <folder…> [--db FILE] [--model cnn|svm|mlfi|ensemble] [--json] [--force] [--workers N] [--quiet]',
+  async run(args) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        db: { type: 'string' },
+        model: { type: 'string' },
+        json: { type: 'boolean' },
+        force: { type: 'boolean' },
+        workers: { type: 'string' },
+        quiet: { type: 'boolean', short: 'q' },
+      },
+    });
+    if (positionals.length === 0) throw new UsageError('Name at least one folder to classify.');
+    const workers = values.workers === undefined ? undefined : Number(values.workers);
+    if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new UsageError('--workers takes a whole number of at least 1');
+    const { ctx, api } = openCliContext(values.db);
+    const quiet = values.quiet || values.json;
+    try {
+      const models = activeModels(modelStore(ctx));
+      if (models.length === 0) {
+        process.stderr.write('No genre model is installed: run `npm run train:defaults`, or `genre-tagger train`.\n');
+        return 1;
+      }
+      const kind = values.model ? parseModelKind(values.model) : models[0].kind;
+      if (!models.some((m) => m.kind === kind)) {
+        process.stderr.write(`No ${kind} model is installed (active: ${models.map((m) => `${m.kind} ${m.version}`).join(', ')}).\n`);
+        return 1;
+      }
+      const roots = [];
+      for (const folder of positionals) roots.push(await api['library.addRoot']({ path: folder }));
+      const ids = [...new Set(roots.map((r) => r.id))];
+      const { jobId } = await api['library.scan']({ rootIds: ids, classify: false });
+      const scan = await waitWithProgress(ctx, jobId, quiet);
+      if (scan.status === 'failed') {
+        process.stderr.write(`Scan failed: ${scan.error}\n`);
+        return 1;
+      }
+      if ((scan.result as ScanSummary | null)?.cancelled || scan.status === 'cancelled') return 130;
+      const job = startClassification(ctx, { rootIds: ids, force: values.force, workers });
+      const done = job ? await waitWithProgress(ctx, job.id, quiet) : null;
+      if (done?.status === 'failed') {
+        process.stderr.write(`Classification failed: ${done.error}\n`);
+        return 1;
+      }
+      const summary = done?.result as ClassifySummary | null;
+      const out = process.stdout;
+      if (!values.json) out.write(`${classifiedHeader}\n`);
+      let count = 0;
+      for (const t of classifiedTracks(ctx.db, ids, kind)) {
+        out.write(`${values.json ? classifiedJson(t) : classifiedText(t)}\n`);
+        count++;
+      }
+      if (!values.json) {
+        const model = models.find((m) => m.kind === kind)!;
+        const s = summary;
+        const did = s
+          ? `${s.cancelled ? 'Cancelled after' : 'Listened to'} ${s.classified} of ${s.total} new or changed tracks in ${formatDuration(s.elapsedMs)}` +
+            ` (${s.workers} worker${s.workers === 1 ? '' : 's'}${s.unreadable ? `; ${s.unreadable} could not be decoded` : ''}); `
+          : '';
+        process.stderr.write(`${did}${count} tracks; genres by ${model.kind} ${model.version}.\nLibrary: ${ctx.dbPath}\n`);
+      }
+      return summary?.cancelled || done?.status === 'cancelled' ? 130 : 0;
+    } finally {
+      await ctx.close();
+    }
+  },
+};

@@ -1,0 +1,28 @@
+import { AudioDecodeError } from '../audio/audio-decode-error.ts';
+
+export interface FailureReason {
+  code: string;
+  /** For the user, without the path (the library shows it beside the reason). */
+  message: string;
+  /**
+   * What the job does about it: `unreadable` records it and shows the track as unreadable (the file cannot be
+   * decoded); `failed` records it against the track (a fault of ours: retried when the engine changes); `skip`
+   * writes nothing (the file vanished since the scan: the next scan marks it missing); `stop` ends the job
+   * (ffmpeg missing, cancelled).
+   */
+  action: 'unreadable' | 'failed' | 'skip' | 'stop';
+}
+
+/** Why listening to `path` failed, in words for the library's list of unreadable files. */
+export function failureReason(error: unknown, path: string): FailureReason {
+  if (error instanceof AudioDecodeError) {
+    let message = error.message;
+    if (message.endsWith(`: ${path}`)) message = message.slice(0, -path.length - 2);
+    message = message.replaceAll(path, 'the file');
+    if (error.code === 'ffmpeg-missing' || error.code === 'cancelled') return { code: error.code, message, action: 'stop' };
+    if (error.code === 'not-found') return { code: error.code, message, action: 'skip' };
+    return { code: error.code, message: `Cannot decode the audio: ${message}`, action: 'unreadable' };
+  }
+  const text = error instanceof Error ? error.message : String(error);
+  return { code: 'analysis-failed', message: `Analysis failed: ${text}`, action: 'failed' };
+}

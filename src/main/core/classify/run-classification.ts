@@ -1,0 +1,152 @@
+import type { ClassifySummary, ModelKindName } from '../../../shared/api/predictions.ts';
+import type { TrackToClassify } from '../db/classify-queue.ts';
+import { tracksToClassify } from '../db/classify-queue.ts';
+import type { Database } from '../db/database.ts';
+import type { AnalysisOutcome } from '../db/prediction-writer.ts';
+import { PredictionWriter } from '../db/prediction-writer.ts';
+import type { ActiveModel } from './active-models.ts';
+import type { FailureReason } from './failure-reason.ts';
+import type { TrackClassification } from './track-classifier.ts';
+
+/** What one pooled analysis gave back. */
+export type PoolOutcome = { status: 'ok'; result: TrackClassification } | { status: 'error'; reason: FailureReason; elapsedMs: number };
+
+/** Runs track classifications in parallel (worker threads in the app; anything with this shape in a benchmark). */
+export interface ClassifierPool {
+  readonly size: number;
+  /** Classifies one file; `onProgress` gets the fraction of it done (0..1) when the length is known. */
+  classify(path: string, signal: AbortSignal, onProgress?: (fraction: number) => void): Promise<PoolOutcome>;
+  close(): Promise<void>;
+}
+
+export interface RunClassificationOptions {
+  models: readonly ActiveModel[];
+  engineVersion: string;
+  rootIds?: readonly number[];
+  trackIds?: readonly number[];
+  force?: boolean;
+  /** Most parallel analyses (the pool opened is never larger than the number of tracks). */
+  workers: number;
+  openPool: (size: number) => Promise<ClassifierPool>;
+  signal?: AbortSignal;
+  /** done counts finished tracks plus the fractions of those in progress. */
+  progress?: (done: number, total: number, current: string | null, message: string) => void;
+  /** Called after each committed batch (the UI refreshes the table). */
+  committed?: () => void;
+  /** Results per transaction, and the longest a finished result waits for its transaction. */
+  batchSize?: number;
+  flushMs?: number;
+}
+
+/**
+ * The classification job: finds the tracks that need listening to, runs them through a pool of classifiers,
+ * and stores results as they come in batched transactions by this one writer. A file that cannot be decoded is
+ * recorded with its reason (and listed as unreadable) and the job goes on; a cancel stops the pool (ffmpeg is
+ * killed), commits what finished and returns; a missing ffmpeg ends the job with its message.
+ */
+export async function runClassification(db: Database, options: RunClassificationOptions): Promise<ClassifySummary> {
+  const started = performance.now();
+  const models = options.models.map((m) => ({ kind: m.kind as ModelKindName, version: m.version }));
+  const summary: ClassifySummary = {
+    total: 0, classified: 0, unreadable: 0, failed: 0, skipped: 0, cancelled: false, elapsedMs: 0,
+    workers: 0, audioSeconds: 0, segments: 0, models,
+  };
+  const todo: TrackToClassify[] = tracksToClassify(db, {
+    models, engineVersion: options.engineVersion, rootIds: options.rootIds, trackIds: options.trackIds, force: options.force,
+  });
+  summary.total = todo.length;
+  const finish = (): ClassifySummary => {
+    summary.cancelled = options.signal?.aborted ?? false;
+    summary.elapsedMs = Math.round(performance.now() - started);
+    return summary;
+  };
+  if (todo.length === 0 || options.signal?.aborted) return finish();
+
+  const writer = new PredictionWriter(db, {
+    engineVersion: options.engineVersion,
+    models: options.models.map((m) => ({ kind: m.kind, version: m.version, architecture: m.manifest.architecture, labels: m.manifest.labels })),
+  });
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  let fatal: string | null = null;
+
+  const pool = await options.openPool(Math.max(1, Math.min(options.workers, todo.length)));
+  summary.workers = pool.size;
+  const kinds = models.map((m) => m.kind).join(', ');
+  const message = `Listening and classifying (${pool.size} worker${pool.size === 1 ? '' : 's'}; ${kinds})`;
+  let pending: AnalysisOutcome[] = [];
+  let lastFlush = performance.now();
+  const flush = (): void => {
+    if (pending.length === 0) return;
+    const batch = pending;
+    pending = [];
+    lastFlush = performance.now();
+    const { gone } = writer.write(batch);
+    summary.skipped += gone;
+    options.committed?.();
+  };
+  const batchSize = options.batchSize ?? 16;
+  const flushMs = options.flushMs ?? 1500;
+  let done = 0;
+  const partial = new Map<number, number>();
+  let current: string | null = null;
+  const report = (): void => {
+    let fraction = 0;
+    for (const f of partial.values()) fraction += f;
+    options.progress?.(done + Math.min(fraction, partial.size * 0.999), todo.length, current, message);
+  };
+
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < todo.length && !signal.aborted) {
+      const work = todo[next++];
+      current = work.path;
+      partial.set(work.trackId, 0);
+      report();
+      const outcome = await pool.classify(work.path, signal, (f) => {
+        partial.set(work.trackId, Math.max(0, Math.min(1, f)));
+        report();
+      });
+      partial.delete(work.trackId);
+      if (outcome.status === 'ok') {
+        const r = outcome.result;
+        pending.push({
+          trackId: work.trackId, contentVersion: work.contentVersion, elapsedMs: r.elapsedMs, status: 'ok',
+          durationSeconds: r.durationSeconds, segmentCount: r.segmentCount, clip: r.clip, predictions: r.predictions,
+        });
+        summary.classified++;
+        summary.audioSeconds += r.durationSeconds;
+        summary.segments += r.segmentCount;
+      } else {
+        const { reason } = outcome;
+        if (reason.action === 'stop') {
+          if (!options.signal?.aborted && reason.code !== 'cancelled' && fatal === null) {
+            fatal = reason.message;
+            stop.abort();
+          }
+          continue;
+        }
+        if (reason.action === 'skip') summary.skipped++;
+        else {
+          pending.push({
+            trackId: work.trackId, contentVersion: work.contentVersion, elapsedMs: outcome.elapsedMs, status: 'error',
+            code: reason.code, message: reason.message, unreadable: reason.action === 'unreadable',
+          });
+          if (reason.action === 'unreadable') summary.unreadable++;
+          else summary.failed++;
+        }
+      }
+      done++;
+      if (pending.length >= batchSize || performance.now() - lastFlush >= flushMs) flush();
+      report();
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: pool.size }, lane));
+  } finally {
+    flush();
+    await pool.close();
+  }
+  if (fatal) throw new Error(fatal);
+  return finish();
+}

@@ -1,0 +1,76 @@
+import type { SegmentAnalysis } from '../features/index.ts';
+import { CNN_INPUT, MLFI_INPUT, gtzanFeatureIndex, gtzanFeatureNames } from '../features/index.ts';
+import { mlfiFeatureNames } from '../models/feature-columns.ts';
+import type { ModelManifest } from '../models/store/model-manifest.ts';
+
+/** Which part of a segment's analysis feeds one model input. */
+export type SegmentPart = 'cnn' | 'mlfi' | 'features';
+
+export interface SegmentInputSource {
+  /** The model's input name. */
+  name: string;
+  part: SegmentPart;
+  /** The input's shape without the batch dimension. */
+  shape: number[];
+  /** Values per segment. */
+  size: number;
+  /** For feature inputs: the index of each of the model's columns in the 57 GTZAN features. */
+  columns: number[] | null;
+}
+
+type InputSpec = ModelManifest['inputs'][number];
+
+function spectrogramPart(spec: InputSpec, manifest: ModelManifest): SegmentPart {
+  const [, bands, frames, channels] = spec.shape;
+  const s = spec.spectrogram;
+  const candidates: [SegmentPart, { mels: number; frames: number; nFft: number; hop: number }][] = [
+    ['cnn', CNN_INPUT],
+    ['mlfi', MLFI_INPUT],
+  ];
+  for (const [part, geometry] of candidates) {
+    if (bands !== geometry.mels || frames !== geometry.frames || channels !== 1) continue;
+    if (s && (s.nFft !== geometry.nFft || s.hopLength !== geometry.hop || s.melBands !== geometry.mels)) continue;
+    return part;
+  }
+  throw new Error(
+    `${manifest.kind}/${manifest.version}: its input ${spec.name} [${spec.shape.join(', ')}] is not a spectrogram the analysis engine ` +
+      `computes (CNN ${CNN_INPUT.mels}x${CNN_INPUT.frames}, MLFI ${MLFI_INPUT.mels}x${MLFI_INPUT.frames})`,
+  );
+}
+
+/** How to fill each input of a segment model (CNN, MLFI) from the analysis engine's segments. */
+export function segmentInputSources(manifest: ModelManifest): SegmentInputSource[] {
+  return manifest.inputs.map((spec) => {
+    const shape = spec.shape.slice(1);
+    // Feature inputs name their columns; without names, 55 values are MLFI's columns and 57 all GTZAN features.
+    const names = spec.features ?? (shape.length === 1 && shape[0] === mlfiFeatureNames.length ? mlfiFeatureNames : shape.length === 1 && shape[0] === gtzanFeatureNames.length ? gtzanFeatureNames : null);
+    if (names) {
+      const columns = names.map((name) => {
+        const i = gtzanFeatureIndex[name];
+        if (i === undefined) throw new Error(`${manifest.kind}/${manifest.version}: unknown feature ${name} in input ${spec.name}`);
+        return i;
+      });
+      if (shape.length !== 1 || shape[0] !== columns.length) {
+        throw new Error(`${manifest.kind}/${manifest.version}: input ${spec.name} lists ${columns.length} features but has shape [${spec.shape.join(', ')}]`);
+      }
+      return { name: spec.name, part: 'features', shape, size: columns.length, columns };
+    }
+    if (spec.shape.length === 4) {
+      const part = spectrogramPart(spec, manifest);
+      return { name: spec.name, part, shape, size: shape.reduce((a, b) => a * b, 1), columns: null };
+    }
+    throw new Error(`${manifest.kind}/${manifest.version}: cannot tell how to compute its input ${spec.name} [${spec.shape.join(', ')}]`);
+  });
+}
+
+/** Copies one segment's values for `source` into `out` at `offset`. */
+export function copySegmentInput(s: SegmentAnalysis, source: SegmentInputSource, out: Float32Array, offset: number): void {
+  if (source.part === 'features') {
+    const cols = source.columns!;
+    for (let j = 0; j < cols.length; j++) out[offset + j] = s.features[cols[j]];
+    return;
+  }
+  const data = source.part === 'cnn' ? s.cnnInput : s.mlfiInput;
+  if (data.length !== source.size) throw new Error(`The segment's ${source.part} input holds ${data.length} values, the model wants ${source.size}`);
+  out.set(data, offset);
+}

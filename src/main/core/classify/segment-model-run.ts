@@ -1,0 +1,79 @@
+import type { SegmentAnalysis } from '../features/index.ts';
+import type { SegmentClassifier } from '../models/segment-classifier.ts';
+import type { SegmentInputSource } from './segment-inputs.ts';
+import { copySegmentInput } from './segment-inputs.ts';
+
+/**
+ * One segment model (CNN or MLFI) over one track while it streams: segments are copied into batches as the
+ * engine emits them and each full batch is sent to the runtime at once, so inference (onnxruntime's own threads)
+ * overlaps the analysis of the next segments. Only the batch being filled and the probabilities are kept.
+ */
+export class SegmentModelRun {
+  private readonly classifier: SegmentClassifier;
+  private readonly sources: SegmentInputSource[];
+  private readonly batchSize: number;
+  private readonly k: number;
+  private batch: Float32Array[] = [];
+  private inBatch = 0;
+  private readonly rows: Float32Array[] = [];
+  private readonly starts: number[] = [];
+  private chain: Promise<void> = Promise.resolve();
+  private failure: unknown = null;
+  segments = 0;
+
+  constructor(classifier: SegmentClassifier, sources: SegmentInputSource[], batchSize = 32) {
+    this.classifier = classifier;
+    this.sources = sources;
+    this.batchSize = batchSize;
+    this.k = classifier.manifest.labels.length;
+    this.newBatch();
+  }
+
+  private newBatch(): void {
+    this.batch = this.sources.map((s) => new Float32Array(this.batchSize * s.size));
+    this.inBatch = 0;
+  }
+
+  push(s: SegmentAnalysis): void {
+    this.sources.forEach((source, i) => copySegmentInput(s, source, this.batch[i], this.inBatch * source.size));
+    this.starts.push(s.startSeconds);
+    this.inBatch++;
+    this.segments++;
+    if (this.inBatch === this.batchSize) this.flush();
+  }
+
+  private flush(): void {
+    if (this.inBatch === 0) return;
+    const n = this.inBatch;
+    const inputs = Object.fromEntries(
+      this.sources.map((source, i) => [source.name, { data: this.batch[i].subarray(0, n * source.size), shape: [n, ...source.shape] }]),
+    );
+    const slot = this.rows.length;
+    this.rows.push(new Float32Array(0));
+    this.newBatch();
+    this.chain = this.chain.then(async () => {
+      if (this.failure) return;
+      try {
+        const probs = await this.classifier.predict(inputs);
+        if (probs.length !== n * this.k) throw new Error(`The ${this.classifier.manifest.kind} model returned ${probs.length} values for ${n} segments`);
+        this.rows[slot] = Float32Array.from(probs);
+      } catch (error) {
+        this.failure = error;
+      }
+    });
+  }
+
+  /** Waits for the last batch; the segment probabilities [n, k] and the segment start times. */
+  async finish(): Promise<{ probabilities: Float32Array; starts: Float32Array }> {
+    this.flush();
+    await this.chain;
+    if (this.failure) throw this.failure;
+    const probabilities = new Float32Array(this.segments * this.k);
+    let o = 0;
+    for (const r of this.rows) {
+      probabilities.set(r, o);
+      o += r.length;
+    }
+    return { probabilities, starts: Float32Array.from(this.starts) };
+  }
+}

@@ -1,0 +1,176 @@
+import { analyzeTrack, gtzanFeatureNames, GTZAN_FEATURE_COUNT, SEGMENT_SECONDS } from '../features/index.ts';
+import type { AnalysisProgress, SegmentAnalysis } from '../features/index.ts';
+import { aggregateSegments } from '../models/aggregation/segment-aggregation.ts';
+import { selectFeatureColumns } from '../models/feature-columns.ts';
+import { openSegmentClassifier } from '../models/segment-classifier.ts';
+import type { SegmentClassifier } from '../models/segment-classifier.ts';
+import { loadSvmModel } from '../models/store/load-svm-model.ts';
+import type { SvmPipeline } from '../models/svm/svm-pipeline.ts';
+import { svmTrackProbabilities } from '../models/svm/svm-track-probabilities.ts';
+import type { ActiveModel } from './active-models.ts';
+import { ensembleMembers } from './ensemble-members.ts';
+import type { EnsembleMember } from './ensemble-members.ts';
+import { ensemblePrediction } from './ensemble-prediction.ts';
+import type { ModelPrediction } from './model-prediction.ts';
+import { SegmentModelRun } from './segment-model-run.ts';
+import type { SegmentInputSource } from './segment-inputs.ts';
+import { segmentInputSources } from './segment-inputs.ts';
+import { windowFeatures, windowPlan } from './window-features.ts';
+
+/** Everything listening to one track produced. */
+export interface TrackClassification {
+  durationSeconds: number;
+  segmentCount: number;
+  clip: { startSeconds: number; seconds: number; features: Float32Array };
+  /** One per active model, in order of preference (the first speaks for the track). */
+  predictions: ModelPrediction[];
+  elapsedMs: number;
+}
+
+export interface ClassifyOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: AnalysisProgress) => void;
+}
+
+export interface TrackClassifier {
+  readonly models: readonly ActiveModel[];
+  classify(path: string, options?: ClassifyOptions): Promise<TrackClassification>;
+  close(): Promise<void>;
+}
+
+export interface TrackClassifierOptions {
+  /** onnxruntime intra-op threads per segment model (the pool sizes this so workers x threads is about the cores). */
+  onnxThreads?: number;
+  /** Segments per inference call. */
+  batchSize?: number;
+}
+
+interface SegmentModel {
+  model: ActiveModel;
+  classifier: SegmentClassifier;
+  sources: SegmentInputSource[];
+}
+
+interface WindowModel {
+  model: ActiveModel;
+  svm: SvmPipeline;
+  seconds: number;
+  hopSeconds: number;
+}
+
+/**
+ * Opens every active model once (onnxruntime sessions for CNN / MLFI, the SVM pipeline, the ensemble's weights)
+ * and classifies tracks one after another: a streamed analysis (bounded memory at any length) feeds the segment
+ * models batch by batch while it runs; the SVM reads 30 s windows pooled from the segment features; the ensemble
+ * combines the others. Runs in any thread; the classification pool runs one per worker.
+ */
+export async function openTrackClassifier(models: readonly ActiveModel[], options: TrackClassifierOptions = {}): Promise<TrackClassifier> {
+  if (models.length === 0) throw new Error('No genre model is installed: run `npm run train:defaults` or install a model version.');
+  const segmentModels: SegmentModel[] = [];
+  const windowModels: WindowModel[] = [];
+  const ensembles: { model: ActiveModel; members: EnsembleMember[] }[] = [];
+  try {
+    for (const model of models) {
+      if (model.kind === 'cnn' || model.kind === 'mlfi') {
+        const sources = segmentInputSources(model.manifest);
+        const classifier = await openSegmentClassifier(
+          { manifest: model.manifest, dir: model.dir, source: 'user', active: true },
+          { runtime: 'onnx', onnx: { threads: options.onnxThreads ?? 1 } },
+        );
+        segmentModels.push({ model, classifier, sources });
+      } else if (model.kind === 'svm') {
+        const svm = loadSvmModel({ manifest: model.manifest, dir: model.dir, source: 'user', active: true });
+        const window = model.manifest.inputs.find((i) => i.window)?.window ?? { seconds: 30, hopSeconds: 15 };
+        windowModels.push({ model, svm, seconds: window.seconds, hopSeconds: window.hopSeconds });
+      } else {
+        ensembles.push({ model, members: ensembleMembers(model) });
+      }
+    }
+  } catch (error) {
+    await Promise.all(segmentModels.map((s) => s.classifier.close()));
+    throw error;
+  }
+  const parts = new Set(segmentModels.flatMap((s) => s.sources.map((x) => x.part)));
+  const wantFeatures = parts.has('features') || windowModels.length > 0;
+  const batchSize = options.batchSize ?? 32;
+
+  async function classify(path: string, opts: ClassifyOptions = {}): Promise<TrackClassification> {
+    const started = performance.now();
+    const runs = segmentModels.map((s) => new SegmentModelRun(s.classifier, s.sources, batchSize));
+    const starts: number[] = [];
+    let features = new Float32Array(windowModels.length > 0 ? 64 * GTZAN_FEATURE_COUNT : 0);
+    const onSegment = (s: SegmentAnalysis): void => {
+      for (const run of runs) run.push(s);
+      if (windowModels.length > 0) {
+        const i = starts.length;
+        if ((i + 1) * GTZAN_FEATURE_COUNT > features.length) {
+          const grown = new Float32Array(features.length * 2);
+          grown.set(features);
+          features = grown;
+        }
+        features.set(s.features, i * GTZAN_FEATURE_COUNT);
+      }
+      starts.push(s.startSeconds);
+    };
+    const analysis = await analyzeTrack(path, {
+      signal: opts.signal,
+      onProgress: opts.onProgress,
+      keepSegments: false,
+      onSegment,
+      segments: { features: wantFeatures, cnn: parts.has('cnn'), mlfi: parts.has('mlfi') },
+    });
+    const segmentSeconds = SEGMENT_SECONDS;
+    const predictions: ModelPrediction[] = [];
+    for (let m = 0; m < segmentModels.length; m++) {
+      const { model } = segmentModels[m];
+      const { probabilities, starts: segStarts } = await runs[m].finish();
+      const k = model.manifest.labels.length;
+      const n = segStarts.length;
+      predictions.push({
+        kind: model.kind,
+        version: model.version,
+        labels: model.manifest.labels,
+        probabilities: Float32Array.from(aggregateSegments(probabilities, n, k, model.manifest.aggregation)),
+        segmentSeconds,
+        segmentStarts: segStarts,
+        segmentProbabilities: probabilities,
+      });
+    }
+    for (const w of windowModels) {
+      const windows = windowPlan(analysis.durationSeconds, w.seconds, w.hopSeconds);
+      const rows = windowFeatures(windows, { starts, features: features.subarray(0, starts.length * GTZAN_FEATURE_COUNT), seconds: segmentSeconds }, analysis.clip);
+      const input = selectFeatureColumns(rows, gtzanFeatureNames, w.svm.featureNames);
+      const { windows: perWindow, track } = svmTrackProbabilities(w.svm, { data: input, shape: [windows.length, w.svm.featureNames.length] });
+      predictions.push({
+        kind: 'svm',
+        version: w.model.version,
+        labels: w.model.manifest.labels,
+        probabilities: Float32Array.from(track),
+        segmentSeconds: Math.min(w.seconds, analysis.durationSeconds),
+        segmentStarts: Float32Array.from(windows, (x) => x.start),
+        segmentProbabilities: Float32Array.from(perWindow),
+      });
+    }
+    for (const e of ensembles) {
+      const p = ensemblePrediction(e.model, e.members, predictions);
+      if (p) predictions.push(p);
+    }
+    const order = models.map((m) => m.kind);
+    predictions.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
+    return {
+      durationSeconds: analysis.durationSeconds,
+      segmentCount: analysis.segmentCount,
+      clip: { startSeconds: analysis.clip.startSeconds, seconds: analysis.clip.seconds, features: analysis.clip.features },
+      predictions,
+      elapsedMs: performance.now() - started,
+    };
+  }
+
+  return {
+    models,
+    classify,
+    async close() {
+      await Promise.all(segmentModels.map((s) => s.classifier.close()));
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ActiveModel } from '../core/classify/active-models.ts';
+import { failureReason } from '../core/classify/failure-reason.ts';
+import type { PoolOutcome } from '../core/classify/run-classification.ts';
+import { openTrackClassifier } from '../core/classify/track-classifier.ts';
+
+/** Set up by the pool (workers/classify-pool.ts). */
+export interface ClassifyTrackWorkerData {
+  models: ActiveModel[];
+  onnxThreads: number;
+  batchSize?: number;
+}
+
+export type ToClassifyTrackWorker = { type: 'classify'; id: number; path: string } | { type: 'cancel'; id: number };
+export type FromClassifyTrackWorker =
+  | { type: 'ready' }
+  | { type: 'fatal'; message: string }
+  | { type: 'progress'; id: number; fraction: number }
+  | { type: 'done'; id: number; outcome: PoolOutcome };
+
+// One member of the classification pool: opens the active models once and classifies the files it is sent,
+// one at a time (decode -> features and segments -> every model), off the job's writer thread.
+const port = parentPort!;
+const data = workerData as ClassifyTrackWorkerData;
+const send = (m: FromClassifyTrackWorker): void => port.postMessage(m);
+const running = new Map<number, AbortController>();
+
+try {
+  const classifier = await openTrackClassifier(data.models, { onnxThreads: data.onnxThreads, batchSize: data.batchSize });
+  port.on('message', (m: ToClassifyTrackWorker) => {
+    if (m.type === 'cancel') {
+      running.get(m.id)?.abort();
+      return;
+    }
+    const controller = new AbortController();
+    running.set(m.id, controller);
+    const started = performance.now();
+    classifier
+      .classify(m.path, {
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.totalSeconds) send({ type: 'progress', id: m.id, fraction: p.seconds / p.totalSeconds });
+        },
+      })
+      .then(
+        (result) => send({ type: 'done', id: m.id, outcome: { status: 'ok', result } }),
+        (error: unknown) =>
+          send({ type: 'done', id: m.id, outcome: { status: 'error', reason: failureReason(error, m.path), elapsedMs: performance.now() - started } }),
+      )
+      .finally(() => running.delete(m.id));
+  });
+  send({ type: 'ready' });
+} catch (error) {
+  send({ type: 'fatal', message: error instanceof Error ? error.message : String(error) });
+}

@@ -1,0 +1,60 @@
+import type { ClassifySummary } from '../../shared/api/predictions.ts';
+import { activeModels } from '../core/classify/active-models.ts';
+import { runClassification } from '../core/classify/run-classification.ts';
+import { openDatabase } from '../core/db/database.ts';
+import type { ModelKind } from '../core/models/store/model-manifest.ts';
+import { ModelStore } from '../core/models/store/model-store.ts';
+import { userModelsDir } from '../core/models/store/shipped-models-dir.ts';
+import { openClassifierPool, poolSizing } from './classify-pool.ts';
+import { runInWorker } from './run-in-worker.ts';
+import { setBundledWorkerDir } from './worker-url.ts';
+
+export interface ClassifyPayload {
+  rootIds?: number[];
+  trackIds?: number[];
+  force?: boolean;
+  /** Only these model kinds (default: every active one). */
+  kinds?: ModelKind[];
+  /** Most analysis workers (default: one per core). */
+  workers?: number;
+  /** The shipped models folder and the bundled workers folder, as the main thread knows them. */
+  shippedDir: string | null;
+  workerDir: string | null;
+  engineVersion: string;
+}
+
+// The classification job: this thread finds the tracks to do and is the one database writer; a pool of
+// classify-track workers decodes, analyses and runs the models.
+runInWorker<ClassifyPayload, ClassifySummary>(async ({ data, signal, progress, libraryChanged }) => {
+  const p = data.payload;
+  if (p.workerDir) setBundledWorkerDir(p.workerDir);
+  const store = new ModelStore({ userDir: userModelsDir(data.dataDir), shippedDir: p.shippedDir });
+  const models = activeModels(store, p.kinds);
+  if (models.length === 0) throw new Error('No genre model is installed, so tracks cannot be classified (npm run train:defaults makes the defaults).');
+  const sizing = poolSizing(p.workers ?? Number.MAX_SAFE_INTEGER);
+  const db = openDatabase(data.dbPath, { migrate: false });
+  let lastChange = 0;
+  try {
+    const summary = await runClassification(db, {
+      models,
+      engineVersion: p.engineVersion,
+      rootIds: p.rootIds,
+      trackIds: p.trackIds,
+      force: p.force,
+      workers: sizing.workers,
+      openPool: (size) => openClassifierPool(models, size, { onnxThreads: poolSizing(size).onnxThreads }),
+      signal,
+      progress: (done, total, current, message) => progress(done, total, current, message),
+      committed: () => {
+        if (performance.now() - lastChange > 1000) {
+          lastChange = performance.now();
+          libraryChanged('predictions');
+        }
+      },
+    });
+    libraryChanged('predictions');
+    return summary;
+  } finally {
+    db.close();
+  }
+});

@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import { method } from '../method.ts';
+
+export type ModelKindName = 'svm' | 'cnn' | 'mlfi' | 'ensemble';
+
+/** A model version that classifies tracks now. */
+export interface ActiveModelInfo {
+  kind: ModelKindName;
+  version: string;
+  architecture: string;
+  labels: string[];
+  /** The accuracy its manifest reports (test split, else cross-validation, else validation), 0..1. */
+  accuracy: number | null;
+  /** How that accuracy was measured, in words. */
+  accuracyNote: string | null;
+  /** True for the model whose prediction the library table shows (the ensemble when there is one). */
+  primary: boolean;
+}
+
+/** The result of a classification job (JobInfo.result of a 'classify' job). */
+export interface ClassifySummary {
+  /** Tracks that needed listening to when the job started. */
+  total: number;
+  classified: number;
+  /** Files the scan read but ffmpeg could not decode: now listed as unreadable with the reason. */
+  unreadable: number;
+  /** Analyses that failed for another reason (recorded; retried when the engine changes). */
+  failed: number;
+  /** Tracks that vanished or were removed while the job ran. */
+  skipped: number;
+  cancelled: boolean;
+  elapsedMs: number;
+  workers: number;
+  /** Seconds of audio analysed and segments computed. */
+  audioSeconds: number;
+  segments: number;
+  models: { kind: ModelKindName; version: string }[];
+}
+
+export interface ModelTrackPrediction {
+  kind: ModelKindName;
+  version: string;
+  /** Whether this version is the active one of its kind (older versions' predictions are kept until replaced). */
+  active: boolean;
+  labels: string[];
+  /** Track-level probabilities in label order (sum 1). */
+  probabilities: number[];
+  top: string;
+  confidence: number;
+  runnerUp: string | null;
+  runnerUpConfidence: number | null;
+  /** Segment (CNN, MLFI: 3 s) or window (SVM: 30 s) length and start times, seconds. */
+  segmentSeconds: number;
+  segmentStarts: number[];
+  /** Each segment's probabilities in label order (stored with 1/255 resolution). */
+  segmentProbabilities: number[][];
+  predictedAt: number;
+  /** False when the audio changed since (a new classification is due). */
+  current: boolean;
+}
+
+/** One stretch of the genre-over-time strip. */
+export interface TimelineCell {
+  start: number;
+  end: number;
+  genre: string;
+  confidence: number;
+}
+
+export interface TrackAnalysisInfo {
+  status: 'ok' | 'error';
+  error: string | null;
+  durationS: number | null;
+  segmentCount: number | null;
+  engineVersion: string;
+  analyzedAt: number;
+  /** False when the audio changed since it was analysed. */
+  current: boolean;
+}
+
+export interface TrackPredictions {
+  trackId: number;
+  analysis: TrackAnalysisInfo | null;
+  /** Every model's latest prediction, the primary model first. */
+  models: ModelTrackPrediction[];
+  /** The model the timeline is drawn from (the primary model's kind), or null before classification. */
+  timelineModel: ModelKindName | null;
+  /** The genre over time: consecutive cells from 0 to the track's end, one per segment. */
+  timeline: TimelineCell[];
+}
+
+export interface GenreCount {
+  genre: string;
+  count: number;
+}
+
+export interface ClassificationStatus {
+  models: ActiveModelInfo[];
+  /** Readable tracks that still need listening to (new, changed, or missing a prediction from an active model). */
+  pending: number;
+  classified: number;
+  /** Tracks whose audio could not be decoded. */
+  unreadable: number;
+  /** The running classification job, if any. */
+  jobId: string | null;
+  /** Why classification cannot run (no model installed, ffmpeg missing), or null. */
+  problem: string | null;
+}
+
+const ids = z.array(z.number().int().positive()).max(100_000);
+
+export const predictionsApi = {
+  /** Listens to and classifies the tracks that need it (new or changed audio, or a model version without a prediction). */
+  'predictions.classify': method(
+    z.object({ rootIds: ids.optional(), trackIds: ids.optional(), force: z.boolean().optional() }).strict(),
+  ).returns<{ jobId: string | null }>(),
+  /** Cancels the running classification; tracks finished so far keep their results. */
+  'predictions.cancel': method(z.object({}).strict()).returns<{ cancelled: boolean }>(),
+  'predictions.status': method(z.object({}).strict()).returns<ClassificationStatus>(),
+  'predictions.track': method(z.object({ id: z.number().int().positive() }).strict()).returns<TrackPredictions>(),
+  /** Predicted genres with the number of tracks of each (for the filter), optionally within a folder and above a confidence. */
+  'predictions.genres': method(
+    z.object({ folder: z.string().max(4096).optional(), minConfidence: z.number().min(0).max(1).optional() }).strict(),
+  ).returns<GenreCount[]>(),
+};

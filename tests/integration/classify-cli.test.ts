@@ -1,0 +1,94 @@
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeAudioFile } from '../helpers/audio-fixtures.ts';
+import { makeCorruptFlac } from '../helpers/corrupt-audio.ts';
+import { requireGtzan } from '../helpers/gtzan.ts';
+import { runCli } from '../helpers/run-cli.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
+
+interface Line {
+  path: string;
+  status: string;
+  error: string | null;
+  model: { kind: string; version: string } | null;
+  genre: string | null;
+  confidence: number | null;
+  runnerUp: string | null;
+  runnerUpConfidence: number | null;
+  probabilities: Record<string, number> | null;
+  models: Record<string, { version: string; genre: string; probabilities: Record<string, number> }>;
+}
+
+describe('genre-tagger classify (the shipped SVM, a GTZAN clip, generated and broken files)', () => {
+  const tmp = makeTempDir();
+  const music = join(tmp.dir, 'Music');
+  const db = join(tmp.dir, 'lib.sqlite');
+  // An empty user model store: only the shipped default models are active.
+  const env = { GENRE_TAGGER_HOME: join(tmp.dir, 'home') };
+
+  beforeAll(() => {
+    mkdirSync(music, { recursive: true });
+    copyFileSync(join(requireGtzan(), 'audio/classical/classical.00002.opus'), join(music, 'a-classical.opus'));
+    makeAudioFile(join(music, 'b-tone.mp3'), { format: 'mp3', seconds: 5, source: 'sine=frequency=440' });
+    makeCorruptFlac(join(music, 'c-corrupt.flac'));
+  });
+  afterAll(() => tmp.cleanup());
+
+  it('prints JSON lines with the top genre, its confidence, the runner-up and every probability', async () => {
+    const r = await runCli(['classify', music, '--db', db, '--json'], { env });
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Line);
+    expect(lines.map((l) => l.path)).toEqual(['a-classical.opus', 'b-tone.mp3', 'c-corrupt.flac'].map((f) => join(music, f)));
+    for (const l of lines.slice(0, 2)) {
+      expect(l).toMatchObject({ status: 'ok', error: null, model: { kind: 'svm', version: 'gtzan-svm-filtered' } });
+      const probs = l.probabilities!;
+      expect(Object.keys(probs)).toEqual(['blues', 'classical', 'country', 'disco', 'hiphop', 'jazz', 'metal', 'pop', 'reggae', 'rock']);
+      expect(Object.values(probs).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+      const ranked = Object.entries(probs).sort((a, b) => b[1] - a[1]);
+      expect([l.genre, l.confidence]).toEqual(ranked[0]);
+      expect([l.runnerUp, l.runnerUpConfidence]).toEqual(ranked[1]);
+      expect(l.models.svm.probabilities).toEqual(probs);
+    }
+    expect(lines[0].genre).toBe('classical');
+    expect(lines[2]).toMatchObject({ status: 'error', genre: null, probabilities: null, models: {} });
+    expect(lines[2].error).toMatch(/^Cannot decode the audio: /);
+  });
+
+  it('prints a table, and does not listen to unchanged tracks again', async () => {
+    const r = await runCli(['classify', music, '--db', db], { env });
+    expect(r.code, r.stderr).toBe(0);
+    const out = r.stdout.split('\n');
+    expect(out[0]).toMatch(/^GENRE\s+CONF\s+RUNNER-UP\s+PATH$/);
+    expect(out[1]).toMatch(new RegExp(`^classical\\s+\\d+\\.\\d%\\s+[a-z]+ \\d+\\.\\d%\\s+${join(music, 'a-classical.opus')}$`));
+    expect(out[2]).toMatch(/^[a-z]+\s+\d+\.\d%\s+[a-z]+ \d+\.\d%\s+.*b-tone\.mp3$/);
+    expect(out[3]).toMatch(/^unreadable\s+.*c-corrupt\.flac$/);
+    expect(out[4]).toMatch(/Cannot decode the audio/);
+    expect(r.stderr).toMatch(/Listened to 0 of 0 new or changed tracks/);
+    expect(r.stderr).toMatch(/genres by svm gtzan-svm-filtered/);
+  });
+
+  it('says so when the model asked for is not installed, and checks its arguments', async () => {
+    const r = await runCli(['classify', music, '--db', db, '--model', 'cnn'], { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/No cnn model is installed \(active: svm gtzan-svm-filtered\)/);
+    expect((await runCli(['classify', '--db', db], { env })).code).toBe(2);
+    expect((await runCli(['classify', music, '--model', 'knn'], { env })).stderr).toMatch(/Unknown model knn/);
+  });
+
+  it('scan classifies what it found, unless --no-classify', async () => {
+    const other = join(tmp.dir, 'other.sqlite');
+    const plain = await runCli(['scan', music, '--db', other, '--json', '--no-classify'], { env });
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(JSON.parse(plain.stdout)).toMatchObject({ added: 3, classify: null });
+    const list = await runCli(['list', '--db', other, '--json'], { env });
+    expect(list.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { predictedGenre: string | null }).predictedGenre)).toEqual([null, null, null]);
+
+    const r = await runCli(['scan', music, '--db', other, '--json'], { env });
+    expect(r.code, r.stderr).toBe(0);
+    const s = JSON.parse(r.stdout) as { unchanged: number; classify: Record<string, unknown>; unreadable: { path: string; error: string }[] };
+    expect(s.unchanged).toBe(3);
+    expect(s.classify).toMatchObject({ status: 'done', total: 3, classified: 2, unreadable: 1 });
+    expect(s.unreadable.map((u) => u.path)).toEqual([join(music, 'c-corrupt.flac')]);
+  });
+});
