@@ -256,7 +256,7 @@ describe('cancelling a classification', () => {
   let ctx: AppContext;
 
   beforeAll(() => {
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 12; i++) {
       makeAudioFile(join(music, `track-${i}.mp3`), { format: 'mp3', seconds: 32, channels: 1, source: `sine=frequency=${200 + 50 * i}` });
     }
     ctx = createAppContext({ shell: 'cli', dbPath: join(tmp.dir, 'lib.sqlite'), dataDir: tmp.dir });
@@ -271,10 +271,10 @@ describe('cancelling a classification', () => {
     const scan = await ctx.jobs.wait(startScan(ctx, [rootId], { classify: false }).jobId);
     expect(scan.followUp).toBeNull();
     const job = startClassification(ctx)!;
-    // Cancel as soon as the first batch is committed, while other tracks are being analysed.
+    // Cancel as soon as the first track is finished, while others are being analysed or still queued.
     await new Promise<void>((resolve) => {
-      const off = ctx.events.on('library.changed', (e) => {
-        if (e.reason !== 'predictions') return;
+      const off = ctx.events.on('job.progress', (j) => {
+        if (j.id !== job.id || j.done < 1) return;
         off();
         resolve();
       });
