@@ -13,21 +13,10 @@ import type { TrackMetadata } from './track-metadata.ts';
  */
 export async function readTrackMetadata(path: string, sizeBytes: number): Promise<TrackMetadata> {
   if (sizeBytes === 0) throw new TrackReadError('Empty file (0 bytes)');
-  let meta: IAudioMetadata;
-  let tokenizer: BufferedFileTokenizer;
-  try {
-    tokenizer = new BufferedFileTokenizer(path);
-  } catch (error) {
-    throw new TrackReadError(describeParseError(error));
-  }
-  try {
-    // The tokenizer carries no path, so music-metadata picks the parser by content, not by extension.
-    meta = await parseFromTokenizer(tokenizer, { skipCovers: true, duration: false });
-  } catch (error) {
-    throw new TrackReadError(describeParseError(error));
-  } finally {
-    await tokenizer.close();
-  }
+  let meta = await parse(path, false);
+  // Ogg streams state their length only in the last page; finding it is one more seek, so ask for it. (Elsewhere
+  // `duration: true` can mean reading every MPEG frame, so it is not the default.)
+  if (meta.format.duration === undefined && meta.format.container === 'Ogg') meta = await parse(path, true);
   const f = meta.format;
   if (f.hasAudio === false || (!f.codec && !f.container)) {
     throw new TrackReadError('Corrupt header: no audio stream could be read from it');
@@ -61,6 +50,23 @@ export async function readTrackMetadata(path: string, sizeBytes: number): Promis
     year: finiteOrNull(c.year),
     trackNo: finiteOrNull(c.track?.no ?? undefined),
   };
+}
+
+async function parse(path: string, duration: boolean): Promise<IAudioMetadata> {
+  let tokenizer: BufferedFileTokenizer;
+  try {
+    tokenizer = new BufferedFileTokenizer(path);
+  } catch (error) {
+    throw new TrackReadError(describeParseError(error));
+  }
+  try {
+    // The tokenizer carries no path, so music-metadata picks the parser by content, not by extension.
+    return await parseFromTokenizer(tokenizer, { skipCovers: true, duration });
+  } catch (error) {
+    throw new TrackReadError(describeParseError(error));
+  } finally {
+    await tokenizer.close();
+  }
 }
 
 /**
