@@ -14,8 +14,9 @@ import { setBundledWorkerDir } from './workers/worker-url.ts';
 const here = fileURLToPath(new URL('.', import.meta.url));
 setBundledWorkerDir(join(here, 'workers'));
 setPackagedBinDir(app.isPackaged ? join(process.resourcesPath, 'bin') : null);
-// electron-builder copies models/ to resources/models (extraResources), outside the asar archive.
-setShippedModelsDir(app.isPackaged ? join(process.resourcesPath, 'models') : null);
+// electron-builder copies models/ to resources/models (extraResources), outside the asar archive; unpackaged (npm
+// start) they are the project's models/. Set either way: the bundle does not sit where the sources do.
+setShippedModelsDir(app.isPackaged ? join(process.resourcesPath, 'models') : join(app.getAppPath(), 'models'));
 
 const devServer = process.env.ELECTRON_RENDERER_URL;
 const rendererFile = join(here, '../renderer/index.html');

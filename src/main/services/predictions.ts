@@ -18,7 +18,6 @@ import { classificationCounts, predictedGenreCounts, readTrackAnalysis, readTrac
 import { ModelStore } from '../core/models/store/model-store.ts';
 import { shippedModelsDir, userModelsDir } from '../core/models/store/shipped-models-dir.ts';
 import type { ClassifyPayload } from '../workers/classify.worker.ts';
-import { bundledWorkerDir } from '../workers/worker-url.ts';
 import type { AppContext } from './app-context.ts';
 import type { HandlerSet } from './handler-set.ts';
 
@@ -82,8 +81,6 @@ export function startClassification(ctx: AppContext, request: ClassifyRequest = 
     trackIds: request.trackIds,
     force: request.force,
     workers: request.workers,
-    shippedDir: shippedModelsDir(),
-    workerDir: bundledWorkerDir(),
     engineVersion: analysisEngineVersion(),
   };
   const job = ctx.jobs.start({

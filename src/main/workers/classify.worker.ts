@@ -4,10 +4,9 @@ import { runClassification } from '../core/classify/run-classification.ts';
 import { openDatabase } from '../core/db/database.ts';
 import type { ModelKind } from '../core/models/store/model-manifest.ts';
 import { ModelStore } from '../core/models/store/model-store.ts';
-import { userModelsDir } from '../core/models/store/shipped-models-dir.ts';
+import { shippedModelsDir, userModelsDir } from '../core/models/store/shipped-models-dir.ts';
 import { openClassifierPool, poolSizing } from './classify-pool.ts';
 import { runInWorker } from './run-in-worker.ts';
-import { setBundledWorkerDir } from './worker-url.ts';
 
 export interface ClassifyPayload {
   rootIds?: number[];
@@ -17,9 +16,6 @@ export interface ClassifyPayload {
   kinds?: ModelKind[];
   /** Most analysis workers (default: one per core). */
   workers?: number;
-  /** The shipped models folder and the bundled workers folder, as the main thread knows them. */
-  shippedDir: string | null;
-  workerDir: string | null;
   engineVersion: string;
 }
 
@@ -27,8 +23,7 @@ export interface ClassifyPayload {
 // classify-track workers decodes, analyses and runs the models.
 runInWorker<ClassifyPayload, ClassifySummary>(async ({ data, signal, progress, libraryChanged }) => {
   const p = data.payload;
-  if (p.workerDir) setBundledWorkerDir(p.workerDir);
-  const store = new ModelStore({ userDir: userModelsDir(data.dataDir), shippedDir: p.shippedDir });
+  const store = new ModelStore({ userDir: userModelsDir(data.dataDir), shippedDir: shippedModelsDir() });
   const models = activeModels(store, p.kinds);
   if (models.length === 0) throw new Error('No genre model is installed, so tracks cannot be classified (npm run train:defaults makes the defaults).');
   const sizing = poolSizing(p.workers ?? Number.MAX_SAFE_INTEGER);

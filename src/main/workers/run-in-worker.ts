@@ -1,5 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { setShippedModelsDir } from '../core/models/store/shipped-models-dir.ts';
 import type { FromWorker, JobWorkerData, ToWorker } from './worker-protocol.ts';
+import { setBundledWorkerDir } from './worker-url.ts';
 
 export interface WorkerJobContext<P> {
   data: JobWorkerData<P>;
@@ -16,6 +18,9 @@ export interface WorkerJobContext<P> {
 export function runInWorker<P, R>(job: (ctx: WorkerJobContext<P>) => Promise<R> | R): void {
   const port = parentPort;
   if (!port) throw new Error('runInWorker must be called in a worker thread');
+  const data = workerData as JobWorkerData<P>;
+  if (data.locations.workerDir) setBundledWorkerDir(data.locations.workerDir);
+  if (data.locations.shippedModelsDir) setShippedModelsDir(data.locations.shippedModelsDir);
   const controller = new AbortController();
   port.on('message', (m: ToWorker) => {
     if (m.type === 'cancel') controller.abort();
@@ -23,7 +28,7 @@ export function runInWorker<P, R>(job: (ctx: WorkerJobContext<P>) => Promise<R> 
   const send = (m: FromWorker): void => port.postMessage(m);
   let last = 0;
   const ctx: WorkerJobContext<P> = {
-    data: workerData as JobWorkerData<P>,
+    data,
     signal: controller.signal,
     progress(done, total, current = null, message = null) {
       const now = performance.now();

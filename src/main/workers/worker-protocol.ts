@@ -2,6 +2,11 @@
 export interface JobWorkerData<P = unknown> {
   dbPath: string;
   dataDir: string;
+  /**
+   * Locations the main thread was told at start-up (module state is per thread): the bundled workers folder and
+   * the shipped models folder in the packaged app, null from source. runInWorker applies them.
+   */
+  locations: { workerDir: string | null; shippedModelsDir: string | null };
   payload: P;
 }
 

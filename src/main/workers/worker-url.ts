@@ -7,7 +7,7 @@ let bundledDir: string | null = null;
  * Where worker entry files live. From source (CLI, tests) they are the `.worker.ts` files beside this one, run by
  * Node's type stripping; in the Electron build, index.ts points here at the bundled `workers/` folder.
  */
-export function setBundledWorkerDir(dir: string): void {
+export function setBundledWorkerDir(dir: string | null): void {
   bundledDir = dir;
 }
 

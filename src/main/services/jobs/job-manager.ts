@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import type { JobInfo, JobKind } from '../../../shared/api/jobs.ts';
 import { ApiError } from '../../../shared/errors.ts';
-import { workerUrl } from '../../workers/worker-url.ts';
+import { shippedModelsDirOverride } from '../../core/models/store/shipped-models-dir.ts';
+import { bundledWorkerDir, workerUrl } from '../../workers/worker-url.ts';
 import type { FromWorker, JobWorkerData } from '../../workers/worker-protocol.ts';
 import type { EventBus } from '../event-bus.ts';
 
@@ -41,9 +42,9 @@ const keepFinished = 50;
 export class JobManager {
   private readonly jobs = new Map<string, RunningJob>();
   private readonly events: EventBus;
-  private readonly base: Omit<JobWorkerData, 'payload'>;
+  private readonly base: Omit<JobWorkerData, 'payload' | 'locations'>;
 
-  constructor(events: EventBus, base: Omit<JobWorkerData, 'payload'>) {
+  constructor(events: EventBus, base: Omit<JobWorkerData, 'payload' | 'locations'>) {
     this.events = events;
     this.base = base;
   }
@@ -65,7 +66,11 @@ export class JobManager {
       result: null,
       followUp: null,
     };
-    const data: JobWorkerData<P> = { ...this.base, payload: spec.payload };
+    const data: JobWorkerData<P> = {
+      ...this.base,
+      locations: { workerDir: bundledWorkerDir(), shippedModelsDir: shippedModelsDirOverride() },
+      payload: spec.payload,
+    };
     const worker = new Worker(workerUrl(spec.worker), { workerData: data });
     let resolveSettled!: (info: JobInfo) => void;
     const settled = new Promise<JobInfo>((resolve) => (resolveSettled = resolve));

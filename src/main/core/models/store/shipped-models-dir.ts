@@ -5,10 +5,15 @@ let override: string | null = null;
 
 /**
  * The read-only folder of default models shipped with the app: the repository's `models/` from source; the packaged
- * app points it at the copy unpacked from the asar (process.resourcesPath/app.asar.unpacked/models).
+ * app points it at resources/models, where electron-builder copies it.
  */
 export function setShippedModelsDir(dir: string | null): void {
   override = dir;
+}
+
+/** The folder set with setShippedModelsDir, or null when running from source. */
+export function shippedModelsDirOverride(): string | null {
+  return override;
 }
 
 export function shippedModelsDir(): string {
