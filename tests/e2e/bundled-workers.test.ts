@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { setShippedModelsDir } from '../../src/main/core/models/store/shipped-models-dir.ts';
 import { projectRoot } from '../../src/main/project-root.ts';
 import { createAppContext } from '../../src/main/services/app-context.ts';
+import { dispatch } from '../../src/main/services/dispatch.ts';
 import { createHandlers } from '../../src/main/services/handlers.ts';
 import { setBundledWorkerDir } from '../../src/main/workers/worker-url.ts';
 import { makeAudioFile } from '../helpers/audio-fixtures.ts';
@@ -40,7 +41,7 @@ describe('jobs from the bundled worker files', () => {
       const classify = await ctx.jobs.wait(scan.followUp!);
       expect(classify.status, classify.error ?? '').toBe('done');
       expect(ctx.db.prepare('SELECT count(*) FROM tracks WHERE predicted_genre IS NOT NULL').pluck().get()).toBe(2);
-      const write = await api['tags.apply']({ request: { selection: { trackIds: [1, 2] }, source: 'genres', genres: ['Jazz'], mode: 'replace' } });
+      const write = (await dispatch(api, 'tags.apply', { request: { selection: { trackIds: [1, 2] }, source: 'genres', genres: ['Jazz'], mode: 'replace' } })) as { jobId: string };
       const written = await ctx.jobs.wait(write.jobId);
       expect(written.status, written.error ?? '').toBe('done');
       expect(ctx.db.prepare("SELECT count(*) FROM tracks WHERE genre = 'Jazz'").pluck().get()).toBe(2);
