@@ -40,8 +40,9 @@ export async function prepareAudioExperiment(dataset: AudioDataset, options: Aud
     if (keys.has(t.track)) throw new Error(`Two files of the dataset share the track name ${t.track}`);
     keys.add(t.track);
   }
-  const labels = labelSetOf(tracks.map((t) => t.label));
-  if (labels.length < 2) throw new Error(`The dataset has only one genre (${labels[0]}); training needs at least two`);
+  const genres = [...new Set(tracks.map((t) => t.label))];
+  if (genres.length < 2) throw new Error(`The dataset has only one genre (${genres[0]}); training needs at least two`);
+  const labels = labelSetOf(genres);
   return { dataset, tracks, labels, cacheDir };
 }
 
