@@ -8,21 +8,26 @@ import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
 import { runCliJob } from '../job-runner.ts';
 import { formatDuration } from '../progress-printer.ts';
-import { parseChoice, parseFolds, parseModelKind, parseSeed } from './model-options.ts';
+import { audioOptionSpecs, audioUsage, parseAudioOptions, parseChoice, parseFolds, parseModelKind, parseSeed } from './model-options.ts';
 
 export const trainCommand: CliCommand = {
   name: 'train',
-  summary: 'Train a model version (svm now; cnn, mlfi and ensemble with the analysis engine) and make it active',
+  summary: 'Train a model version (svm, cnn, mlfi, ensemble) and make it active',
   usage:
     'genre-tagger train --model svm|cnn|mlfi|ensemble --dataset PATH [--split DIR|FILE | --folds N] [--out DIR] ' +
-    '[--version ID] [--seed N] [--pca auto|on|off] [--refit train+valid|train] [--no-activate] [--json] [--quiet]\n\n' +
+    '[--version ID] [--seed N] [--pca auto|on|off] [--refit train+valid|train] [--cache DIR] [--fresh] [--epochs N]\n' +
+    '[--interaction none|two-way|audio|vision] [--mode A|B] [--aggregation mean|geometric-mean|majority-vote] [--no-activate] [--json] [--quiet]\n\n' +
     'PATH: a feature table like features_30_sec.csv (SVM), a folder of <genre>/<file> audio or a labels.csv (path,genre).\n' +
     '--split: train/valid/test lists by track (a folder with train*.txt, valid*.txt, test*.txt, or one of them);\n' +
     '  hyper-parameters are chosen on the valid tracks, the test tracks are only used for the reported accuracy.\n' +
     '--folds N: k-fold cross-validation by track for the reported accuracy, then a final model on every track\n' +
     '  (the default, with N = 10, when no split is given).\n' +
     '--out DIR: write the version under DIR/<model>/<version>/ (e.g. the repository\'s models/) instead of the\n' +
-    '  per-user model store.',
+    '  per-user model store.\n' +
+    'CNN / MLFI with --folds: the recipe is cross-validated (7/2/1 folds: train, early stopping, test), then the final\n' +
+    '  model is trained on all tracks but 2 folds held out for early stopping. Ensemble: weights of the active CNN,\n' +
+    '  MLFI and SVM chosen on the out-of-fold probabilities of their cross-validated recipes.\n' +
+    audioUsage,
   async run(args) {
     const { values } = parseArgs({
       args,
@@ -40,6 +45,7 @@ export const trainCommand: CliCommand = {
         description: { type: 'string' },
         json: { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
+        ...audioOptionSpecs,
       },
     });
     const model = parseModelKind(values.model);
@@ -61,6 +67,7 @@ export const trainCommand: CliCommand = {
       description: values.description,
       dataDir,
       shippedDir: shippedModelsDir(),
+      ...parseAudioOptions(values),
     };
     const job = await runCliJob('train', request, dataDir, values.quiet === true || values.json === true);
     if (job.status === 'cancelled') {

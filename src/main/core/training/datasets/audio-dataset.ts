@@ -33,10 +33,24 @@ function fromLabelsCsv(file: string): AudioDataset {
     if (!rel || !label) throw new Error(`${file} line ${i + 2}: empty path or genre`);
     const path = isAbsolute(rel) ? rel : resolve(root, rel);
     if (!existsSync(path)) missing.push(rel);
-    items.push({ path, label, track: relative(root, path) });
+    items.push({ path, label, track: trackKeyOf(path) });
   });
   if (missing.length > 0) throw new Error(`${file} lists ${missing.length} file(s) that do not exist, e.g. ${missing.slice(0, 3).join(', ')}`);
-  return { root, source: 'labels.csv', items };
+  return { root, source: 'labels.csv', items: distinctTrackKeys(root, items) };
+}
+
+/**
+ * Track keys are file names without extension (so split lists like `blues/blues.00029.wav` find them); two
+ * different files with one stem (x.wav and x.mp3) would share a split side, so they are told apart by path.
+ */
+function distinctTrackKeys(root: string, items: AudioItem[]): AudioItem[] {
+  const seen = new Map<string, string>();
+  for (const item of items) {
+    const prev = seen.get(item.track);
+    if (prev !== undefined && prev !== item.path) item.track = relative(root, item.path);
+    else seen.set(item.track, item.path);
+  }
+  return items;
 }
 
 function fromFolders(root: string): AudioDataset {
@@ -52,14 +66,7 @@ function fromFolders(root: string): AudioDataset {
     };
     walk(join(root, entry.name));
   }
-  const seen = new Map<string, string>();
-  for (const item of items) {
-    const prev = seen.get(item.track);
-    // Two files with one stem (x.wav and x.mp3) would share a split side; keep them apart by their path instead.
-    if (prev !== undefined && prev !== item.path) item.track = relative(root, item.path);
-    else seen.set(item.track, item.path);
-  }
-  return { root, source: 'folders', items };
+  return { root, source: 'folders', items: distinctTrackKeys(root, items) };
 }
 
 /**

@@ -8,6 +8,7 @@ import type { ModelManifest } from '../../models/store/model-manifest.ts';
 import type { ModelStore, ModelVersion } from '../../models/store/model-store.ts';
 import { newVersionId } from '../../models/store/model-store.ts';
 import { saveLayersModel } from '../../models/store/tfjs-model-files.ts';
+import type { ClassificationMetrics } from '../metrics/classification-metrics.ts';
 import { confusionMatrixSvg } from '../metrics/confusion-svg.ts';
 import type { SegmentTrainingResult } from './train-segment-model.ts';
 
@@ -21,6 +22,13 @@ export interface SegmentModelDescription {
   training: ModelManifest['training'];
   description?: string;
   version?: string;
+  /** Metrics for the manifest instead of the trained result's valid/test (e.g. with cross-validation). */
+  metrics?: ModelManifest['metrics'];
+  /** What confusion.svg (and report.txt, when given) show, instead of the test or validation metrics. */
+  headline?: { metrics: ClassificationMetrics; title: string };
+  report?: string;
+  /** Also save the TensorFlow.js files (default true; needed to continue training or to cross-check runtimes). */
+  tfjs?: boolean;
 }
 
 /**
@@ -45,19 +53,20 @@ export async function saveSegmentModelVersion(
     inputs: description.inputs,
     aggregation: description.aggregation,
     normalization: trained.normalization,
-    files: { onnx: 'model.onnx', tfjs: 'tfjs/model.json', confusion: 'confusion.svg' },
+    files: { onnx: 'model.onnx', ...(description.tfjs === false ? {} : { tfjs: 'tfjs/model.json' }), confusion: 'confusion.svg', ...(description.report ? { report: 'report.txt' } : {}) },
     training: description.training,
-    metrics: { valid: trained.valid, ...(trained.test ? { test: trained.test } : {}) },
+    metrics: description.metrics ?? { valid: trained.valid, ...(trained.test ? { test: trained.test } : {}) },
     createdAt: new Date().toISOString(),
     code: codeVersion(),
   };
-  const headline = trained.test ?? trained.valid;
+  const headline = description.headline ?? { metrics: trained.test ?? trained.valid, title: `${manifest.architecture}, ${trained.test ? 'test' : 'validation'} tracks` };
   return store.save(
     manifest,
     async (dir) => {
-      await saveLayersModel(tf, trained.model, join(dir, 'tfjs', 'model.json'));
+      if (description.tfjs !== false) await saveLayersModel(tf, trained.model, join(dir, 'tfjs', 'model.json'));
       writeFileSync(join(dir, 'model.onnx'), exportToOnnx(trained.model, { producerVersion: manifest.code.appVersion, metadata: { labels: manifest.labels.join(',') } }));
-      writeFileSync(join(dir, 'confusion.svg'), confusionMatrixSvg(headline, `${manifest.architecture}, ${trained.test ? 'test' : 'validation'} tracks`));
+      writeFileSync(join(dir, 'confusion.svg'), confusionMatrixSvg(headline.metrics, headline.title));
+      if (description.report) writeFileSync(join(dir, 'report.txt'), `${description.report}\n`);
     },
     options,
   );

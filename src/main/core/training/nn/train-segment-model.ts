@@ -6,7 +6,7 @@ import type { LayersModel, Tensor, Tf } from '../../models/runtime/tfjs-types.ts
 import type { TensorData } from '../../models/tensor-data.ts';
 import type { ClassificationMetrics } from '../metrics/classification-metrics.ts';
 import { metricsFromProbabilities } from '../metrics/classification-metrics.ts';
-import type { FitProgress, FitResult, TrainingBatch } from '../fit/fit-layers-model.ts';
+import type { FitOptions, FitProgress, FitResult, TrainingBatch } from '../fit/fit-layers-model.ts';
 import { fitLayersModel } from '../fit/fit-layers-model.ts';
 import { SeededRandom } from '../seeded-random.ts';
 import type { SegmentSource } from './segment-source.ts';
@@ -28,6 +28,8 @@ export interface SegmentTrainingOptions {
   samplesPerTrack?: number;
   learningRate?: number;
   earlyStoppingPatience?: number;
+  /** Learning-rate schedule on the validation loss (default: halve after 2 epochs without improvement). */
+  reduceOnPlateau?: FitOptions['reduceOnPlateau'];
   aggregation?: Aggregation;
   seed?: number;
   signal?: AbortSignal;
@@ -40,6 +42,11 @@ export interface SegmentTrainingResult {
   fit: FitResult;
   valid: ClassificationMetrics;
   test: ClassificationMetrics | null;
+  /** Track probabilities [tracks, k] of the returned (best) model on plan.valid and plan.test, in plan order. */
+  validProbabilities: Float64Array;
+  testProbabilities: Float64Array;
+  /** Training crops drawn over all epochs (how much data the model saw). */
+  samplesSeen: number;
   /** Training throughput of the last epoch. */
   samplesPerSecond: number;
 }
@@ -139,6 +146,7 @@ export async function trainSegmentModel(options: SegmentTrainingOptions): Promis
     epochs: options.epochs,
     learningRate: options.learningRate ?? 1e-3,
     earlyStoppingPatience: options.earlyStoppingPatience,
+    reduceOnPlateau: options.reduceOnPlateau,
     seed,
     signal: options.signal,
     onProgress: options.onProgress,
@@ -148,11 +156,20 @@ export async function trainSegmentModel(options: SegmentTrainingOptions): Promis
       return { loss: m.logLoss ?? Infinity, accuracy: m.accuracy };
     },
   });
-  const valid = metricsFromProbabilities(validTruth, predictTracks(tf, model, orderedSource, plan.valid, normalization, k, aggregation), labels);
-  const test =
-    plan.test.length > 0
-      ? metricsFromProbabilities(truth(plan.test), predictTracks(tf, model, orderedSource, plan.test, normalization, k, aggregation), labels)
-      : null;
+  const validProbabilities = predictTracks(tf, model, orderedSource, plan.valid, normalization, k, aggregation);
+  const valid = metricsFromProbabilities(validTruth, validProbabilities, labels);
+  const testProbabilities = predictTracks(tf, model, orderedSource, plan.test, normalization, k, aggregation);
+  const test = plan.test.length > 0 ? metricsFromProbabilities(truth(plan.test), testProbabilities, labels) : null;
   const last = fit.history[fit.history.length - 1];
-  return { model, normalization, fit, valid, test, samplesPerSecond: last ? last.samples / last.seconds : 0 };
+  return {
+    model,
+    normalization,
+    fit,
+    valid,
+    test,
+    validProbabilities,
+    testProbabilities,
+    samplesSeen: fit.history.reduce((a, h) => a + h.samples, 0),
+    samplesPerSecond: last ? last.samples / last.seconds : 0,
+  };
 }

@@ -17,6 +17,13 @@ export interface EvaluationResult {
   scope: string;
   metrics: ClassificationMetrics;
   folds?: { fold: number; accuracy: number; tracks: number }[];
+  /** Cross-validation: mean and (population) standard deviation of the fold accuracies. */
+  meanAccuracy?: number;
+  stdAccuracy?: number;
+  /** Other models on the same tracks or folds (e.g. the SVM beside the CNN), for a fair comparison. */
+  comparison?: { name: string; accuracy: number; meanAccuracy?: number; stdAccuracy?: number; macroF1: number; n: number }[];
+  /** Free-text facts about the run (data each model saw, durations, ensemble weights). */
+  notes?: string[];
 }
 
 /** The version an evaluate request names: a folder, a version id, or the active one. */
@@ -51,6 +58,8 @@ export async function evaluateSvm(request: EvaluateRequest, table: FeatureTable,
       scope: `${request.folds}-fold cross-validation by track, ${cv.metrics.n} tracks (mean fold accuracy ${(100 * cv.meanAccuracy).toFixed(1)}% ± ${(100 * cv.stdAccuracy).toFixed(1)})`,
       metrics: cv.metrics,
       folds: cv.folds.map(({ fold, accuracy, tracks }) => ({ fold, accuracy, tracks })),
+      meanAccuracy: cv.meanAccuracy,
+      stdAccuracy: cv.stdAccuracy,
     };
   }
   const version = resolveVersion(request, store);

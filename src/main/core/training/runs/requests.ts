@@ -1,7 +1,27 @@
+import type { Aggregation } from '../../models/aggregation/segment-aggregation.ts';
+import type { MlfiInteraction, MlfiMode } from '../../models/mlfi/mlfi-model.ts';
 import type { ModelKind } from '../../models/store/model-manifest.ts';
+import type { TrackAnalyzer } from '../analysis/analyze-dataset.ts';
+
+/** Options of audio datasets (CNN, MLFI, ensemble; the SVM on an audio dataset). */
+export interface AudioRunOptions {
+  /** Where analyses and cross-validation fold results are cached (default: the user cache folder). */
+  cacheDir?: string;
+  /** Recompute cross-validation folds even when cached results exist. */
+  fresh?: boolean;
+  /** Upper bound on training epochs (CNN, MLFI). */
+  epochs?: number;
+  /** MLFI variant (default two-way, mode B). */
+  interaction?: MlfiInteraction;
+  mode?: MlfiMode;
+  /** Segment probabilities -> track probabilities (CNN, MLFI; default mean). */
+  aggregation?: Aggregation;
+  /** CNN / MLFI: also save the TensorFlow.js files beside the ONNX model (default true; the shipped defaults keep ONNX only). */
+  saveTfjs?: boolean;
+}
 
 /** What `genre-tagger train` asks for; also the payload of the train worker. */
-export interface TrainRequest {
+export interface TrainRequest extends AudioRunOptions {
   model: ModelKind;
   dataset: string;
   /** A split folder or list file (train/valid/test by track). */
@@ -25,7 +45,7 @@ export interface TrainRequest {
 }
 
 /** What `genre-tagger evaluate` asks for; also the payload of the evaluate worker. */
-export interface EvaluateRequest {
+export interface EvaluateRequest extends AudioRunOptions {
   model: ModelKind;
   dataset: string;
   /** Evaluate a stored version on the split's test tracks. */
@@ -43,4 +63,11 @@ export interface EvaluateRequest {
 
 export interface RunProgress {
   (done: number, total: number | null, message: string): void;
+}
+
+/** How a run reports progress, is cancelled and analyses audio (worker threads when run by a job). */
+export interface RunContext {
+  signal?: AbortSignal;
+  progress?: RunProgress;
+  analyzer?: TrackAnalyzer;
 }

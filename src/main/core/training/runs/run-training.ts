@@ -3,7 +3,9 @@ import { userModelsDir } from '../../models/store/shipped-models-dir.ts';
 import { openDataset } from '../datasets/open-dataset.ts';
 import type { EvaluationResult } from './evaluate-svm.ts';
 import { evaluateSvm } from './evaluate-svm.ts';
-import type { EvaluateRequest, RunProgress, TrainRequest } from './requests.ts';
+import { evaluateAudio } from './evaluate-audio.ts';
+import type { EvaluateRequest, RunContext, TrainRequest } from './requests.ts';
+import { trainAudioVersion } from './train-audio-version.ts';
 import type { TrainedVersion } from './train-svm-version.ts';
 import { trainSvmVersion } from './train-svm-version.ts';
 
@@ -11,34 +13,30 @@ export function storeFor(request: { dataDir: string; shippedDir: string | null }
   return new ModelStore({ userDir: userModelsDir(request.dataDir), shippedDir: request.shippedDir });
 }
 
-function needsAudioEngine(model: string): Error {
+function featureTableOnly(model: string, path: string): Error {
   return new Error(
-    `Training and evaluating the ${model} model needs audio datasets analysed into log-mel segments, which the analysis ` +
-      'engine provides; it is not part of this build yet. The SVM trains and evaluates now on a feature table ' +
-      '(e.g. --dataset features_30_sec.csv).',
+    `The ${model} model trains on audio (log-mel segments from the analysis engine); ${path} is a feature table. ` +
+      'Give a folder of <genre>/<file> audio or a labels.csv (path,genre).',
   );
 }
 
-/** Runs `genre-tagger train` (in a worker thread or in process): picks the trainer for the model kind. */
-export async function runTraining(request: TrainRequest, options: { signal?: AbortSignal; progress?: RunProgress } = {}): Promise<TrainedVersion> {
+/**
+ * Runs `genre-tagger train` (in a worker thread or in process): the SVM on a feature table (features_30_sec.csv),
+ * or any model on an audio dataset (analysed once, cached, then CNN / MLFI / SVM / ensemble training).
+ */
+export async function runTraining(request: TrainRequest, context: RunContext = {}): Promise<TrainedVersion> {
   if (request.split && request.folds !== undefined) throw new Error('Give either a split or a number of folds, not both');
   const dataset = openDataset(request.dataset);
-  if (request.model === 'svm') {
-    if (dataset.kind !== 'features') {
-      throw new Error(`The SVM trains on a feature table (like features_30_sec.csv); ${request.dataset} is an audio dataset, which needs the analysis engine`);
-    }
-    return trainSvmVersion(request, dataset.table, storeFor(request), options);
-  }
-  throw needsAudioEngine(request.model);
+  if (dataset.kind === 'audio') return trainAudioVersion(request, dataset.audio, storeFor(request), context);
+  if (request.model !== 'svm') throw featureTableOnly(request.model, request.dataset);
+  return trainSvmVersion(request, dataset.table, storeFor(request), context);
 }
 
 /** Runs `genre-tagger evaluate`. */
-export async function runEvaluation(request: EvaluateRequest, options: { signal?: AbortSignal; progress?: RunProgress } = {}): Promise<EvaluationResult> {
+export async function runEvaluation(request: EvaluateRequest, context: RunContext = {}): Promise<EvaluationResult> {
   if (request.split && request.folds !== undefined) throw new Error('Give either a split or a number of folds, not both');
   const dataset = openDataset(request.dataset);
-  if (request.model === 'svm') {
-    if (dataset.kind !== 'features') throw new Error(`The SVM is evaluated on a feature table; ${request.dataset} is an audio dataset`);
-    return evaluateSvm(request, dataset.table, storeFor(request), options);
-  }
-  throw needsAudioEngine(request.model);
+  if (dataset.kind === 'audio') return evaluateAudio(request, dataset.audio, storeFor(request), context);
+  if (request.model !== 'svm') throw featureTableOnly(request.model, request.dataset);
+  return evaluateSvm(request, dataset.table, storeFor(request), context);
 }

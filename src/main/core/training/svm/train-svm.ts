@@ -31,6 +31,8 @@ export interface SvmTrainingOptions {
 
 export interface SvmTrainingResult {
   pipeline: SvmPipeline;
+  /** The model the validation metrics describe: the chosen parameters fitted on the train part only. */
+  selectionModel: SvmPipeline;
   best: GridResult;
   /** Every grid point's validation score. */
   results: GridResult[];
@@ -83,6 +85,7 @@ export async function trainSvmOnPlan(table: FeatureTable, plan: RowPlan, options
   const tracksIn = (idx: number[]) => new Set(idx.map((i) => table.rows[i].track)).size;
   return {
     pipeline,
+    selectionModel,
     best: selection.best,
     results: selection.results,
     gridSize,
