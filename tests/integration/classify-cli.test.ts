@@ -20,7 +20,7 @@ interface Line {
   models: Record<string, { version: string; genre: string; probabilities: Record<string, number> }>;
 }
 
-describe('genre-tagger classify (the shipped SVM, a GTZAN clip, generated and broken files)', () => {
+describe('genre-tagger classify (the shipped models, a GTZAN clip, generated and broken files)', () => {
   const tmp = makeTempDir();
   const music = join(tmp.dir, 'Music');
   const db = join(tmp.dir, 'lib.sqlite');
@@ -41,16 +41,21 @@ describe('genre-tagger classify (the shipped SVM, a GTZAN clip, generated and br
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Line);
     expect(lines.map((l) => l.path)).toEqual(['a-classical.opus', 'b-tone.mp3', 'c-corrupt.flac'].map((f) => join(music, f)));
     for (const l of lines.slice(0, 2)) {
-      expect(l).toMatchObject({ status: 'ok', error: null, model: { kind: 'svm', version: 'gtzan-svm-filtered' } });
+      // The ensemble speaks for the track; every shipped model's answer comes with it.
+      expect(l).toMatchObject({ status: 'ok', error: null, model: { kind: 'ensemble', version: 'gtzan-ensemble' } });
+      expect(Object.keys(l.models).sort()).toEqual(['cnn', 'ensemble', 'mlfi', 'svm']);
+      expect(l.models.svm.version).toBe('gtzan-svm-filtered');
       const probs = l.probabilities!;
       expect(Object.keys(probs)).toEqual(['blues', 'classical', 'country', 'disco', 'hiphop', 'jazz', 'metal', 'pop', 'reggae', 'rock']);
       expect(Object.values(probs).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
       const ranked = Object.entries(probs).sort((a, b) => b[1] - a[1]);
       expect([l.genre, l.confidence]).toEqual(ranked[0]);
       expect([l.runnerUp, l.runnerUpConfidence]).toEqual(ranked[1]);
-      expect(l.models.svm.probabilities).toEqual(probs);
+      expect(l.models.ensemble.probabilities).toEqual(probs);
+      for (const m of Object.values(l.models)) expect(Object.values(m.probabilities).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
     }
     expect(lines[0].genre).toBe('classical');
+    for (const m of Object.values(lines[0].models)) expect(m.genre).toBe('classical');
     expect(lines[2]).toMatchObject({ status: 'error', genre: null, probabilities: null, models: {} });
     expect(lines[2].error).toMatch(/^Cannot decode the audio: /);
   });
@@ -65,13 +70,15 @@ describe('genre-tagger classify (the shipped SVM, a GTZAN clip, generated and br
     expect(out[3]).toMatch(/^unreadable\s+.*c-corrupt\.flac$/);
     expect(out[4]).toMatch(/Cannot decode the audio/);
     expect(r.stderr).toMatch(/Listened to 0 of 0 new or changed tracks/);
-    expect(r.stderr).toMatch(/genres by svm gtzan-svm-filtered/);
+    expect(r.stderr).toMatch(/genres by ensemble gtzan-ensemble/);
   });
 
-  it('says so when the model asked for is not installed, and checks its arguments', async () => {
-    const r = await runCli(['classify', music, '--db', db, '--model', 'cnn'], { env });
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/No cnn model is installed \(active: svm gtzan-svm-filtered\)/);
+  it('--model picks the model that speaks for each track, and the arguments are checked', async () => {
+    const r = await runCli(['classify', music, '--db', db, '--model', 'svm', '--json'], { env });
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Line);
+    expect(lines[0].model).toEqual({ kind: 'svm', version: 'gtzan-svm-filtered' });
+    expect(lines[0].probabilities).toEqual(lines[0].models.svm.probabilities);
     expect((await runCli(['classify', '--db', db], { env })).code).toBe(2);
     expect((await runCli(['classify', music, '--model', 'knn'], { env })).stderr).toMatch(/Unknown model knn/);
   });

@@ -33,8 +33,7 @@ export function byPreference(models: readonly ActiveModel[]): ActiveModel[] {
 
 /**
  * The active version of every model kind in the store (or of the kinds asked for), in order of preference.
- * Whatever is active is used: today the shipped SVM; trained or shipped CNN, MLFI and ensemble versions join
- * without any change here.
+ * Whatever is active is used: the shipped CNN, MLFI, SVM and ensemble until the user activates versions of their own.
  */
 export function activeModels(store: ModelStore, kinds?: readonly ModelKind[]): ActiveModel[] {
   const found: ActiveModel[] = [];
