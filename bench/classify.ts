@@ -1,14 +1,14 @@
 // npm run bench:classify — the whole classification pipeline against decoding alone, measured in one run.
 // 1. Generated 4-minute 44.1 kHz stereo MP3s: decode-only (ffmpeg -> f32 mono 22050 Hz, chunks dropped) with 2
 //    ffmpeg processes at once, vs the real classification job (scan, then the job: 2 analysis workers, every
-//    active model, results written to SQLite), for the shipped models and for all four kinds (the shipped SVM
-//    plus untrained CNN / MLFI / ensemble stand-ins: the same architectures, so the same cost as trained ones).
+//    active model, results written to SQLite), for the shipped models (CNN, MLFI, SVM, ensemble) and for the
+//    shipped SVM alone.
 // 2. Inference alone, per model and runtime: segments (or SVM windows) per second on real inputs of one track.
 // Wall-clock ratios depend on what else shares the cores; the CPU time of each (this process's threads and its
 // ffmpeg children, Linux) is printed beside them and does not.
 // BENCH_FILES (default 4) sets the number of files; BENCH_SECONDS (default 240) their length.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,13 +24,12 @@ import { selectFeatureColumns } from '../src/main/core/models/feature-columns.ts
 import { openSegmentClassifier } from '../src/main/core/models/segment-classifier.ts';
 import { loadSvmModel } from '../src/main/core/models/store/load-svm-model.ts';
 import { ModelStore } from '../src/main/core/models/store/model-store.ts';
-import { userModelsDir } from '../src/main/core/models/store/shipped-models-dir.ts';
+import { setShippedModelsDir, userModelsDir } from '../src/main/core/models/store/shipped-models-dir.ts';
 import { predictSvmPipeline } from '../src/main/core/models/svm/svm-pipeline.ts';
 import { createAppContext } from '../src/main/services/app-context.ts';
 import { addRoot, startScan } from '../src/main/services/library.ts';
 import { startClassification } from '../src/main/services/predictions.ts';
 import { projectRoot } from '../src/main/project-root.ts';
-import { installTestModels } from '../tests/helpers/test-models.ts';
 import { rate } from './bench-models.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -91,7 +90,8 @@ async function decodeAll(paths: string[], parallel: number): Promise<number> {
 }
 
 /** The real job: a fresh library, scanned without classifying, then classified by `workers` workers. */
-async function pipeline(folder: string, dataDir: string, tag: string): Promise<{ ms: number; cpuMs: number; summary: ClassifySummary }> {
+async function pipeline(folder: string, dataDir: string, shippedDir: string | null, tag: string): Promise<{ ms: number; cpuMs: number; summary: ClassifySummary }> {
+  setShippedModelsDir(shippedDir);
   const ctx = createAppContext({ shell: 'cli', dbPath: join(dir, `${tag}.sqlite`), dataDir });
   try {
     const root = addRoot(ctx, folder);
@@ -106,6 +106,7 @@ async function pipeline(folder: string, dataDir: string, tag: string): Promise<{
     return { ms, cpuMs: cpuSince(cpu0), summary: done.result as ClassifySummary };
   } finally {
     await ctx.close();
+    setShippedModelsDir(null);
   }
 }
 
@@ -160,12 +161,13 @@ async function main(): Promise<void> {
   }
   process.stderr.write(`${files} x ${seconds} s MP3 ready in ${((performance.now() - g0) / 1000).toFixed(0)} s\n`);
 
-  const shippedOnly = join(dir, 'data-shipped');
-  const allKinds = join(dir, 'data-all');
-  await installTestModels(allKinds);
+  // The SVM alone: a shipped-models folder holding only the shipped SVM (the workers get it from the job manager).
+  const svmOnly = join(dir, 'shipped-svm-only');
+  cpSync(join(projectRoot, 'models', 'svm'), join(svmOnly, 'svm'), { recursive: true });
+  const dataDir = join(dir, 'data');
   const configs = [
-    { name: 'shipped models', dataDir: shippedOnly },
-    { name: 'all four kinds', dataDir: allKinds },
+    { name: 'shipped models', shippedDir: null },
+    { name: 'shipped SVM alone', shippedDir: svmOnly },
   ];
 
   // Warm up the page cache and ffmpeg, then alternate decode-only and pipeline runs; keep the best of each.
@@ -176,7 +178,7 @@ async function main(): Promise<void> {
   for (let r = 0; r < rounds; r++) {
     decodeMs = Math.min(decodeMs, await decodeAll(paths, workers));
     for (const c of configs) {
-      const run = await pipeline(join(dir, 'music'), c.dataDir, `${c.name.replace(/\W+/g, '-')}-${r}`);
+      const run = await pipeline(join(dir, 'music'), dataDir, c.shippedDir, `${c.name.replace(/\W+/g, '-')}-${r}`);
       if (!best.has(c.name) || run.ms < best.get(c.name)!.ms) best.set(c.name, run);
       process.stderr.write(`round ${r + 1}: ${c.name} ${(run.ms / 1000).toFixed(1)} s\n`);
     }
@@ -213,7 +215,7 @@ async function main(): Promise<void> {
     `clip + segment features (what the SVM needs) ${show(svmNeeds)}; with CNN and MLFI inputs too ${show(allNeeds)}`);
 
   // Inference alone, on the real inputs of one track.
-  const store = new ModelStore({ userDir: userModelsDir(allKinds), shippedDir: join(projectRoot, 'models') });
+  const store = new ModelStore({ userDir: userModelsDir(dataDir), shippedDir: join(projectRoot, 'models') });
   const models = activeModels(store);
   const segments: SegmentAnalysis[] = [];
   const starts: number[] = [];
