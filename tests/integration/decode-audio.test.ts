@@ -43,6 +43,33 @@ describe('decodeAudio (ffmpeg)', () => {
     expect(z).toBeLessThan(2010);
   });
 
+  it('downmixes to the mean of the channels, as librosa.load(mono=True) does, for any codec and layout', async () => {
+    // Every channel carries the same 440 Hz sine at its own amplitude: the mean is that sine at the mean amplitude.
+    const rmsOf = (d: Float32Array, from: number, to: number): number => {
+      let s = 0;
+      for (let i = from; i < to; i++) s += d[i] * d[i];
+      return Math.sqrt(s / (to - from));
+    };
+    const cases = [
+      { amps: [0.8, 0.2], layout: 'stereo', file: 'stereo-float.wav', codec: ['-c:a', 'pcm_f32le'], tol: 1e-3 },
+      { amps: [0.8, 0.2], layout: 'stereo', file: 'stereo-int.flac', codec: ['-c:a', 'flac'], tol: 1e-3 },
+      { amps: [0.8, 0.2], layout: 'stereo', file: 'stereo.mp3', codec: ['-c:a', 'libmp3lame', '-b:a', '320k'], tol: 0.02 },
+      { amps: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6], layout: '5.1', file: 'surround.flac', codec: ['-c:a', 'flac'], tol: 1e-3 },
+    ];
+    for (const c of cases) {
+      const path = join(tmp.dir, c.file);
+      const expr = c.amps.map((a) => `${a}*sin(2*PI*440*t)`).join('|');
+      await new Promise<void>((resolve, reject) => {
+        const p = spawn('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `aevalsrc='${expr}':s=44100:d=3:c=${c.layout}`, ...c.codec, path], { stdio: 'ignore' });
+        p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg exited with ${code} for ${c.file}`))));
+      });
+      const d = await decodeAudio(path);
+      const mean = c.amps.reduce((a, b) => a + b, 0) / c.amps.length;
+      expect(rmsOf(d.data, 22050, 44100) / (mean / Math.SQRT2), c.file).toBeCloseTo(1, c.tol < 0.01 ? 2 : 1);
+      expect(Math.abs(rmsOf(d.data, 22050, 44100) - mean / Math.SQRT2), c.file).toBeLessThan(c.tol);
+    }
+  });
+
   it('names the problem: missing file, empty file, not audio, truncated', async () => {
     expect((await failure(decodeAudio(join(tmp.dir, 'nope.mp3')))).code).toBe('not-found');
     writeFileSync(join(tmp.dir, 'empty.mp3'), '');

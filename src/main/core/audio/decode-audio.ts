@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { AudioDecodeError } from './audio-decode-error.ts';
 import { runFfmpeg } from './ffmpeg-reader.ts';
+import { parseWavStreamHeader } from './wav-stream-header.ts';
 import { locateFfmpeg } from './locate-ffmpeg.ts';
 
 export const ANALYSIS_SAMPLE_RATE = 22050;
@@ -25,16 +26,45 @@ export interface DecodeSummary {
   declaredSeconds: number | null;
 }
 
-/** ffmpeg arguments: first audio stream, soxr resampling to the rate, downmix to mono, raw float32 on stdout. */
+/**
+ * ffmpeg arguments: first audio stream, soxr resampling to the rate, float32 WAV on stdout with the file's own
+ * channels. The downmix to mono is ours (the mean of the channels, as librosa.load's to_mono): ffmpeg's own
+ * rematrixing scales differently with the decoder's sample format and the layout (a stereo float WAV came out at
+ * 1.41 times the mean, a 5.1 file at 3.41 times, while MP3 and FLAC stereo got the mean).
+ */
 export function ffmpegDecodeArgs(path: string, sampleRate: number): string[] {
   return [
     '-nostdin', '-hide_banner', '-nostats', '-loglevel', 'info',
     '-i', path,
     '-map', '0:a:0', '-vn', '-sn', '-dn',
-    // soxr (high quality) resampling; the downmix to mono happens in the same filter chain.
-    '-af', `aresample=${sampleRate}:resampler=soxr,aformat=sample_fmts=flt:channel_layouts=mono`,
-    '-f', 'f32le', '-c:a', 'pcm_f32le', 'pipe:1',
+    '-af', `aresample=${sampleRate}:resampler=soxr,aformat=sample_fmts=flt`,
+    '-fflags', '+bitexact', '-flags:a', '+bitexact',
+    '-f', 'wav', '-c:a', 'pcm_f32le', 'pipe:1',
   ];
+}
+
+/** Mono samples of whole interleaved float32 frames: the bytes themselves for one channel, else each frame's mean. */
+function monoOf(bytes: Uint8Array, channels: number): Float32Array {
+  const frames = bytes.length / (4 * channels);
+  let interleaved: Float32Array;
+  // A view of the bytes when they are 4-byte aligned (each read has its own buffer), else an aligned copy.
+  if (bytes.byteOffset % 4 === 0) interleaved = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
+  else {
+    interleaved = new Float32Array(bytes.length / 4);
+    new Uint8Array(interleaved.buffer).set(bytes);
+  }
+  if (channels === 1) return interleaved;
+  const mono = new Float32Array(frames);
+  if (channels === 2) {
+    for (let i = 0, j = 0; i < frames; i++, j += 2) mono[i] = (interleaved[j] + interleaved[j + 1]) * 0.5;
+  } else {
+    for (let i = 0, j = 0; i < frames; i++) {
+      let sum = 0;
+      for (let c = 0; c < channels; c++) sum += interleaved[j++];
+      mono[i] = sum / channels;
+    }
+  }
+  return mono;
 }
 
 function parseDuration(text: string): number | null {
@@ -117,6 +147,7 @@ export async function* decodeAudioChunks(path: string, options: DecodeOptions = 
 
   let samples = 0;
   let carry: Uint8Array | null = null;
+  let channels = 0; // known once the WAV header has arrived
   try {
     for await (const raw of child.stdout) {
       touch();
@@ -127,16 +158,23 @@ export async function* decodeAudioChunks(path: string, options: DecodeOptions = 
         buf.set(carry);
         buf.set(raw, carry.length);
       }
-      const whole: number = buf.length - (buf.length % 4);
+      if (channels === 0) {
+        const header = parseWavStreamHeader(buf);
+        if (!header) {
+          carry = buf.slice();
+          continue;
+        }
+        if (header.formatTag !== 3 || header.bitsPerSample !== 32 || header.sampleRate !== sampleRate) {
+          throw new AudioDecodeError('failed', path, `ffmpeg sent ${header.bitsPerSample}-bit format ${header.formatTag} at ${header.sampleRate} Hz, not float32 at ${sampleRate} Hz: ${path}`);
+        }
+        channels = header.channels;
+        buf = buf.subarray(header.dataOffset);
+      }
+      const frameBytes = 4 * channels;
+      const whole: number = buf.length - (buf.length % frameBytes);
       carry = whole < buf.length ? buf.slice(whole) : null;
       if (whole === 0) continue;
-      // A view of the bytes when they are 4-byte aligned (each read has its own buffer), else an aligned copy.
-      let chunk: Float32Array;
-      if (buf.byteOffset % 4 === 0) chunk = new Float32Array(buf.buffer, buf.byteOffset, whole / 4);
-      else {
-        chunk = new Float32Array(whole / 4);
-        new Uint8Array(chunk.buffer).set(buf.subarray(0, whole));
-      }
+      const chunk = monoOf(buf.subarray(0, whole), channels);
       samples += chunk.length;
       yield chunk;
       if (signal?.aborted) kill('cancelled');
