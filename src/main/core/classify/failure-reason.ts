@@ -1,4 +1,5 @@
 import { AudioDecodeError } from '../audio/audio-decode-error.ts';
+import { SilentTrackError } from './silent-track-error.ts';
 
 export interface FailureReason {
   code: string;
@@ -23,6 +24,8 @@ export function failureReason(error: unknown, path: string): FailureReason {
     if (error.code === 'not-found') return { code: error.code, message, action: 'skip' };
     return { code: error.code, message: `Cannot decode the audio: ${message}`, action: 'unreadable' };
   }
+  // Listed with the files that could not be read: there is nothing to hear, so no genre to give.
+  if (error instanceof SilentTrackError) return { code: 'silent', message: error.message, action: 'unreadable' };
   const text = error instanceof Error ? error.message : String(error);
   return { code: 'analysis-failed', message: `Analysis failed: ${text}`, action: 'failed' };
 }

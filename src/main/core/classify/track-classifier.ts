@@ -1,4 +1,4 @@
-import { analyzeTrack, gtzanFeatureNames, GTZAN_FEATURE_COUNT, SEGMENT_SECONDS } from '../features/index.ts';
+import { analyzeTrack, gtzanFeatureIndex, gtzanFeatureNames, GTZAN_FEATURE_COUNT, SEGMENT_SECONDS } from '../features/index.ts';
 import type { AnalysisProgress, SegmentAnalysis } from '../features/index.ts';
 import { aggregateSegments } from '../models/aggregation/segment-aggregation.ts';
 import { selectFeatureColumns } from '../models/feature-columns.ts';
@@ -13,6 +13,7 @@ import type { EnsembleMember } from './ensemble-members.ts';
 import { ensemblePrediction } from './ensemble-prediction.ts';
 import type { ModelPrediction } from './model-prediction.ts';
 import { SegmentModelRun } from './segment-model-run.ts';
+import { SILENCE_RMS, SilentTrackError } from './silent-track-error.ts';
 import type { SegmentInputSource } from './segment-inputs.ts';
 import { segmentInputSources } from './segment-inputs.ts';
 import { windowFeatures, windowPlan } from './window-features.ts';
@@ -44,6 +45,8 @@ export interface TrackClassifierOptions {
   /** Segments per inference call. */
   batchSize?: number;
 }
+
+const RMS_MEAN = gtzanFeatureIndex.rms_mean;
 
 interface SegmentModel {
   model: ActiveModel;
@@ -99,8 +102,10 @@ export async function openTrackClassifier(models: readonly ActiveModel[], option
     const runs = segmentModels.map((s) => new SegmentModelRun(s.classifier, s.sources, batchSize));
     const starts: number[] = [];
     let features = new Float32Array(windowModels.length > 0 ? 64 * GTZAN_FEATURE_COUNT : 0);
+    let loudestSegmentRms = 0;
     const onSegment = (s: SegmentAnalysis): void => {
       for (const run of runs) run.push(s);
+      if (wantFeatures) loudestSegmentRms = Math.max(loudestSegmentRms, s.features[RMS_MEAN]);
       if (windowModels.length > 0) {
         const i = starts.length;
         if ((i + 1) * GTZAN_FEATURE_COUNT > features.length) {
@@ -119,6 +124,16 @@ export async function openTrackClassifier(models: readonly ActiveModel[], option
       onSegment,
       segments: { features: wantFeatures, cnn: parts.has('cnn'), mlfi: parts.has('mlfi') },
     });
+    // Silence gets no genre. The segments cover the whole track; without their features, the clip does when the
+    // track is at most 60 s long.
+    const clipRms = analysis.clip.features[RMS_MEAN];
+    const silent = wantFeatures
+      ? loudestSegmentRms < SILENCE_RMS
+      : clipRms < SILENCE_RMS && analysis.clip.seconds >= analysis.durationSeconds - 0.1;
+    if (silent) {
+      await Promise.all(runs.map((r) => r.finish().catch(() => undefined))); // let batches in flight end
+      throw new SilentTrackError(wantFeatures ? loudestSegmentRms : clipRms);
+    }
     const segmentSeconds = SEGMENT_SECONDS;
     const predictions: ModelPrediction[] = [];
     for (let m = 0; m < segmentModels.length; m++) {
