@@ -29,8 +29,8 @@ export interface DecodeSummary {
 /**
  * ffmpeg arguments: first audio stream, soxr resampling to the rate, float32 WAV on stdout with the file's own
  * channels. The downmix to mono is ours (the mean of the channels, as librosa.load's to_mono): ffmpeg's own
- * rematrixing scales differently with the decoder's sample format and the layout (a stereo float WAV came out at
- * 1.41 times the mean, a 5.1 file at 3.41 times, while MP3 and FLAC stereo got the mean).
+ * gives (L + R) / sqrt(2) for stereo, 3 dB above the mean, and for 5.1 a weighted sum that it does not normalise
+ * for float output (3.41 times the level of six identical channels).
  */
 export function ffmpegDecodeArgs(path: string, sampleRate: number): string[] {
   return [
