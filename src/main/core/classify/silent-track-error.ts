@@ -1,6 +1,3 @@
-/** RMS below which a 3 s segment counts as silent: -80 dBFS, under any dither or tape hiss of a real recording. */
-export const SILENCE_RMS = 1e-4;
-
 /**
  * A track with nothing to listen to (digital silence, or every 3 s segment below -80 dBFS RMS). The models would
  * still answer, and confidently (silence looks like nothing they were trained on), so no genre is given.

@@ -13,7 +13,8 @@ import type { EnsembleMember } from './ensemble-members.ts';
 import { ensemblePrediction } from './ensemble-prediction.ts';
 import type { ModelPrediction } from './model-prediction.ts';
 import { SegmentModelRun } from './segment-model-run.ts';
-import { SILENCE_RMS, SilentTrackError } from './silent-track-error.ts';
+import { audibleRows, pickRows, SILENCE_RMS } from './silence.ts';
+import { SilentTrackError } from './silent-track-error.ts';
 import type { SegmentInputSource } from './segment-inputs.ts';
 import { segmentInputSources } from './segment-inputs.ts';
 import { windowFeatures, windowPlan } from './window-features.ts';
@@ -102,10 +103,10 @@ export async function openTrackClassifier(models: readonly ActiveModel[], option
     const runs = segmentModels.map((s) => new SegmentModelRun(s.classifier, s.sources, batchSize));
     const starts: number[] = [];
     let features = new Float32Array(windowModels.length > 0 ? 64 * GTZAN_FEATURE_COUNT : 0);
-    let loudestSegmentRms = 0;
+    const segmentRms: number[] = [];
     const onSegment = (s: SegmentAnalysis): void => {
       for (const run of runs) run.push(s);
-      if (wantFeatures) loudestSegmentRms = Math.max(loudestSegmentRms, s.features[RMS_MEAN]);
+      if (wantFeatures) segmentRms.push(s.features[RMS_MEAN]);
       if (windowModels.length > 0) {
         const i = starts.length;
         if ((i + 1) * GTZAN_FEATURE_COUNT > features.length) {
@@ -127,6 +128,7 @@ export async function openTrackClassifier(models: readonly ActiveModel[], option
     // Silence gets no genre. The segments cover the whole track; without their features, the clip does when the
     // track is at most 60 s long.
     const clipRms = analysis.clip.features[RMS_MEAN];
+    const loudestSegmentRms = segmentRms.reduce((a, b) => Math.max(a, b), 0);
     const silent = wantFeatures
       ? loudestSegmentRms < SILENCE_RMS
       : clipRms < SILENCE_RMS && analysis.clip.seconds >= analysis.durationSeconds - 0.1;
@@ -134,6 +136,8 @@ export async function openTrackClassifier(models: readonly ActiveModel[], option
       await Promise.all(runs.map((r) => r.finish().catch(() => undefined))); // let batches in flight end
       throw new SilentTrackError(wantFeatures ? loudestSegmentRms : clipRms);
     }
+    // The track's prediction is made of its audible segments (every segment's own prediction is kept).
+    const audibleSegments = audibleRows(segmentRms);
     const segmentSeconds = SEGMENT_SECONDS;
     const predictions: ModelPrediction[] = [];
     for (let m = 0; m < segmentModels.length; m++) {
@@ -145,7 +149,11 @@ export async function openTrackClassifier(models: readonly ActiveModel[], option
         kind: model.kind,
         version: model.version,
         labels: model.manifest.labels,
-        probabilities: Float32Array.from(aggregateSegments(probabilities, n, k, model.manifest.aggregation)),
+        probabilities: Float32Array.from(
+          audibleSegments && audibleSegments.length < n
+            ? aggregateSegments(pickRows(probabilities, k, audibleSegments), audibleSegments.length, k, model.manifest.aggregation)
+            : aggregateSegments(probabilities, n, k, model.manifest.aggregation),
+        ),
         segmentSeconds,
         segmentStarts: segStarts,
         segmentProbabilities: probabilities,
@@ -155,7 +163,11 @@ export async function openTrackClassifier(models: readonly ActiveModel[], option
       const windows = windowPlan(analysis.durationSeconds, w.seconds, w.hopSeconds);
       const rows = windowFeatures(windows, { starts, features: features.subarray(0, starts.length * GTZAN_FEATURE_COUNT), seconds: segmentSeconds }, analysis.clip);
       const input = selectFeatureColumns(rows, gtzanFeatureNames, w.svm.featureNames);
-      const { windows: perWindow, track } = svmTrackProbabilities(w.svm, { data: input, shape: [windows.length, w.svm.featureNames.length] });
+      const { windows: perWindow, track: everyWindow } = svmTrackProbabilities(w.svm, { data: input, shape: [windows.length, w.svm.featureNames.length] });
+      // As for the segments: the audible windows make the track's prediction.
+      const k = w.model.manifest.labels.length;
+      const audibleWindows = audibleRows(Array.from(windows, (_, i) => rows[i * GTZAN_FEATURE_COUNT + RMS_MEAN]));
+      const track = audibleWindows ? aggregateSegments(pickRows(perWindow, k, audibleWindows), audibleWindows.length, k, 'mean') : everyWindow;
       predictions.push({
         kind: 'svm',
         version: w.model.version,
