@@ -21,7 +21,7 @@ export class SegmentModelRun {
   private failure: unknown = null;
   segments = 0;
 
-  constructor(classifier: SegmentClassifier, sources: SegmentInputSource[], batchSize = 32) {
+  constructor(classifier: SegmentClassifier, sources: SegmentInputSource[], batchSize = 8) {
     this.classifier = classifier;
     this.sources = sources;
     this.batchSize = batchSize;
