@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { windowFeatures } from '../../src/main/core/classify/window-features.ts';
+import { windowFeatures } from '../../src/main/core/models/svm/svm-window-features.ts';
 import { analyzeTrack, GTZAN_FEATURE_COUNT } from '../../src/main/core/features/index.ts';
 import { loadSvmModel } from '../../src/main/core/models/store/load-svm-model.ts';
 import { ModelStore } from '../../src/main/core/models/store/model-store.ts';

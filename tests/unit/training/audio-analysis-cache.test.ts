@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrackAnalyzer } from '../../../src/main/core/training/analysis/analyze-dataset.ts';
 import { analyzeDataset, inProcessAnalyzer } from '../../../src/main/core/training/analysis/analyze-dataset.ts';
-import { readCachedAnalysis } from '../../../src/main/core/training/analysis/cached-analysis.ts';
+import { CACHED_ANALYSIS_FORMAT, readCachedAnalysis } from '../../../src/main/core/training/analysis/cached-analysis.ts';
 import { analysisEngineVersion } from '../../../src/main/core/training/analysis/engine-version.ts';
 import { readAudioDataset } from '../../../src/main/core/training/datasets/audio-dataset.ts';
 import { analyzeTrack } from '../../../src/main/core/features/index.ts';
@@ -51,7 +51,7 @@ describe('analysis cache', () => {
     const files = readdirSync(join(cacheDir, 'analysis'));
     expect(files).toHaveLength(2);
     const engine = analysisEngineVersion();
-    expect(files.every((f) => f.endsWith(`-${engine}.gtac`) && /^[0-9a-f]{64}-/.test(f))).toBe(true);
+    expect(files.every((f) => f.endsWith(`-${engine}-f${CACHED_ANALYSIS_FORMAT}.gtac`) && /^[0-9a-f]{64}-/.test(f))).toBe(true);
 
     // What is cached is what the engine computes for the file.
     const [a] = tracks;

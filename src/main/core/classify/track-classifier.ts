@@ -1,6 +1,6 @@
 import { analyzeTrack, gtzanFeatureIndex, gtzanFeatureNames, GTZAN_FEATURE_COUNT, SEGMENT_SECONDS } from '../features/index.ts';
 import type { AnalysisProgress, SegmentAnalysis } from '../features/index.ts';
-import { aggregateSegments } from '../models/aggregation/segment-aggregation.ts';
+import { aggregateAudible, SILENCE_RMS } from '../models/aggregation/audible-rows.ts';
 import { selectFeatureColumns } from '../models/feature-columns.ts';
 import { openSegmentClassifier } from '../models/segment-classifier.ts';
 import type { SegmentClassifier } from '../models/segment-classifier.ts';
@@ -13,11 +13,10 @@ import type { EnsembleMember } from './ensemble-members.ts';
 import { ensemblePrediction } from './ensemble-prediction.ts';
 import type { ModelPrediction } from './model-prediction.ts';
 import { SegmentModelRun } from './segment-model-run.ts';
-import { audibleRows, pickRows, SILENCE_RMS } from './silence.ts';
 import { SilentTrackError } from './silent-track-error.ts';
 import type { SegmentInputSource } from './segment-inputs.ts';
 import { segmentInputSources } from './segment-inputs.ts';
-import { windowFeatures, windowPlan } from './window-features.ts';
+import { windowFeatures, windowPlan } from '../models/svm/svm-window-features.ts';
 
 /** Everything listening to one track produced. */
 export interface TrackClassification {
@@ -143,7 +142,6 @@ export async function openTrackClassifier(models: readonly ActiveModel[], option
       throw new SilentTrackError(wantFeatures ? loudestSegmentRms : clipRms);
     }
     // The track's prediction is made of its audible segments (every segment's own prediction is kept).
-    const audibleSegments = audibleRows(segmentRms);
     const segmentSeconds = SEGMENT_SECONDS;
     const predictions: ModelPrediction[] = [];
     for (let m = 0; m < segmentModels.length; m++) {
@@ -155,11 +153,7 @@ export async function openTrackClassifier(models: readonly ActiveModel[], option
         kind: model.kind,
         version: model.version,
         labels: model.manifest.labels,
-        probabilities: Float32Array.from(
-          audibleSegments && audibleSegments.length < n
-            ? aggregateSegments(pickRows(probabilities, k, audibleSegments), audibleSegments.length, k, model.manifest.aggregation)
-            : aggregateSegments(probabilities, n, k, model.manifest.aggregation),
-        ),
+        probabilities: Float32Array.from(aggregateAudible(probabilities, n, k, model.manifest.aggregation, wantFeatures ? segmentRms : null)),
         segmentSeconds,
         segmentStarts: segStarts,
         segmentProbabilities: probabilities,
@@ -169,11 +163,10 @@ export async function openTrackClassifier(models: readonly ActiveModel[], option
       const windows = windowPlan(analysis.durationSeconds, w.seconds, w.hopSeconds);
       const rows = windowFeatures(windows, { starts, features: features.subarray(0, starts.length * GTZAN_FEATURE_COUNT), seconds: segmentSeconds }, analysis.clip);
       const input = selectFeatureColumns(rows, gtzanFeatureNames, w.svm.featureNames);
-      const { windows: perWindow, track: everyWindow } = svmTrackProbabilities(w.svm, { data: input, shape: [windows.length, w.svm.featureNames.length] });
+      const { windows: perWindow } = svmTrackProbabilities(w.svm, { data: input, shape: [windows.length, w.svm.featureNames.length] });
       // As for the segments: the audible windows make the track's prediction.
       const k = w.model.manifest.labels.length;
-      const audibleWindows = audibleRows(Array.from(windows, (_, i) => rows[i * GTZAN_FEATURE_COUNT + RMS_MEAN]));
-      const track = audibleWindows ? aggregateSegments(pickRows(perWindow, k, audibleWindows), audibleWindows.length, k, 'mean') : everyWindow;
+      const track = aggregateAudible(perWindow, windows.length, k, 'mean', Array.from(windows, (_, i) => rows[i * GTZAN_FEATURE_COUNT + RMS_MEAN]));
       predictions.push({
         kind: 'svm',
         version: w.model.version,

@@ -1,5 +1,5 @@
 import { gtzanFeatureNames, mlfiFeatureNames, selectFeatureColumns } from './feature-columns.ts';
-import { aggregateSegments } from './aggregation/segment-aggregation.ts';
+import { aggregateAudible } from './aggregation/audible-rows.ts';
 import type { Aggregation } from './aggregation/segment-aggregation.ts';
 import { combineProbabilities } from './ensemble/weighted-ensemble.ts';
 import type { ResolvedEnsembleMember } from './ensemble/ensemble-model.ts';
@@ -15,6 +15,7 @@ import { svmTrackProbabilities } from './svm/svm-track-probabilities.ts';
 import type { TensorData } from './tensor-data.ts';
 
 const gtzanFeatureCount = 57;
+const rmsColumn = gtzanFeatureNames.indexOf('rms_mean');
 const cnnShape = [64, 256] as const;
 const mlfiShape = [128, 130] as const;
 
@@ -31,7 +32,7 @@ export interface SegmentInputsOfTrack {
 /** What the models need from one analysed track: its segments and the 57 features of its SVM windows [w, 57]. */
 export interface TrackInputs {
   segments: readonly SegmentInputsOfTrack[];
-  /** See svmWindowPlan / svmWindowFeatures: for a track of at most 31.5 s, [1, 57] = TrackAnalysis.clip.features. */
+  /** As the app computes them (windowPlan + windowFeatures in svm-window-features.ts): for a track of at most 31.5 s, [1, 57] = TrackAnalysis.clip.features. */
   svmWindows: TensorData;
 }
 
@@ -131,7 +132,10 @@ export async function openTrackClassifiers(
     const kind = v.manifest.kind;
     if (kind === 'svm') {
       const r = svmTrackProbabilities(svms.get(v.dir)!, inputs.svmWindows);
-      return { kind, version: v.manifest.version, track: r.track, parts: r.windows };
+      // As the app does: silent windows keep their own prediction but do not vote.
+      const w = inputs.svmWindows.shape[0];
+      const rms = Array.from({ length: w }, (_, i) => inputs.svmWindows.data[i * gtzanFeatureCount + rmsColumn]);
+      return { kind, version: v.manifest.version, track: aggregateAudible(r.windows, w, k, 'mean', rms), parts: r.windows };
     }
     if (inputs.segments.length === 0) throw new Error('The track has no analysis segments');
     const model = segmentModels.get(v.dir)!;
@@ -142,7 +146,8 @@ export async function openTrackClassifiers(
     const batch = kind === 'cnn' ? cnnSegmentBatch(inputs.segments) : mlfiSegmentBatch(inputs.segments, gtzanFeatureNames);
     const probs = await model.predict(batch);
     const n = inputs.segments.length;
-    return { kind, version: v.manifest.version, track: aggregateSegments(probs, n, k, options.aggregation ?? v.manifest.aggregation), parts: probs };
+    const rms = inputs.segments.map((s) => s.features[rmsColumn]);
+    return { kind, version: v.manifest.version, track: aggregateAudible(probs, n, k, options.aggregation ?? v.manifest.aggregation, rms), parts: probs };
   }
 
   return {

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AudioDataset, AudioItem } from '../datasets/audio-dataset.ts';
 import type { CachedAnalysis } from './cached-analysis.ts';
-import { computeCachedAnalysis, readCachedAnalysis, writeCachedAnalysis } from './cached-analysis.ts';
+import { CACHED_ANALYSIS_FORMAT, computeCachedAnalysis, readCachedAnalysis, writeCachedAnalysis } from './cached-analysis.ts';
 import { analysisEngineVersion } from './engine-version.ts';
 
 /** One labelled track of an audio dataset with its (cached) analysis. */
@@ -34,7 +34,7 @@ function sha256Of(path: string): string {
 }
 
 export function cachedAnalysisFile(cacheDir: string, sha256: string, engine: string): string {
-  return join(cacheDir, 'analysis', `${sha256}-${engine}.gtac`);
+  return join(cacheDir, 'analysis', `${sha256}-${engine}-f${CACHED_ANALYSIS_FORMAT}.gtac`);
 }
 
 /**

@@ -1,13 +1,15 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { decodeAudio } from '../../audio/decode-audio.ts';
-import { CNN_INPUT, GTZAN_FEATURE_COUNT, MLFI_INPUT, analyzeTrack } from '../../features/index.ts';
-import { svmWindowFeatures, svmWindowPlan } from '../../models/svm/svm-windows.ts';
+import { CNN_INPUT, GTZAN_FEATURE_COUNT, MLFI_INPUT, SEGMENT_SECONDS, analyzeTrack } from '../../features/index.ts';
+import { windowFeatures, windowPlan } from '../../models/svm/svm-window-features.ts';
+import { SVM_WINDOW_HOP_SECONDS, SVM_WINDOW_SECONDS } from '../../models/svm/svm-windows.ts';
 
 const CNN_SIZE = CNN_INPUT.mels * CNN_INPUT.frames;
 const MLFI_SIZE = MLFI_INPUT.mels * MLFI_INPUT.frames;
 const MAGIC = 'GTAC';
-const FORMAT = 1;
+/** 2: SVM windows pooled from the segments, as the app computes them (1: analysed again from the signal). */
+export const CACHED_ANALYSIS_FORMAT = 2;
+const FORMAT = CACHED_ANALYSIS_FORMAT;
 
 /**
  * What training needs from the analysis of one audio file, as cached on disk: every 3 s segment's 57 features,
@@ -51,25 +53,19 @@ export async function computeCachedAnalysis(path: string, meta: { engine: string
     xs.forEach((x, i) => out.set(x, i * size));
     return out;
   };
-  let svmWindowStarts: number[];
-  let svmWindows: Float32Array;
-  const plan = svmWindowPlan(track.durationSeconds);
-  if (plan.length === 1 && track.clip.startSeconds === 0 && Math.abs(track.clip.seconds - track.durationSeconds) < 1e-3) {
-    svmWindowStarts = [0];
-    svmWindows = Float32Array.from(track.clip.features);
-  } else {
-    const decoded = await decodeAudio(path, { signal });
-    const w = svmWindowFeatures(decoded.data, track.sampleRate);
-    svmWindowStarts = w.windows.map((x) => x.start);
-    svmWindows = w.features.data;
-  }
+  // The SVM's 30 s windows exactly as the app's classifier computes them (pooled from the segments; a track of
+  // one window takes the clip's features), so what training and evaluation measure is what the app does.
+  const segmentFeatures = concat(parts.features, GTZAN_FEATURE_COUNT);
+  const plan = windowPlan(track.durationSeconds, SVM_WINDOW_SECONDS, SVM_WINDOW_HOP_SECONDS);
+  const svmWindowStarts = plan.map((w) => w.start);
+  const svmWindows = windowFeatures(plan, { starts, features: segmentFeatures, seconds: SEGMENT_SECONDS }, track.clip);
   return {
     engine: meta.engine,
     sha256: meta.sha256,
     durationSeconds: track.durationSeconds,
     segmentCount: starts.length,
     segmentStarts: starts,
-    segmentFeatures: concat(parts.features, GTZAN_FEATURE_COUNT),
+    segmentFeatures,
     cnn: concat(parts.cnn, CNN_SIZE),
     mlfi: concat(parts.mlfi, MLFI_SIZE),
     clipFeatures: Float32Array.from(track.clip.features),

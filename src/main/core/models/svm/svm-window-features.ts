@@ -1,6 +1,6 @@
-import { GTZAN_FEATURE_COUNT, gtzanFeatureIndex } from '../features/index.ts';
-import type { AnalysisWindow } from '../models/aggregation/analysis-windows.ts';
-import { planWindows } from '../models/aggregation/analysis-windows.ts';
+import { GTZAN_FEATURE_COUNT, gtzanFeatureIndex } from '../../features/index.ts';
+import type { AnalysisWindow } from '../aggregation/analysis-windows.ts';
+import { planWindows } from '../aggregation/analysis-windows.ts';
 
 const TEMPO = gtzanFeatureIndex.tempo;
 const F = GTZAN_FEATURE_COUNT;

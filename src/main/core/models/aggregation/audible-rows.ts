@@ -1,3 +1,6 @@
+import type { Aggregation } from './segment-aggregation.ts';
+import { aggregateSegments } from './segment-aggregation.ts';
+
 /** RMS below which a 3 s segment (or a window) counts as silent: -80 dBFS, under the dither or hiss of any real recording. */
 export const SILENCE_RMS = 1e-4;
 
@@ -20,4 +23,15 @@ export function pickRows(matrix: ArrayLike<number>, k: number, rows: readonly nu
     for (let c = 0; c < k; c++) out[i * k + c] = matrix[r * k + c];
   });
   return out;
+}
+
+/**
+ * A track's probabilities [k] from its rows [n, k] (segments or SVM windows) and each row's RMS: the aggregate of
+ * the audible rows, or of all rows when every row is audible or none is. The product's classifier and the
+ * training code's inference both aggregate through this, so cross-validated figures are the app's.
+ */
+export function aggregateAudible(probabilities: ArrayLike<number>, n: number, k: number, method: Aggregation, rms: ArrayLike<number> | null): Float64Array {
+  if (rms && rms.length !== n) throw new Error(`${rms.length} RMS values for ${n} rows`);
+  const rows = rms ? audibleRows(rms) : null;
+  return rows ? aggregateSegments(pickRows(probabilities, k, rows), rows.length, k, method) : aggregateSegments(probabilities, n, k, method);
 }
