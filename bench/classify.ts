@@ -16,7 +16,7 @@ import type { ClassifySummary } from '../src/shared/api/predictions.ts';
 import { activeModels } from '../src/main/core/classify/active-models.ts';
 import type { ActiveModel } from '../src/main/core/classify/active-models.ts';
 import { segmentInputSources, copySegmentInput } from '../src/main/core/classify/segment-inputs.ts';
-import { windowFeatures, windowPlan } from '../src/main/core/classify/window-features.ts';
+import { windowFeatures, windowPlan } from '../src/main/core/models/svm/svm-window-features.ts';
 import { decodeAudioChunks } from '../src/main/core/audio/decode-audio.ts';
 import { analyzeTrack, gtzanFeatureNames } from '../src/main/core/features/index.ts';
 import type { SegmentAnalysis } from '../src/main/core/features/index.ts';
