@@ -6,9 +6,11 @@
 // 2. Inference alone, per model and runtime: segments (or SVM windows) per second on real inputs of one track.
 // Wall-clock ratios depend on what else shares the cores; the CPU time of each (this process's threads and its
 // ffmpeg children, Linux) is printed beside them and does not.
-// BENCH_FILES (default 4) sets the number of files; BENCH_SECONDS (default 240) their length.
+// BENCH_FILES (default "4,12") sets the library sizes, BENCH_SECONDS (default 240) the files' length. Two sizes
+// separate what a job costs once (starting its workers: modules, onnxruntime sessions, WASM) from what each
+// further track costs: the marginal ratio (T12 - T4) / (D12 - D4) is the one a 10,000-track library sees.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, linkSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,7 +36,8 @@ import { rate } from './bench-models.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const dir = join(here, '.tmp', `classify-${process.pid}`);
-const files = Number(process.env.BENCH_FILES ?? 4);
+const sizes = (process.env.BENCH_FILES ?? '4,12').split(',').map(Number).sort((a, b) => a - b);
+const files = sizes[sizes.length - 1];
 const seconds = Number(process.env.BENCH_SECONDS ?? 240);
 const workers = 2;
 
@@ -71,9 +74,7 @@ function cpuSince(start: { own: number; children: number }): number {
   return now.own - start.own + (now.children - start.children);
 }
 
-let decodeCpuMs = Infinity;
-
-async function decodeAll(paths: string[], parallel: number): Promise<number> {
+async function decodeAll(paths: string[], parallel: number): Promise<{ ms: number; cpuMs: number }> {
   const t0 = performance.now();
   const cpu0 = cpuMs();
   let next = 0;
@@ -85,8 +86,7 @@ async function decodeAll(paths: string[], parallel: number): Promise<number> {
     }
   };
   await Promise.all(Array.from({ length: parallel }, lane));
-  if (paths.length > 1) decodeCpuMs = Math.min(decodeCpuMs, cpuSince(cpu0));
-  return performance.now() - t0;
+  return { ms: performance.now() - t0, cpuMs: cpuSince(cpu0) };
 }
 
 /** The real job: a fresh library, scanned without classifying, then classified by `workers` workers. */
@@ -110,7 +110,7 @@ async function pipeline(folder: string, dataDir: string, shippedDir: string | nu
   }
 }
 
-/** Segments per second of one model on the segments of one analysed track, in batches of 32. */
+/** Segments per second of one model on the segments of one analysed track, in batches of 8 (as the classification job sends them). */
 async function inferenceRates(
   models: ActiveModel[],
   segments: SegmentAnalysis[],
@@ -123,7 +123,7 @@ async function inferenceRates(
   for (const m of models) {
     if (m.kind === 'cnn' || m.kind === 'mlfi') {
       const sources = segmentInputSources(m.manifest);
-      const batch = 32;
+      const batch = 8;
       const inputs = Object.fromEntries(
         sources.map((s) => {
           const data = new Float32Array(batch * s.size);
@@ -159,6 +159,11 @@ async function main(): Promise<void> {
     paths.push(join(dir, 'music', `track-${i}.mp3`));
     copyFileSync(first, paths[i]);
   }
+  // One folder per library size (hard links to the same files).
+  for (const n of sizes) {
+    mkdirSync(join(dir, `library-${n}`));
+    for (let i = 0; i < n; i++) linkSync(paths[i], join(dir, `library-${n}`, `track-${i}.mp3`));
+  }
   process.stderr.write(`${files} x ${seconds} s MP3 ready in ${((performance.now() - g0) / 1000).toFixed(0)} s\n`);
 
   // The SVM alone: a shipped-models folder holding only the shipped SVM (the workers get it from the job manager).
@@ -171,30 +176,54 @@ async function main(): Promise<void> {
   ];
 
   // Warm up the page cache and ffmpeg, then alternate decode-only and pipeline runs; keep the best of each.
+  type Run = { ms: number; cpuMs: number; summary?: ClassifySummary };
+  const keepBest = (m: Map<string, Run>, key: string, run: Run): void => {
+    if (!m.has(key) || run.ms < m.get(key)!.ms) m.set(key, run);
+  };
   await decodeAll(paths, workers);
-  let decodeMs = Infinity;
-  const best = new Map<string, { ms: number; cpuMs: number; summary: ClassifySummary }>();
+  const best = new Map<string, Run>();
   const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
   for (let r = 0; r < rounds; r++) {
-    decodeMs = Math.min(decodeMs, await decodeAll(paths, workers));
-    for (const c of configs) {
-      const run = await pipeline(join(dir, 'music'), dataDir, c.shippedDir, `${c.name.replace(/\W+/g, '-')}-${r}`);
-      if (!best.has(c.name) || run.ms < best.get(c.name)!.ms) best.set(c.name, run);
-      process.stderr.write(`round ${r + 1}: ${c.name} ${(run.ms / 1000).toFixed(1)} s\n`);
+    for (const n of sizes) {
+      keepBest(best, `decode ${n}`, await decodeAll(paths.slice(0, n), workers));
+      for (const c of configs) {
+        const run = await pipeline(join(dir, `library-${n}`), dataDir, c.shippedDir, `${c.name.replace(/\W+/g, '-')}-${n}-${r}`);
+        keepBest(best, `${c.name} ${n}`, run);
+        process.stderr.write(`round ${r + 1}: ${n} files, ${c.name} ${(run.ms / 1000).toFixed(1)} s\n`);
+      }
     }
   }
 
   const out: string[] = [];
-  out.push(`Classification pipeline, ${files} generated ${seconds / 60}-minute MP3s (44.1 kHz stereo, 192 kbps); ${availableParallelism()} cores; best of ${rounds}`);
-  out.push(`  decode only, ${workers} ffmpeg processes at once:             ${(decodeMs / 1000).toFixed(2)} s; CPU ${(decodeCpuMs / 1000).toFixed(1)} s`);
-  for (const c of configs) {
-    const { ms, cpuMs, summary } = best.get(c.name)!;
-    const kinds = summary.models.map((m) => m.kind).join(' + ');
-    out.push(
-      `  pipeline, ${workers} workers, ${c.name} (${kinds}): ${(ms / 1000).toFixed(2)} s = ${(ms / decodeMs).toFixed(2)}x decode-only (goal <= 2.0x); ` +
-        `${summary.segments} segments, ${(summary.segments / (ms / 1000)).toFixed(0)} segments/s, ${(summary.audioSeconds / (ms / 1000)).toFixed(0)} s of audio per s; ` +
-        `CPU ${(cpuMs / 1000).toFixed(1)} s = ${(cpuMs / decodeCpuMs).toFixed(1)}x decode-only's CPU`,
-    );
+  out.push(`Classification pipeline, generated ${seconds / 60}-minute MP3s (44.1 kHz stereo, 192 kbps); ${availableParallelism()} cores; best of ${rounds}`);
+  for (const n of sizes) {
+    const d = best.get(`decode ${n}`)!;
+    out.push(`  ${n} files: decode only, ${workers} ffmpeg processes at once: ${(d.ms / 1000).toFixed(2)} s; CPU ${(d.cpuMs / 1000).toFixed(1)} s`);
+    for (const c of configs) {
+      const { ms, cpuMs, summary } = best.get(`${c.name} ${n}`)!;
+      const kinds = summary!.models.map((m) => m.kind).join(' + ');
+      out.push(
+        `    pipeline, ${workers} workers, ${c.name} (${kinds}): ${(ms / 1000).toFixed(2)} s = ${(ms / d.ms).toFixed(2)}x decode-only (goal <= 2.0x); ` +
+          `${summary!.segments} segments, ${(summary!.audioSeconds / (ms / 1000)).toFixed(0)} s of audio per s; ` +
+          `CPU ${(cpuMs / 1000).toFixed(1)} s = ${(cpuMs / d.cpuMs).toFixed(1)}x decode-only's CPU`,
+      );
+    }
+  }
+  if (sizes.length > 1) {
+    const [a, b] = [sizes[0], sizes[sizes.length - 1]];
+    const da = best.get(`decode ${a}`)!;
+    const db = best.get(`decode ${b}`)!;
+    out.push(`  Each further track (from ${a} to ${b} files), what a large library sees; the rest is the job's start-up:`);
+    for (const c of configs) {
+      const pa = best.get(`${c.name} ${a}`)!;
+      const pb = best.get(`${c.name} ${b}`)!;
+      const perTrack = (pb.ms - pa.ms) / (b - a);
+      const startup = pa.ms - a * perTrack;
+      out.push(
+        `    ${c.name}: ${(perTrack / 1000).toFixed(2)} s per track = ${((pb.ms - pa.ms) / (db.ms - da.ms)).toFixed(2)}x decode-only's ` +
+          `(CPU ${((pb.cpuMs - pa.cpuMs) / (db.cpuMs - da.cpuMs)).toFixed(1)}x); start-up about ${(startup / 1000).toFixed(1)} s`,
+      );
+    }
   }
 
   // Where the time goes: one file through the analysis engine alone (one thread), with what each set of models
@@ -228,7 +257,7 @@ async function main(): Promise<void> {
       if (segments.length < 96) segments.push(s);
     },
   });
-  out.push('Inference alone (batches of 32 segments of the first file; SVM: its 30 s windows pooled from the segments):');
+  out.push('Inference alone (batches of 8 segments of the first file; SVM: its 30 s windows pooled from the segments):');
   out.push(...(await inferenceRates(models, segments, { starts, features: Float32Array.from(features) }, a.clip, a.durationSeconds)));
   process.stdout.write(`${out.join('\n')}\n`);
 }
