@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeModels } from '../../src/main/core/classify/active-models.ts';
@@ -6,7 +5,7 @@ import type { TrackClassification, TrackClassifier } from '../../src/main/core/c
 import { openTrackClassifier } from '../../src/main/core/classify/track-classifier.ts';
 import { ModelStore } from '../../src/main/core/models/store/model-store.ts';
 import { projectRoot } from '../../src/main/project-root.ts';
-import { requireGtzan } from '../helpers/gtzan.ts';
+import { makeHiddenTrack } from '../helpers/hidden-track.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 
 // A hidden track: 60 s of digital silence, then a 30 s GTZAN clip. Silence gets a confident answer from every
@@ -17,9 +16,7 @@ let result: TrackClassification;
 const silenceSeconds = 60;
 
 beforeAll(async () => {
-  const path = join(tmp.dir, 'hidden-track.flac');
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `anullsrc=r=22050:cl=mono:d=${silenceSeconds}`,
-    '-i', join(requireGtzan(), 'audio', 'metal', 'metal.00001.opus'), '-filter_complex', '[1]aresample=22050,aformat=channel_layouts=mono[m];[0][m]concat=n=2:v=0:a=1', '-ac', '1', '-c:a', 'flac', path]);
+  const path = makeHiddenTrack(tmp.dir, silenceSeconds);
   const store = new ModelStore({ userDir: tmp.dir, shippedDir: join(projectRoot, 'models') });
   classifier = await openTrackClassifier(activeModels(store), { onnxThreads: 1 });
   result = await classifier.classify(path);
