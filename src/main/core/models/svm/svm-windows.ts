@@ -1,22 +1,18 @@
 import { gtzanFeatures } from '../../features/index.ts';
 import type { AnalysisWindow } from '../aggregation/analysis-windows.ts';
-import { planWindows } from '../aggregation/analysis-windows.ts';
 import type { TensorData } from '../tensor-data.ts';
+import { windowPlan } from './svm-window-features.ts';
 
 /** The SVM's window: as long as the clips of features_30_sec.csv it was trained on, hop half of that. */
 export const SVM_WINDOW_SECONDS = 30;
 export const SVM_WINDOW_HOP_SECONDS = 15;
-/**
- * A track up to this long is ONE window, its whole length: GTZAN clips run 30.0-30.7 s, and cutting a 30.01 s
- * clip into two nearly identical windows would only double the work.
- */
-export const SVM_SINGLE_WINDOW_MAX_SECONDS = 31.5;
 
-/** The windows the SVM is applied to on a track of `durationSeconds` (their probabilities are averaged). */
+/**
+ * The windows the SVM is applied to on a track of `durationSeconds` (their probabilities are averaged): the app's
+ * windowPlan. A track up to 31.5 s is one window over all of it (GTZAN clips run 30.0-30.7 s).
+ */
 export function svmWindowPlan(durationSeconds: number): AnalysisWindow[] {
-  if (!(durationSeconds > 0)) return [];
-  if (durationSeconds <= SVM_SINGLE_WINDOW_MAX_SECONDS) return [{ start: 0, end: durationSeconds }];
-  return planWindows(durationSeconds, SVM_WINDOW_SECONDS, SVM_WINDOW_HOP_SECONDS);
+  return windowPlan(durationSeconds, SVM_WINDOW_SECONDS, SVM_WINDOW_HOP_SECONDS);
 }
 
 /**
