@@ -7,7 +7,10 @@
 // Fold results are cached (user cache folder or --cache DIR), so a rerun, an interrupted run or
 // `npm run train:defaults` reuses them; --fresh recomputes. Writes models/cross-validation/: README.md (tables),
 // results.json, one confusion matrix SVG per model. Takes hours on 2 CPU cores (WASM training): run it in the
-// background, e.g. `nohup nice -n 10 npm run evaluate:cv > cv.log 2>&1 &`.
+// background, e.g. `nohup nice -n 10 npm run evaluate:cv > cv.log 2>&1 &`. Each fold trains on one core: to use
+// two, start a second process with `-- --only cnn --reverse` (it takes folds from the end; both share the cache),
+// then run the whole command once both are done. `--only svm,cnn,mlfi,mlfi-benchmark` computes just those members
+// and prints their accuracy, without writing the report.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -28,7 +31,16 @@ import { predictStoredVersion } from '../src/main/core/training/runs/predict-sto
 import { workerTrackAnalyzer } from '../src/main/workers/analysis-worker-pool.ts';
 
 const { values } = parseArgs({
-  options: { dataset: { type: 'string' }, cache: { type: 'string' }, fresh: { type: 'boolean' }, folds: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' } },
+  options: {
+    dataset: { type: 'string' },
+    cache: { type: 'string' },
+    fresh: { type: 'boolean' },
+    folds: { type: 'string' },
+    seed: { type: 'string' },
+    out: { type: 'string' },
+    only: { type: 'string' },
+    reverse: { type: 'boolean' },
+  },
 });
 const gtzan = resolve(projectRoot, process.env.GTZAN_DIR ?? '../shared/datasets/gtzan');
 const datasetPath = resolve(values.dataset ?? join(gtzan, 'audio'));
@@ -47,7 +59,7 @@ const progress = (done: number, total: number | null, message: string): void => 
 const pool = workerTrackAnalyzer(2);
 const started = performance.now();
 try {
-  const options = { cacheDir: values.cache, fresh: values.fresh };
+  const options = { cacheDir: values.cache, fresh: values.fresh, reverse: values.reverse };
   const context = { progress, analyzer: pool.analyze };
   const experiment = await prepareAudioExperiment(readAudioDataset(datasetPath), options, context);
   const { tracks, labels } = experiment;
@@ -58,10 +70,24 @@ try {
     process.stderr.write(`${name}: ${pct(cv.metrics.accuracy)} (${((performance.now() - t0) / 60000).toFixed(1)} min, ${cv.computed} fold(s) computed)\n`);
     return cv;
   };
-  const svm = await run('SVM', svmMember(experiment, seed, context));
-  const cnn = await run('CNN', segmentMember(experiment, recipeFor('cnn', { seed }), context));
-  const mlfi = await run('MLFI two-way B', segmentMember(experiment, recipeFor('mlfi', { seed, interaction: 'two-way', mode: 'B' }), context));
-  const mlfiBenchmark = await run('MLFI benchmark', segmentMember(experiment, recipeFor('mlfi', { seed, interaction: 'none' }), context));
+  const members = {
+    svm: () => run('SVM', svmMember(experiment, seed, context)),
+    cnn: () => run('CNN', segmentMember(experiment, recipeFor('cnn', { seed }), context)),
+    mlfi: () => run('MLFI two-way B', segmentMember(experiment, recipeFor('mlfi', { seed, interaction: 'two-way', mode: 'B' }), context)),
+    'mlfi-benchmark': () => run('MLFI benchmark', segmentMember(experiment, recipeFor('mlfi', { seed, interaction: 'none' }), context)),
+  };
+  if (values.only) {
+    for (const name of values.only.split(',')) {
+      if (!(name in members)) throw new Error(`--only: unknown member ${name} (svm, cnn, mlfi, mlfi-benchmark)`);
+      await members[name as keyof typeof members]();
+    }
+    await pool.close();
+    process.exit(0);
+  }
+  const svm = await members.svm();
+  const cnn = await members.cnn();
+  const mlfi = await members.mlfi();
+  const mlfiBenchmark = await members['mlfi-benchmark']();
   const ensemble = crossValidateEnsemble([cnn, mlfi, svm], tracks, labels);
 
   // The shipped SVM (features_30_sec.csv, fault-filtered split) applied to our engine's features of these clips.

@@ -34,7 +34,7 @@ interface FrameArrays {
   chroma: Float32Array; // frames x 12
   db: Float32Array; // frames x 128, not floored
   scalars: Float64Array[]; // rms, centroid, bandwidth, rolloff, zcr
-  cnn: Float32Array; // CNN frames x 64, ln(1 + mel)
+  cnn: Float32Array; // CNN frames x 64, ln(1 + 10^4 mel)
 }
 
 function frameArrays(x: Float32Array, tuning: number): FrameArrays {
@@ -48,7 +48,7 @@ function frameArrays(x: Float32Array, tuning: number): FrameArrays {
     chroma: chromaStft(P, sr, 2048, { tuning }).data,
     db: powerToDb(applyMel(P, cachedMelFilterbank(sr, 2048, { nMels: 128 })), { topDb: null }).data,
     scalars: [rms(x), centroid, spectralBandwidth(M, sr, 2048, centroid), spectralRolloff(M, sr, 2048), zeroCrossingRate(x)],
-    cnn: Float32Array.from(cnnMel.data, (v) => Math.log1p(v)),
+    cnn: Float32Array.from(cnnMel.data, (v) => Math.log1p(10000 * v)),
   };
 }
 

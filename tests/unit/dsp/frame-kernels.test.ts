@@ -141,7 +141,7 @@ describe('frame kernels (WASM) against the per-frame JS functions', () => {
     expect(wasm.heap[(pow >> 2) + n / 2]).toBe(Math.fround(wasm.heap[(spec >> 2) + 1] ** 2));
   });
 
-  it('dbRows and log1pRows equal 10 * Math.log10(Math.max(1e-10, x)) and Math.log1p(x) bit for bit', () => {
+  it('dbRows and log1pRows equal 10 * Math.log10(Math.max(1e-10, x)) and Math.log1p(gain * x) bit for bit', () => {
     const n = 1 << 16;
     const big = new DspWasm(2 << 20);
     const src = big.alloc(n * 4);
@@ -156,7 +156,9 @@ describe('frame kernels (WASM) against the per-frame JS functions', () => {
     const db = Float32Array.from(x, (v) => 10 * Math.log10(Math.max(1e-10, v)));
     expect(Array.from(new Float32Array(big.memory.buffer, out, n))).toEqual(Array.from(db));
     expect(Array.from(new Float32Array(big.memory.buffer, bands, n))).toEqual(Array.from(db));
-    big.kernels.log1pRows(src, n, out, 4);
-    expect(Array.from(new Float32Array(big.memory.buffer, out, n))).toEqual(Array.from(x, (v) => Math.fround(Math.log1p(v))));
+    for (const gain of [1, 10000]) {
+      big.kernels.log1pRows(src, n, out, 4, gain);
+      expect(Array.from(new Float32Array(big.memory.buffer, out, n))).toEqual(Array.from(x, (v) => Math.fround(Math.log1p(gain * v))));
+    }
   });
 });

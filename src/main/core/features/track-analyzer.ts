@@ -610,8 +610,8 @@ export class TrackAnalyzer {
     k.powerSpectrum(this.cnnSpec, this.cnnRows, CNN_NFFT / 2);
     k.melBandPairs(this.cnnRows, bank.table, bank.meta, this.cnnMelOut, bank.pairs);
     const R2 = 2 * this.R;
-    // ln(1 + mel) into the band-major CNN ring (Math.log1p's exact operations)
-    k.log1pRows(this.cnnMelOut, CNN_MELS, this.cnnRing + (u & (R2 - 1)) * 4, R2 * 4);
+    // ln(1 + gain * mel) into the band-major CNN ring (Math.log1p's exact operations)
+    k.log1pRows(this.cnnMelOut, CNN_MELS, this.cnnRing + (u & (R2 - 1)) * 4, R2 * 4, CNN_INPUT.gain);
   }
 
   private onBlock(b: HpssBlock): void {

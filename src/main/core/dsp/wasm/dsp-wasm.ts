@@ -37,7 +37,7 @@ export interface DspKernels {
   evenPowerPacked(src: number, dst: number, half: number): void;
   normalizeAc(ac: number, n: number, size: number, out: number, sums: number): void;
   dbRows(mel: number, n: number, out: number, outBands: number, bandStride: number): void;
-  log1pRows(src: number, n: number, out: number, outStride: number): void;
+  log1pRows(src: number, n: number, out: number, outStride: number, gain: number): void;
 }
 
 let compiled: WebAssembly.Module | null = null;

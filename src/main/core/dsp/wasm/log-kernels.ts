@@ -137,12 +137,12 @@ export function dbRowsKernel(): FunctionBuilder {
 }
 
 /**
- * log1pRows(src, n, out, outStride): Math.log1p of n float32 values >= 0 (as float64, result rounded to
- * float32) to out + i * outStride, with ieee754::log1p's operations.
+ * log1pRows(src, n, out, outStride, gain): Math.log1p(gain * x) of n float32 values x >= 0 (x as float64, the
+ * product in float64, the result rounded to float32) to out + i * outStride, with ieee754::log1p's operations.
  */
 export function log1pRowsKernel(): FunctionBuilder {
-  const f = new FunctionBuilder('log1pRows', ['i32', 'i32', 'i32', 'i32'], []);
-  const [src, n, out, outStride] = [0, 1, 2, 3];
+  const f = new FunctionBuilder('log1pRows', ['i32', 'i32', 'i32', 'i32', 'f64'], []);
+  const [src, n, out, outStride, gain] = [0, 1, 2, 3, 4];
   const m = f.local('i32');
   const x = f.local('f64');
   const r = f.local('f64');
@@ -160,7 +160,7 @@ export function log1pRowsKernel(): FunctionBuilder {
   const R = f.local('f64');
   const two54 = 1.8014398509481984e16;
   f.ops(['block'], ['local.get', n], ['i32.eqz'], ['br_if', 0], ['i32.const', 0], ['local.set', m], ['loop']);
-  f.ops(['local.get', src], ['local.get', m], ['i32.const', 2], ['i32.shl'], ['i32.add'], ['f32.load', 0], ['f64.promote_f32'], ['local.set', x]);
+  f.ops(['local.get', src], ['local.get', m], ['i32.const', 2], ['i32.shl'], ['i32.add'], ['f32.load', 0], ['f64.promote_f32'], ['local.get', gain], ['f64.mul'], ['local.set', x]);
   f.ops(['f64.const', 0], ['local.set', c], ['i32.const', 1], ['local.set', k], ['i32.const', 0], ['local.set', hu]);
   f.ops(['block']);
   f.ops(...hiWord(x), ['local.tee', hx], ['i32.const', 0x7fffffff], ['i32.and'], ['local.set', ax]);

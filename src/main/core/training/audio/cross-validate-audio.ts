@@ -46,6 +46,11 @@ export interface CrossValidationOptions {
   cacheDir: string;
   /** Ignore cached fold results (they are overwritten). */
   fresh?: boolean;
+  /**
+   * Train the folds last to first. A second process started with this on the same cache works from the other
+   * end; each process reads a fold from the cache when it gets there, so the two meet in the middle.
+   */
+  reverse?: boolean;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number, message: string) => void;
 }
@@ -114,7 +119,7 @@ export async function crossValidateMember(member: CrossValidatedMember, tracks: 
   mkdirSync(dir, { recursive: true });
   const results: FoldResult[] = [];
   let computed = 0;
-  for (const plan of folds) {
+  for (const plan of options.reverse ? [...folds].reverse() : folds) {
     options.signal?.throwIfAborted();
     const file = join(dir, `fold-${String(plan.fold).padStart(2, '0')}.json`);
     if (!options.fresh && existsSync(file)) {
@@ -142,5 +147,6 @@ export async function crossValidateMember(member: CrossValidatedMember, tracks: 
     results.push(result);
     computed++;
   }
+  results.sort((a, b) => a.fold - b.fold);
   return summarize(member.name, results, tracks, labels, dir, computed);
 }

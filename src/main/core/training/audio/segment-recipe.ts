@@ -91,7 +91,7 @@ export function recipeInputs(recipe: SegmentRecipe): ModelManifest['inputs'] {
         name: 'melspec',
         shape: [-1, CNN_INPUT.mels, CNN_INPUT.frames, 1],
         window: segmentWindow,
-        spectrogram: { sampleRate: GTZAN_SAMPLE_RATE, nFft: CNN_INPUT.nFft, hopLength: CNN_INPUT.hop, melBands: CNN_INPUT.mels, frames: CNN_INPUT.frames, compression: 'ln(1+mel)' },
+        spectrogram: { sampleRate: GTZAN_SAMPLE_RATE, nFft: CNN_INPUT.nFft, hopLength: CNN_INPUT.hop, melBands: CNN_INPUT.mels, frames: CNN_INPUT.frames, compression: CNN_INPUT.compression },
       },
     ];
   }

@@ -97,6 +97,7 @@ export async function crossValidate(experiment: AudioExperiment, member: CrossVa
     labels: experiment.labels,
     cacheDir: experiment.cacheDir,
     fresh: options.fresh,
+    reverse: options.reverse,
     signal: context.signal,
     onProgress: (done, total, message) => context.progress?.(done, total, message),
   });

@@ -9,6 +9,8 @@ export interface AudioRunOptions {
   cacheDir?: string;
   /** Recompute cross-validation folds even when cached results exist. */
   fresh?: boolean;
+  /** Cross-validation: train the folds last to first (a second process on the same cache works from the other end). */
+  reverse?: boolean;
   /** Upper bound on training epochs (CNN, MLFI). */
   epochs?: number;
   /** MLFI variant (default two-way, mode B). */
