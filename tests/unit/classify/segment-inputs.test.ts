@@ -15,7 +15,7 @@ describe('model inputs from the analysis engine\'s segments', () => {
       manifest([
         { name: 'melspec', shape: [-1, 128, 130, 1] },
         { name: 'features', shape: [-1, 55], features: [...mlfiFeatureNames] },
-        { name: 'cnn', shape: [-1, 64, 256, 1], spectrogram: { sampleRate: 22050, nFft: 512, hopLength: 256, melBands: 64, frames: 256, compression: 'ln' } },
+        { name: 'cnn', shape: [-1, 64, 256, 1], spectrogram: { sampleRate: 22050, nFft: 512, hopLength: 256, melBands: 64, frames: 256, compression: 'ln(1+10000*mel)' } },
         { name: 'unnamed', shape: [-1, 55] },
       ]),
     );

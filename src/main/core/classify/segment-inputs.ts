@@ -1,5 +1,6 @@
 import type { SegmentAnalysis } from '../features/index.ts';
 import { CNN_INPUT, MLFI_INPUT, gtzanFeatureIndex, gtzanFeatureNames } from '../features/index.ts';
+import { cnnInputConversion } from '../models/cnn/cnn-input-compression.ts';
 import { mlfiFeatureNames } from '../models/feature-columns.ts';
 import type { ModelManifest } from '../models/store/model-manifest.ts';
 
@@ -16,6 +17,8 @@ export interface SegmentInputSource {
   size: number;
   /** For feature inputs: the index of each of the model's columns in the 57 GTZAN features. */
   columns: number[] | null;
+  /** For CNN versions trained on another compression of the same mel spectrogram: the engine's input converted. */
+  convert: ((engine: Float32Array) => Float32Array) | null;
 }
 
 type InputSpec = ModelManifest['inputs'][number];
@@ -53,11 +56,12 @@ export function segmentInputSources(manifest: ModelManifest): SegmentInputSource
       if (shape.length !== 1 || shape[0] !== columns.length) {
         throw new Error(`${manifest.kind}/${manifest.version}: input ${spec.name} lists ${columns.length} features but has shape [${spec.shape.join(', ')}]`);
       }
-      return { name: spec.name, part: 'features', shape, size: columns.length, columns };
+      return { name: spec.name, part: 'features', shape, size: columns.length, columns, convert: null };
     }
     if (spec.shape.length === 4) {
       const part = spectrogramPart(spec, manifest);
-      return { name: spec.name, part, shape, size: shape.reduce((a, b) => a * b, 1), columns: null };
+      const convert = part === 'cnn' ? cnnInputConversion(spec.spectrogram?.compression, `${manifest.kind}/${manifest.version}`) : null;
+      return { name: spec.name, part, shape, size: shape.reduce((a, b) => a * b, 1), columns: null, convert };
     }
     throw new Error(`${manifest.kind}/${manifest.version}: cannot tell how to compute its input ${spec.name} [${spec.shape.join(', ')}]`);
   });
@@ -72,5 +76,5 @@ export function copySegmentInput(s: SegmentAnalysis, source: SegmentInputSource,
   }
   const data = source.part === 'cnn' ? s.cnnInput : s.mlfiInput;
   if (data.length !== source.size) throw new Error(`The segment's ${source.part} input holds ${data.length} values, the model wants ${source.size}`);
-  out.set(data, offset);
+  out.set(source.convert ? source.convert(data) : data, offset);
 }

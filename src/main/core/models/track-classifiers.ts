@@ -1,3 +1,4 @@
+import { cnnInputConversion } from './cnn/cnn-input-compression.ts';
 import { gtzanFeatureNames, mlfiFeatureNames, selectFeatureColumns } from './feature-columns.ts';
 import { aggregateAudible } from './aggregation/audible-rows.ts';
 import type { Aggregation } from './aggregation/segment-aggregation.ts';
@@ -21,7 +22,7 @@ const mlfiShape = [128, 130] as const;
 
 /** What the models need from one analysed 3 s segment (SegmentAnalysis from the analysis engine has these). */
 export interface SegmentInputsOfTrack {
-  /** 64 x 256 band-major ln(1 + mel) */
+  /** 64 x 256 band-major ln(1 + 10^4 mel) */
   cnnInput: Float32Array;
   /** 128 x 130 band-major dB mel */
   mlfiInput: Float32Array;
@@ -45,10 +46,11 @@ function stack(parts: readonly Float32Array[], size: number, what: string): Floa
   return out;
 }
 
-/** The CNN's input for every segment of a track: { melspec: [n, 64, 256, 1] }. */
-export function cnnSegmentBatch(segments: readonly SegmentInputsOfTrack[]): Record<string, TensorData> {
+/** The CNN's input for every segment of a track: { melspec: [n, 64, 256, 1] } (converted for versions trained on another compression). */
+export function cnnSegmentBatch(segments: readonly SegmentInputsOfTrack[], convert: ((engine: Float32Array) => Float32Array) | null = null): Record<string, TensorData> {
   const size = cnnShape[0] * cnnShape[1];
-  return { melspec: { data: stack(segments.map((s) => s.cnnInput), size, 'cnnInput'), shape: [segments.length, cnnShape[0], cnnShape[1], 1] } };
+  const parts = segments.map((s) => (convert ? convert(s.cnnInput) : s.cnnInput));
+  return { melspec: { data: stack(parts, size, 'cnnInput'), shape: [segments.length, cnnShape[0], cnnShape[1], 1] } };
 }
 
 /** The MLFI's inputs for every segment: { melspec: [n, 128, 130, 1], features: [n, 55] } (55 of the 57 features). */
@@ -143,7 +145,10 @@ export async function openTrackClassifiers(
     if (featureSpec?.features && featureSpec.features.join() !== mlfiFeatureNames.join()) {
       throw new Error(`${kind}/${v.manifest.version} expects other audio features than the analysis engine provides`);
     }
-    const batch = kind === 'cnn' ? cnnSegmentBatch(inputs.segments) : mlfiSegmentBatch(inputs.segments, gtzanFeatureNames);
+    const batch =
+      kind === 'cnn'
+        ? cnnSegmentBatch(inputs.segments, cnnInputConversion(v.manifest.inputs[0]?.spectrogram?.compression, `cnn/${v.manifest.version}`))
+        : mlfiSegmentBatch(inputs.segments, gtzanFeatureNames);
     const probs = await model.predict(batch);
     const n = inputs.segments.length;
     const rms = inputs.segments.map((s) => s.features[rmsColumn]);
