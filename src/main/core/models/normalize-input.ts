@@ -15,15 +15,15 @@ export function normalizeInput(t: TensorData, stats: NormalizationStats): Tensor
   if (stats.std.length !== len) throw new Error('Normalisation mean and std differ in length');
   const out = new Float32Array(t.data.length);
   const inv = stats.std.map((s) => 1 / (s > 0 ? s : 1));
-  if (len === 1) {
-    for (let i = 0; i < out.length; i++) out[i] = (t.data[i] - stats.mean[0]) * inv[0];
-  } else if (len === t.shape[t.shape.length - 1]) {
-    for (let i = 0; i < out.length; i++) out[i] = (t.data[i] - stats.mean[i % len]) * inv[i % len];
-  } else if (t.shape.length === 4 && len === t.shape[1]) {
-    const inner = t.shape[2] * t.shape[3];
-    for (let i = 0; i < out.length; i++) {
-      const band = Math.floor(i / inner) % len;
-      out[i] = (t.data[i] - stats.mean[band]) * inv[band];
+  // Runs of values that share one statistic: the whole tensor, one value, or one mel band's frames.
+  const run = len === 1 ? out.length : len === t.shape[t.shape.length - 1] ? 1 : t.shape.length === 4 && len === t.shape[1] ? t.shape[2] * t.shape[3] : 0;
+  if (run > 0) {
+    const x = t.data;
+    for (let start = 0, g = 0; start < out.length; start += run, g = g + 1 === len ? 0 : g + 1) {
+      const m = stats.mean[g];
+      const k = inv[g];
+      const end = Math.min(out.length, start + run);
+      for (let i = start; i < end; i++) out[i] = (x[i] - m) * k;
     }
   } else {
     throw new Error(`Normalisation statistics of length ${len} do not fit a tensor of shape [${t.shape.join(', ')}]`);
