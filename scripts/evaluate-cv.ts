@@ -79,10 +79,10 @@ try {
     'mlfi-benchmark': () => run('MLFI benchmark', segmentMember(experiment, recipeFor('mlfi', { seed, interaction: 'none' }), context)),
   };
   if (values.only) {
-    for (const name of values.only.split(',')) {
-      if (!(name in members)) throw new Error(`--only: unknown member ${name} (svm, cnn, mlfi, mlfi-benchmark)`);
-      await members[name as keyof typeof members]();
-    }
+    const names = values.only.split(',').map((n) => n.trim());
+    const unknown = names.filter((n) => !(n in members));
+    if (unknown.length > 0) throw new Error(`--only: unknown member ${unknown.join(', ')} (svm, cnn, mlfi, mlfi-benchmark)`);
+    for (const name of names) await members[name as keyof typeof members]();
     await pool.close();
     process.exit(0);
   }

@@ -11,7 +11,7 @@ export function cnnInputConversion(compression: string | undefined, model: strin
   throw new Error(`${model}: its input is compressed as ${compression}; the analysis engine computes ${CNN_INPUT.compression} or ${CNN_LEGACY_COMPRESSION}`);
 }
 
-/** ln(1 + mel) from ln(1 + 10^4 mel), in place of a copy. */
+/** ln(1 + mel) from ln(1 + 10^4 mel), as a new array (the engine's segment is left as it is). */
 export function legacyCnnInput(engine: Float32Array): Float32Array {
   const out = new Float32Array(engine.length);
   const g = CNN_INPUT.gain;
