@@ -5,7 +5,7 @@ import { segmentInputSources } from '../../../src/main/core/classify/segment-inp
 import type { ModelManifest } from '../../../src/main/core/models/store/model-manifest.ts';
 
 describe('CNN input compression', () => {
-  it('is ln(1 + 10^4 mel): a 440 Hz sine at amplitude 0.5 peaks where the mel power says, and quiet bands stay logarithmic', () => {
+  it('is ln(1 + 10^4 mel): a 440 Hz sine at amplitude 0.5 puts its loudest band far into the logarithmic range', () => {
     const sr = 22050;
     const y = Float32Array.from({ length: 3 * sr }, (_, i) => 0.5 * Math.sin((2 * Math.PI * 440 * i) / sr));
     const x = cnnInput(y, sr);
