@@ -42,7 +42,7 @@ function expectSame(wasm: Float32Array[], cpu: Float32Array[]): void {
 describe('tfjs WASM gradients equal the CPU backend', () => {
   it('registers the conv gradient kernels WASM lacks', () => {
     expect(rt.backend).toBe('wasm');
-    expect(rt.registeredKernels).toEqual(expect.arrayContaining(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad']));
+    expect(rt.registeredKernels).toEqual(expect.arrayContaining(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Sum']));
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
   });
 
@@ -53,6 +53,11 @@ describe('tfjs WASM gradients equal the CPU backend', () => {
     { name: '3x3 same stride 2', x: [2, 9, 11, 3], w: [3, 3, 3, 4], strides: [2, 2], pad: 'same' },
     { name: '4x3 valid stride 2x1 (cropped tail)', x: [2, 10, 9, 2], w: [4, 3, 2, 3], strides: [2, 1], pad: 'valid' },
     { name: '1x1', x: [2, 5, 6, 4], w: [1, 1, 4, 2], strides: [1, 1], pad: 'same' },
+    // One input channel: the filter gradient as one matrix product over the input's patches.
+    { name: 'one channel, 3x3 same (Dong layer 1 shape)', x: [3, 8, 16, 1], w: [3, 3, 1, 5], strides: [1, 1], pad: 'same' },
+    { name: 'one channel, 4x3 valid stride 2x1', x: [2, 10, 9, 1], w: [4, 3, 1, 3], strides: [2, 1], pad: 'valid' },
+    { name: 'one channel, 3x5 same stride 2x3', x: [2, 7, 11, 1], w: [3, 5, 1, 2], strides: [2, 3], pad: 'same' },
+    { name: 'one channel, filter wider than the input', x: [2, 4, 3, 1], w: [3, 5, 1, 2], strides: [1, 1], pad: 'same' },
   ];
   for (const c of convCases) {
     it(`Conv2D filter and input gradients: ${c.name}`, async () => {
@@ -77,6 +82,65 @@ describe('tfjs WASM gradients equal the CPU backend', () => {
     const [cpu] = await on('cpu', grads);
     expect(Array.from(cpu)).toEqual([0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1]);
     expectSame(await on('wasm', grads), [cpu]);
+  });
+
+  it('max pooling: tiling windows with leftover rows and columns, overlapping windows, padded windows, ties', async () => {
+    const xv = values(2 * 9 * 13 * 3);
+    const grads = (): Tensor[] => {
+      const x = tf.tensor4d(xv, [2, 9, 13, 3]);
+      const relu = tf.relu(x); // about half zeros: windows whose maximum occurs more than once
+      return tf.grads((a: Tensor, b: Tensor) => {
+        const tiled = tf.maxPool(a as Tensor4D, [2, 4], [2, 4], 'valid'); // 8 of 9 rows, 12 of 13 columns
+        const overlapping = tf.maxPool(a as Tensor4D, [3, 3], [1, 2], 'valid');
+        const padded = tf.maxPool(a as Tensor4D, [3, 3], [2, 2], 'same');
+        const ties = tf.maxPool(b as Tensor4D, [2, 2], [2, 2], 'valid');
+        return tf.addN([tf.sum(tf.mul(tiled, tiled)), tf.sum(tf.mul(overlapping, 0.5)), tf.sum(tf.square(padded)), tf.sum(tf.mul(ties, 3))]);
+      })([x, relu]);
+    };
+    expectSame(await on('wasm', grads), await on('cpu', grads));
+  });
+
+  it('sums over leading axes (bias gradients) and over other axes', async () => {
+    const xv = values(2 * 5 * 6 * 4);
+    const sums = (): Tensor[] => {
+      const x = tf.tensor4d(xv, [2, 5, 6, 4]);
+      return [
+        tf.sum(x, [0, 1, 2]),
+        tf.sum(x, [2, 0, 1], true),
+        tf.sum(x, 0),
+        tf.sum(x, [-4, -3]),
+        tf.sum(x, [1, 2]),
+        tf.sum(x, 3, true),
+        tf.sum(x),
+        tf.sum(tf.tensor2d(xv.slice(0, 12), [3, 4]), 0),
+        tf.mean(x, [0, 1, 2]),
+        tf.mean(x, [0, 1], true),
+        tf.mean(x, [1, 3]),
+      ];
+    };
+    const wasm = await on('wasm', sums);
+    expect(wasm.map((a) => a.length)).toEqual([4, 4, 120, 24, 8, 60, 1, 4, 4, 24, 12]);
+    expectSame(wasm, await on('cpu', sums));
+  });
+
+  it('tiles (batch normalisation tiles its per-channel statistics to the whole activation)', async () => {
+    const xv = values(2 * 3 * 4);
+    const tiles = (): Tensor[] => {
+      const x = tf.tensor3d(xv, [2, 3, 4]);
+      const channel = tf.tensor4d(xv.slice(0, 5), [1, 1, 1, 5]);
+      return [
+        tf.tile(channel, [2, 3, 4, 1]),
+        tf.tile(x, [1, 1, 1]),
+        tf.tile(x, [3, 1, 2]),
+        tf.tile(x, [1, 4, 1]),
+        tf.tile(tf.tensor1d(xv.slice(0, 3)), [5]),
+        tf.tile(tf.tensor2d(xv.slice(0, 6), [2, 3]), [2, 3]),
+        tf.cast(tf.tile(tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32'), [2, 1]), 'float32'),
+      ];
+    };
+    const wasm = await on('wasm', tiles);
+    expect(wasm.map((a) => a.length)).toEqual([120, 24, 144, 96, 15, 36, 8]);
+    expectSame(wasm, await on('cpu', tiles));
   });
 
   it('max and average pooling, batch normalisation', async () => {

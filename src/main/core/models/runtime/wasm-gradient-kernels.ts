@@ -1,4 +1,10 @@
 import type { Tf } from './tfjs-types.ts';
+import { leadingAxesSum, leadingReductionSize } from './wasm-kernels/leading-axes-sum.ts';
+import { maxPoolGrad } from './wasm-kernels/max-pool-grad.ts';
+import { tile } from './wasm-kernels/tile.ts';
+import type { MatMul } from './wasm-kernels/single-channel-filter-gradient.ts';
+import { singleChannelFilterGradient } from './wasm-kernels/single-channel-filter-gradient.ts';
+import { heapOf } from './wasm-kernels/wasm-heap.ts';
 
 type TensorInfo = import('@tensorflow/tfjs').TensorInfo;
 type KernelBackend = import('@tensorflow/tfjs').KernelBackend;
@@ -22,11 +28,20 @@ interface KernelArgs {
  *   convolution of dy with the spatially reversed filter, in/out channels swapped:
  *     dx = conv2d(pad(dy), transpose(reverse(W, [0, 1]), [0, 1, 3, 2])).
  *   Strides above 1 keep the backend's own kernel.
+ *   One input channel (the first layer on a spectrogram) takes another route, one matrix product over the
+ *   input's patches (wasm-kernels/single-channel-filter-gradient.ts): there the convolution above has a kernel as
+ *   large as the whole output map and runs at a tenth of XNNPACK's usual speed.
  * - MaxPoolGrad (present, but wrong): tfjs-backend-wasm 4.22 routes no gradient out of a pooling window whose
  *   values are all negative (its running maximum starts at 0; a 2x2 pool of random normal inputs loses ~1% of
  *   its gradient). Replaced by a direct loop over the WASM heap with the CPU backend's semantics: the gradient
  *   goes to the first maximum of each window in row-major order. After a ReLU the two agree; elsewhere only ours
- *   is right.
+ *   is right (wasm-kernels/max-pool-grad.ts).
+ * - Sum and Mean over leading axes (present, but they transpose the whole tensor first): the bias gradient of
+ *   every convolution, batch normalisation's statistics. One pass over the rows instead
+ *   (wasm-kernels/leading-axes-sum.ts); every other Sum and Mean goes to the backend's own kernel.
+ * - Tile (present, but it computes every output index separately): batch normalisation's gradient tiles each
+ *   per-channel statistic to the whole activation. Copies of blocks instead (wasm-kernels/tile.ts); other dtypes
+ *   go to the backend's own kernel.
  *
  * Every intermediate is a backend tensor freed before the kernel returns.
  */
@@ -35,13 +50,21 @@ export function registerWasmGradientKernels(tf: Tf, options: { replaceBackpropIn
   const transpose = tf.getKernel('Transpose', 'wasm')?.kernelFunc;
   const reverse = tf.getKernel('Reverse', 'wasm')?.kernelFunc;
   const slice = tf.getKernel('Slice', 'wasm')?.kernelFunc;
-  if (!conv2d || !transpose || !reverse || !slice) throw new Error('The tfjs WASM backend is not registered');
+  const batchMatMul = tf.getKernel('BatchMatMul', 'wasm')?.kernelFunc;
+  const nativeSum = tf.getKernel('Sum', 'wasm')?.kernelFunc;
+  const nativeMean = tf.getKernel('Mean', 'wasm')?.kernelFunc;
+  const nativeTile = tf.getKernel('Tile', 'wasm')?.kernelFunc;
+  if (!conv2d || !transpose || !reverse || !slice || !batchMatMul || !nativeSum || !nativeMean || !nativeTile) throw new Error('The tfjs WASM backend is not registered');
   const nativeBackpropInput = tf.getKernel('Conv2DBackpropInput', 'wasm')?.kernelFunc ?? null;
 
   const run = (f: typeof conv2d, args: KernelArgs): TensorInfo => f(args as never) as TensorInfo;
   const free = (backend: KernelBackend, ...infos: TensorInfo[]): void => {
     for (const info of infos) backend.disposeData(info.dataId);
   };
+  const matMul =
+    (backend: KernelBackend): MatMul =>
+    (a, b, transposeA = false) =>
+      run(batchMatMul, { inputs: { a, b }, backend, attrs: { transposeA, transposeB: false } as unknown as NamedAttrMap });
   const channelsLast = (dataFormat: unknown): void => {
     if (dataFormat !== undefined && dataFormat !== 'NHWC') {
       throw new Error(`Conv2D gradients on WASM support NHWC only (got ${String(dataFormat)})`);
@@ -66,6 +89,9 @@ export function registerWasmGradientKernels(tf: Tf, options: { replaceBackpropIn
       a.pad,
       a.dimRoundingMode,
     );
+    if (info.inChannels === 1 && info.dilationHeight === 1 && info.dilationWidth === 1) {
+      return singleChannelFilterGradient(info, x, dy, heapOf(backend), matMul(backend));
+    }
     const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, outHeight, outWidth } = info;
     const { top, left } = info.padInfo;
     let bottom = kh + (outHeight - 1) * sh - info.inHeight - top;
@@ -136,8 +162,8 @@ export function registerWasmGradientKernels(tf: Tf, options: { replaceBackpropIn
     return dx;
   };
 
-  const maxPoolGrad = ({ inputs, backend, attrs }: KernelArgs): TensorInfo => {
-    const { dy, input } = inputs;
+  const maxPoolGradient = ({ inputs, backend, attrs }: KernelArgs): TensorInfo => {
+    const { dy, input, output } = inputs;
     const a = attrs as unknown as {
       filterSize: number | [number, number];
       strides: number | [number, number];
@@ -145,49 +171,40 @@ export function registerWasmGradientKernels(tf: Tf, options: { replaceBackpropIn
       dimRoundingMode?: 'floor' | 'round' | 'ceil';
     };
     const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
-    const heap = backend as unknown as {
-      makeOutput(shape: number[], dtype: string): TensorInfo;
-      typedArrayFromHeap(t: TensorInfo): Float32Array;
-    };
+    const heap = heapOf(backend);
     const out = heap.makeOutput(input.shape, 'float32');
     // Views into the WASM heap, taken after the allocation (which may grow and move the heap).
-    const x = heap.typedArrayFromHeap(input);
-    const g = heap.typedArrayFromHeap(dy);
-    const dx = heap.typedArrayFromHeap(out);
-    dx.fill(0);
-    const { batchSize, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, strideHeight: sh, strideWidth: sw } = info;
-    const fh = info.effectiveFilterHeight;
-    const fw = info.effectiveFilterWidth;
-    const { top, left } = info.padInfo;
-    const best = new Float32Array(C);
-    const at = new Int32Array(C);
-    for (let b = 0; b < batchSize; b++) {
-      for (let oh = 0; oh < OH; oh++) {
-        const r0 = oh * sh - top;
-        const rMin = Math.max(0, r0);
-        const rMax = Math.min(H, r0 + fh);
-        for (let ow = 0; ow < OW; ow++) {
-          const c0 = ow * sw - left;
-          const cMin = Math.max(0, c0);
-          const cMax = Math.min(W, c0 + fw);
-          best.fill(-Infinity);
-          at.fill(-1);
-          for (let r = rMin; r < rMax; r++) {
-            for (let col = cMin; col < cMax; col++) {
-              const base = ((b * H + r) * W + col) * C;
-              for (let c = 0; c < C; c++) {
-                if (x[base + c] > best[c]) {
-                  best[c] = x[base + c];
-                  at[c] = base + c;
-                }
-              }
-            }
-          }
-          const gBase = ((b * OH + oh) * OW + ow) * C;
-          for (let c = 0; c < C; c++) if (at[c] >= 0) dx[at[c]] += g[gBase + c];
-        }
-      }
-    }
+    const pooled = output && output.dtype === 'float32' ? heap.typedArrayFromHeap(output) : undefined;
+    maxPoolGrad(info, heap.typedArrayFromHeap(input), heap.typedArrayFromHeap(dy), heap.typedArrayFromHeap(out), pooled);
+    return out;
+  };
+
+  const sum = ({ inputs, backend, attrs }: KernelArgs): TensorInfo => {
+    const { x } = inputs;
+    const a = attrs as unknown as { axis: number | number[]; keepDims: boolean };
+    const size = leadingReductionSize(x.shape, a.axis, x.dtype);
+    if (!size) return run(nativeSum, { inputs, backend, attrs });
+    return leadingAxesSum(x, size, a.keepDims, heapOf(backend));
+  };
+
+  const mean = ({ inputs, backend, attrs }: KernelArgs): TensorInfo => {
+    const { x } = inputs;
+    const a = attrs as unknown as { axis: number | number[]; keepDims: boolean };
+    const size = leadingReductionSize(x.shape, a.axis, x.dtype);
+    if (!size) return run(nativeMean, { inputs, backend, attrs });
+    return leadingAxesSum(x, size, a.keepDims, heapOf(backend), 1 / size.rows);
+  };
+
+  const tileKernel = ({ inputs, backend, attrs }: KernelArgs): TensorInfo => {
+    const { x } = inputs;
+    const reps = (attrs as unknown as { reps: number[] }).reps;
+    if (x.dtype !== 'float32' || reps.length !== x.shape.length) return run(nativeTile, { inputs, backend, attrs });
+    const heap = heapOf(backend);
+    const out = heap.makeOutput(
+      x.shape.map((s, k) => s * reps[k]),
+      'float32',
+    );
+    tile(heap.typedArrayFromHeap(x), x.shape, reps, heap.typedArrayFromHeap(out));
     return out;
   };
 
@@ -196,8 +213,12 @@ export function registerWasmGradientKernels(tf: Tf, options: { replaceBackpropIn
     tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFunc as never });
   };
   replace('Conv2DBackpropFilter', backpropFilter);
-  replace('MaxPoolGrad', maxPoolGrad);
-  if (options.replaceBackpropInput === false) return ['Conv2DBackpropFilter', 'MaxPoolGrad'];
+  replace('MaxPoolGrad', maxPoolGradient);
+  replace('Sum', sum);
+  replace('Mean', mean);
+  replace('Tile', tileKernel);
+  const replaced = ['Conv2DBackpropFilter', 'MaxPoolGrad', 'Sum', 'Mean', 'Tile'];
+  if (options.replaceBackpropInput === false) return replaced;
   replace('Conv2DBackpropInput', backpropInput);
-  return ['Conv2DBackpropFilter', 'MaxPoolGrad', 'Conv2DBackpropInput'];
+  return [...replaced, 'Conv2DBackpropInput'];
 }
