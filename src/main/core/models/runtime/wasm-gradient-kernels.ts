@@ -30,7 +30,7 @@ interface KernelArgs {
  *   Strides above 1 keep the backend's own kernel.
  *   One input channel (the first layer on a spectrogram) takes another route, one matrix product over the
  *   input's patches (wasm-kernels/single-channel-filter-gradient.ts): there the convolution above has a kernel as
- *   large as the whole output map and runs at a tenth of XNNPACK's usual speed.
+ *   large as the whole output map, which XNNPACK repacks on every call (twice as slow).
  * - MaxPoolGrad (present, but wrong): tfjs-backend-wasm 4.22 routes no gradient out of a pooling window whose
  *   values are all negative (its running maximum starts at 0; a 2x2 pool of random normal inputs loses ~1% of
  *   its gradient). Replaced by a direct loop over the WASM heap with the CPU backend's semantics: the gradient

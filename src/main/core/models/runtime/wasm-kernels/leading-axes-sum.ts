@@ -25,7 +25,7 @@ export function leadingReductionSize(shape: readonly number[], axis: number | nu
 /**
  * Sum over leading axes in one pass over the data, row by row (accumulated in double precision). tfjs-backend-wasm
  * reduces only innermost axes, so it first transposes the whole tensor: for the bias gradient of Dong's first
- * layer, 134 MB per batch of 32, about 190 ms; this takes about a fifth of that. (A matrix product with a row of
+ * layer, 134 MB per batch of 32, about 190 ms; this takes a quarter to a third of that. (A matrix product with a row of
  * ones is no faster: XNNPACK repacks the large operand on every call.) `scale` 1 / rows makes it the mean (batch
  * normalisation's statistics).
  */
