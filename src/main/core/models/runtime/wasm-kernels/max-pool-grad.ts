@@ -1,17 +1,4 @@
-/** What MaxPoolGrad needs of tfjs' Conv2DInfo for a pooling. */
-export interface PoolGeometry {
-  batchSize: number;
-  inHeight: number;
-  inWidth: number;
-  inChannels: number;
-  outHeight: number;
-  outWidth: number;
-  strideHeight: number;
-  strideWidth: number;
-  effectiveFilterHeight: number;
-  effectiveFilterWidth: number;
-  padInfo: { top: number; left: number };
-}
+import type { Conv2DInfo } from './wasm-heap.ts';
 
 /**
  * The gradient of max pooling (NHWC) with the CPU backend's semantics: each window's gradient goes to the first
@@ -23,7 +10,7 @@ export interface PoolGeometry {
  * maximum (where none is equal, as after a NaN, it falls back to the running maximum). On Dong's first pooling
  * (batch 32, 134 MB) about twice as fast as the general loop.
  */
-export function maxPoolGrad(g: PoolGeometry, x: Float32Array, dy: Float32Array, dx: Float32Array, y?: Float32Array): void {
+export function maxPoolGrad(g: Conv2DInfo, x: Float32Array, dy: Float32Array, dx: Float32Array, y?: Float32Array): void {
   const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, strideHeight: sh, strideWidth: sw } = g;
   const fh = g.effectiveFilterHeight;
   const fw = g.effectiveFilterWidth;

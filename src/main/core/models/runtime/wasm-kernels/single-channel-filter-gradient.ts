@@ -1,24 +1,6 @@
-import type { WasmHeapBackend } from './wasm-heap.ts';
+import type { Conv2DInfo, WasmHeapBackend } from './wasm-heap.ts';
 
 type TensorInfo = import('@tensorflow/tfjs').TensorInfo;
-
-/** What the filter gradient needs of tfjs' Conv2DInfo. */
-export interface ConvGeometry {
-  batchSize: number;
-  inHeight: number;
-  inWidth: number;
-  inChannels: number;
-  outHeight: number;
-  outWidth: number;
-  outChannels: number;
-  filterHeight: number;
-  filterWidth: number;
-  strideHeight: number;
-  strideWidth: number;
-  dilationHeight: number;
-  dilationWidth: number;
-  padInfo: { top: number; left: number };
-}
 
 export type MatMul = (a: TensorInfo, b: TensorInfo, transposeA?: boolean) => TensorInfo;
 
@@ -31,7 +13,7 @@ export type MatMul = (a: TensorInfo, b: TensorInfo, transposeA?: boolean) => Ten
  * the whole output map (which XNNPACK packs anew on every call) and whose output is KH x KW pixels: for Dong's
  * first layer (batch 32 of 64 x 256, 64 filters) about twice as slow as this (620 against 300 ms).
  */
-export function singleChannelFilterGradient(geometry: ConvGeometry, x: TensorInfo, dy: TensorInfo, heap: WasmHeapBackend, matMul: MatMul): TensorInfo {
+export function singleChannelFilterGradient(geometry: Conv2DInfo, x: TensorInfo, dy: TensorInfo, heap: WasmHeapBackend, matMul: MatMul): TensorInfo {
   const { batchSize: B, inHeight: H, inWidth: W, outHeight: OH, outWidth: OW, outChannels: O, filterHeight: KH, filterWidth: KW } = geometry;
   const { strideHeight: sh, strideWidth: sw } = geometry;
   const { top, left } = geometry.padInfo;

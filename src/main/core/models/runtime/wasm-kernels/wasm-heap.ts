@@ -1,5 +1,8 @@
 type TensorInfo = import('@tensorflow/tfjs').TensorInfo;
 
+/** tfjs' description of a convolution or pooling: shapes, strides, padding. */
+export type Conv2DInfo = import('@tensorflow/tfjs').backend_util.Conv2DInfo;
+
 /** The parts of tfjs-backend-wasm's backend that our kernels use to read and write tensors in the WASM heap. */
 export interface WasmHeapBackend {
   makeOutput(shape: number[], dtype: string): TensorInfo;
