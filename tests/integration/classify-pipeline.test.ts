@@ -9,6 +9,7 @@ import { createAppContext } from '../../src/main/services/app-context.ts';
 import { addRoot, startScan } from '../../src/main/services/library.ts';
 import { classificationStatus, startClassification, trackPredictions } from '../../src/main/services/predictions.ts';
 import { makeAudioFile } from '../helpers/audio-fixtures.ts';
+import { childProcesses } from '../helpers/child-processes.ts';
 import { makeCorruptFlac } from '../helpers/corrupt-audio.ts';
 import { gtzanDir, requireGtzan } from '../helpers/gtzan.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
@@ -166,6 +167,14 @@ describe('classification pipeline on a real library (real SQLite, ffmpeg, GTZAN 
     expect(svmTop('gtzan/metal.00001.opus')).toBe('metal');
   });
 
+
+  it('leaves no process behind: each worker ends its ffmpeg launcher, and nothing is left a zombie', async () => {
+    // The classification above ran 2 workers, each with a launcher process that started its ffmpeg runs.
+    const leftover = (): string[] => childProcesses().map((p) => `${p.pid} ${p.state} ${p.command.slice(0, 60)}`);
+    const deadline = Date.now() + 2000;
+    while (leftover().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(leftover()).toEqual([]);
+  });
   it('records a file the tag scan read but ffmpeg cannot decode as unreadable, with the reason', () => {
     const t = tracks().get('made/corrupt.flac')!;
     expect(t.status).toBe('error');

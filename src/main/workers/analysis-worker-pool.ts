@@ -1,10 +1,12 @@
 import { Worker } from 'node:worker_threads';
 import type { TrackAnalyzer } from '../core/training/analysis/analyze-dataset.ts';
+import { endWorker } from './end-worker.ts';
 import { workerUrl } from './worker-url.ts';
 
 export type AnalysisRequest =
   | { type: 'analyze'; id: number; path: string; cacheFile: string; engine: string; sha256: string }
-  | { type: 'cancel'; id: number };
+  | { type: 'cancel'; id: number }
+  | { type: 'close' };
 export type AnalysisReply = { id: number; ok: true } | { id: number; ok: false; error: string };
 
 /**
@@ -58,5 +60,5 @@ export function workerTrackAnalyzer(size = 2): { analyze: TrackAnalyzer; close: 
       release(worker);
     }
   };
-  return { analyze, close: async () => void (await Promise.all(all.map((w) => w.terminate()))) };
+  return { analyze, close: async () => void (await Promise.all(all.map((w) => endWorker(w, { type: 'close' } satisfies AnalysisRequest)))) };
 }

@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { ActiveModel } from '../core/classify/active-models.ts';
 import type { ClassifierPool, PoolOutcome } from '../core/classify/run-classification.ts';
 import type { ClassifyTrackWorkerData, FromClassifyTrackWorker, ToClassifyTrackWorker } from './classify-track.worker.ts';
+import { endWorker } from './end-worker.ts';
 import { workerUrl } from './worker-url.ts';
 
 export interface PoolSizing {
@@ -130,7 +131,7 @@ export async function openClassifierPool(models: readonly ActiveModel[], size: n
     },
     async close() {
       closing = true;
-      await Promise.all(members.map((m) => m.worker.terminate()));
+      await Promise.all(members.map((m) => endWorker(m.worker, { type: 'close' } satisfies ToClassifyTrackWorker)));
     },
   };
 }

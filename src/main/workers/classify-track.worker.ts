@@ -3,6 +3,7 @@ import type { ActiveModel } from '../core/classify/active-models.ts';
 import { failureReason } from '../core/classify/failure-reason.ts';
 import type { PoolOutcome } from '../core/classify/run-classification.ts';
 import { openTrackClassifier } from '../core/classify/track-classifier.ts';
+import { closeFfmpegReader } from '../core/audio/ffmpeg-reader.ts';
 
 /** Set up by the pool (workers/classify-pool.ts). */
 export interface ClassifyTrackWorkerData {
@@ -11,7 +12,7 @@ export interface ClassifyTrackWorkerData {
   batchSize?: number;
 }
 
-export type ToClassifyTrackWorker = { type: 'classify'; id: number; path: string } | { type: 'cancel'; id: number };
+export type ToClassifyTrackWorker = { type: 'classify'; id: number; path: string } | { type: 'cancel'; id: number } | { type: 'close' };
 export type FromClassifyTrackWorker =
   | { type: 'ready' }
   | { type: 'fatal'; message: string }
@@ -28,6 +29,16 @@ const running = new Map<number, AbortController>();
 try {
   const classifier = await openTrackClassifier(data.models, { onnxThreads: data.onnxThreads, batchSize: data.batchSize });
   port.on('message', (m: ToClassifyTrackWorker) => {
+    if (m.type === 'close') {
+      // the pool is done: release the models and end ffmpeg's launcher, then let the thread end
+      for (const c of running.values()) c.abort();
+      void classifier
+        .close()
+        .catch(() => undefined)
+        .then(() => closeFfmpegReader())
+        .finally(() => port.close());
+      return;
+    }
     if (m.type === 'cancel') {
       running.get(m.id)?.abort();
       return;

@@ -1,4 +1,5 @@
 import { parentPort } from 'node:worker_threads';
+import { closeFfmpegReader } from '../core/audio/ffmpeg-reader.ts';
 import { computeCachedAnalysis, writeCachedAnalysis } from '../core/training/analysis/cached-analysis.ts';
 import type { AnalysisReply, AnalysisRequest } from './analysis-worker-pool.ts';
 
@@ -10,6 +11,11 @@ const port = parentPort;
 if (!port) throw new Error('dataset-analysis.worker must run in a worker thread');
 const running = new Map<number, AbortController>();
 port.on('message', (m: AnalysisRequest) => {
+  if (m.type === 'close') {
+    for (const c of running.values()) c.abort();
+    void closeFfmpegReader().finally(() => port.close());
+    return;
+  }
   if (m.type === 'cancel') {
     running.get(m.id)?.abort();
     return;

@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { closeFfmpegReader } from '../core/audio/ffmpeg-reader.ts';
 import { setShippedModelsDir } from '../core/models/store/shipped-models-dir.ts';
 import type { FromWorker, JobWorkerData, ToWorker } from './worker-protocol.ts';
 import { setBundledWorkerDir } from './worker-url.ts';
@@ -46,5 +47,6 @@ export function runInWorker<P, R>(job: (ctx: WorkerJobContext<P>) => Promise<R> 
       (result) => send({ type: 'result', result }),
       (error: unknown) => send({ type: 'error', message: error instanceof Error ? error.message : String(error) }),
     )
-    .finally(() => port.close());
+    // ffmpeg's launcher process ends with the reader of this thread, not as a zombie of a terminated one
+    .finally(() => closeFfmpegReader().finally(() => port.close()));
 }

@@ -30,7 +30,8 @@ export interface DecodeSummary {
  * ffmpeg arguments: first audio stream, soxr resampling to the rate, float32 WAV on stdout with the file's own
  * channels. The downmix to mono is ours (the mean of the channels, as librosa.load's to_mono): ffmpeg's own
  * gives (L + R) / sqrt(2) for stereo, 3 dB above the mean, and for 5.1 a weighted sum that it does not normalise
- * for float output (3.41 times the level of six identical channels).
+ * for float output (3.41 times the level of six identical channels). `-flush_packets 0` lets ffmpeg fill its
+ * 32 KB output buffer before each write instead of writing every packet (6.6 KB): a fifth of the reads.
  */
 export function ffmpegDecodeArgs(path: string, sampleRate: number): string[] {
   return [
@@ -39,32 +40,61 @@ export function ffmpegDecodeArgs(path: string, sampleRate: number): string[] {
     '-map', '0:a:0', '-vn', '-sn', '-dn',
     '-af', `aresample=${sampleRate}:resampler=soxr,aformat=sample_fmts=flt`,
     '-fflags', '+bitexact', '-flags:a', '+bitexact',
-    '-f', 'wav', '-c:a', 'pcm_f32le', 'pipe:1',
+    '-flush_packets', '0', '-f', 'wav', '-c:a', 'pcm_f32le', 'pipe:1',
   ];
 }
 
-/** Mono samples of whole interleaved float32 frames: the bytes themselves for one channel, else each frame's mean. */
-function monoOf(bytes: Uint8Array, channels: number): Float32Array {
-  const frames = bytes.length / (4 * channels);
-  let interleaved: Float32Array;
-  // A view of the bytes when they are 4-byte aligned (each read has its own buffer), else an aligned copy.
-  if (bytes.byteOffset % 4 === 0) interleaved = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
-  else {
-    interleaved = new Float32Array(bytes.length / 4);
-    new Uint8Array(interleaved.buffer).set(bytes);
-  }
-  if (channels === 1) return interleaved;
-  const mono = new Float32Array(frames);
-  if (channels === 2) {
-    for (let i = 0, j = 0; i < frames; i++, j += 2) mono[i] = (interleaved[j] + interleaved[j + 1]) * 0.5;
+/**
+ * Writes the mono samples of `frames` whole interleaved float32 frames (the first one at `input[0]`) to `out`:
+ * the samples themselves for one channel, else each frame's mean.
+ */
+function downmix(input: Float32Array, frames: number, channels: number, out: Float32Array): void {
+  if (channels === 1) out.set(input.subarray(0, frames));
+  else if (channels === 2) {
+    for (let i = 0, j = 0; i < frames; i++, j += 2) out[i] = (input[j] + input[j + 1]) * 0.5;
   } else {
     for (let i = 0, j = 0; i < frames; i++) {
       let sum = 0;
-      for (let c = 0; c < channels; c++) sum += interleaved[j++];
-      mono[i] = sum / channels;
+      for (let c = 0; c < channels; c++) sum += input[j++];
+      out[i] = sum / channels;
     }
   }
-  return mono;
+}
+
+/**
+ * Turns ffmpeg's float32 WAV stream into mono chunks with no allocation per block: each block's bytes are
+ * copied behind the partial frame left by the previous one (4-byte aligned, whatever the header's length),
+ * the whole frames downmixed into one reused array. A chunk is valid until the next block is taken.
+ */
+class MonoStream {
+  private staging = new Float32Array(0);
+  private stagingBytes = new Uint8Array(0);
+  private mono = new Float32Array(0);
+  /** Bytes of a partial frame at the start of `staging`. */
+  private carry = 0;
+  private readonly channels: number;
+
+  constructor(channels: number) {
+    this.channels = channels;
+  }
+
+  take(bytes: Uint8Array): Float32Array {
+    const total = this.carry + bytes.length;
+    if (total > this.stagingBytes.length) {
+      const grown = new Float32Array(Math.ceil(total / 4));
+      new Uint8Array(grown.buffer).set(this.stagingBytes.subarray(0, this.carry));
+      this.staging = grown;
+      this.stagingBytes = new Uint8Array(grown.buffer);
+    }
+    this.stagingBytes.set(bytes, this.carry);
+    const frameBytes = 4 * this.channels;
+    const frames = Math.floor(total / frameBytes);
+    if (frames > this.mono.length) this.mono = new Float32Array(frames);
+    downmix(this.staging, frames, this.channels, this.mono);
+    this.carry = total - frames * frameBytes;
+    this.stagingBytes.copyWithin(0, frames * frameBytes, total);
+    return this.mono.subarray(0, frames);
+  }
 }
 
 function parseDuration(text: string): number | null {
@@ -87,8 +117,9 @@ function explainFailure(path: string, stderr: string): AudioDecodeError {
 
 /**
  * Decodes any audio file with ffmpeg (spawned directly: FFMPEG_PATH, the PATH, then a packaged binary) to mono
- * float32 at 22050 Hz, yielding chunks as they arrive. Memory stays bounded whatever the length: the pipe's
- * back-pressure holds ffmpeg while the consumer works. Aborting the signal or an idle ffmpeg kills the child.
+ * float32 at 22050 Hz, yielding chunks as they arrive. Each chunk is a view of an array that the next one reuses:
+ * copy what you keep before asking for more. Memory stays bounded whatever the length: the pipe's back-pressure
+ * holds ffmpeg while the consumer works. Aborting the signal or an idle ffmpeg kills the child.
  * Throws AudioDecodeError with a readable message (missing ffmpeg, missing / empty / non-audio / truncated
  * file, timeout, cancelled).
  */
@@ -146,35 +177,33 @@ export async function* decodeAudioChunks(path: string, options: DecodeOptions = 
   child.onActivity(touch);
 
   let samples = 0;
-  let carry: Uint8Array | null = null;
-  let channels = 0; // known once the WAV header has arrived
+  let header: Uint8Array | null = new Uint8Array(0); // the bytes before the samples, until the WAV header is read
+  let mono: MonoStream | null = null;
   try {
-    for await (const raw of child.stdout) {
+    for await (const block of child.stdout) {
       touch();
       if (killedFor) break; // cancelled or timed out: what is still queued is not wanted
-      let buf: Uint8Array = raw;
-      if (carry) {
-        buf = new Uint8Array(carry.length + raw.length);
-        buf.set(carry);
-        buf.set(raw, carry.length);
-      }
-      if (channels === 0) {
-        const header = parseWavStreamHeader(buf);
-        if (!header) {
-          carry = buf.slice();
+      let bytes: Uint8Array = block;
+      if (header) {
+        const joined: Uint8Array = new Uint8Array(header.length + block.length);
+        joined.set(header);
+        joined.set(block, header.length);
+        const wav = parseWavStreamHeader(joined);
+        if (!wav) {
+          header = joined;
+          child.release(block);
           continue;
         }
-        if (header.formatTag !== 3 || header.bitsPerSample !== 32 || header.sampleRate !== sampleRate) {
-          throw new AudioDecodeError('failed', path, `ffmpeg sent ${header.bitsPerSample}-bit format ${header.formatTag} at ${header.sampleRate} Hz, not float32 at ${sampleRate} Hz: ${path}`);
+        if (wav.formatTag !== 3 || wav.bitsPerSample !== 32 || wav.sampleRate !== sampleRate) {
+          throw new AudioDecodeError('failed', path, `ffmpeg sent ${wav.bitsPerSample}-bit format ${wav.formatTag} at ${wav.sampleRate} Hz, not float32 at ${sampleRate} Hz: ${path}`);
         }
-        channels = header.channels;
-        buf = buf.subarray(header.dataOffset);
+        header = null;
+        mono = new MonoStream(wav.channels);
+        bytes = joined.subarray(wav.dataOffset);
       }
-      const frameBytes = 4 * channels;
-      const whole: number = buf.length - (buf.length % frameBytes);
-      carry = whole < buf.length ? buf.slice(whole) : null;
-      if (whole === 0) continue;
-      const chunk = monoOf(buf.subarray(0, whole), channels);
+      const chunk = mono!.take(bytes);
+      child.release(block);
+      if (chunk.length === 0) continue;
       samples += chunk.length;
       yield chunk;
       if (signal?.aborted) kill('cancelled');
@@ -221,7 +250,7 @@ export async function decodeAudio(path: string, options: DecodeOptions & { maxSe
   let r = await it.next();
   while (!r.done) {
     if (total < max) {
-      const c = r.value.subarray(0, Math.max(0, Math.min(r.value.length, max - total)));
+      const c = r.value.slice(0, Math.max(0, Math.min(r.value.length, max - total))); // the chunk's array is reused
       parts.push(c);
       total += c.length;
     }

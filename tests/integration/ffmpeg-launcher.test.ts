@@ -1,0 +1,90 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeTempDir } from '../helpers/temp-dir.ts';
+
+// ffmpeg is started by a small launcher process, so that the analysis process never forks (every fork made each
+// page it writes fault again). These tests run the decoder in processes of their own, with the launcher, without
+// it, and with a launcher that cannot start, and check the samples against ffmpeg's own output read back here.
+const tmp = makeTempDir();
+afterAll(() => tmp.cleanup());
+const probe = join(process.cwd(), 'tests/helpers/decode-probe.ts');
+
+interface ProbeResult {
+  samples: number;
+  sha256: string;
+  error: string | null;
+  ffmpegGone: boolean;
+  ffmpegParents: string[];
+  ffmpegPids: number[];
+  launcherPids: number[];
+}
+
+function runProbe(mode: 'decode' | 'cancel', file: string, launcher?: string): ProbeResult {
+  const env = { ...process.env };
+  if (launcher === undefined) delete env.GENRE_TAGGER_FFMPEG_LAUNCHER;
+  else env.GENRE_TAGGER_FFMPEG_LAUNCHER = launcher;
+  const out = execFileSync(process.execPath, [probe, mode, file], { env, encoding: 'utf8', timeout: 60_000 });
+  return JSON.parse(out.trim().split('\n').pop()!) as ProbeResult;
+}
+
+function ffmpeg(args: string[]): void {
+  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+/** The mono samples librosa.load would give: ffmpeg's float32 output (same resampling), each frame's mean. */
+function reference(file: string, channels: number): { samples: number; sha256: string } {
+  const raw = join(tmp.dir, 'reference.f32');
+  ffmpeg(['-i', file, '-map', '0:a:0', '-af', 'aresample=22050:resampler=soxr,aformat=sample_fmts=flt', '-fflags', '+bitexact', '-flags:a', '+bitexact', '-f', 'f32le', raw]);
+  const bytes = readFileSync(raw);
+  const interleaved = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
+  const frames = interleaved.length / channels;
+  const mono = new Float32Array(frames);
+  for (let i = 0; i < frames; i++) {
+    let sum = 0;
+    for (let c = 0; c < channels; c++) sum += interleaved[i * channels + c];
+    mono[i] = channels === 2 ? sum * 0.5 : sum / channels;
+  }
+  return { samples: frames, sha256: createHash('sha256').update(new Uint8Array(mono.buffer)).digest('hex') };
+}
+
+describe('ffmpeg started by the launcher process', () => {
+  // 20 s of 5.1 at 48 kHz: 10.6 MB of float32 frames of 24 bytes, so block edges fall inside frames; and a stereo MP3.
+  const surround = join(tmp.dir, 'surround.flac');
+  const stereo = join(tmp.dir, 'stereo.mp3');
+  ffmpeg(['-f', 'lavfi', '-i', "aevalsrc='0.1*sin(2*PI*220*t)|0.2*sin(2*PI*330*t)|0.3*sin(2*PI*440*t)|0.05*sin(2*PI*55*t)|0.15*random(0)|0.25*sin(2*PI*880*t)':s=48000:d=20:c=5.1", '-c:a', 'flac', surround]);
+  ffmpeg(['-f', 'lavfi', '-i', 'anoisesrc=color=pink:amplitude=0.3:duration=12', '-ar', '44100', '-ac', '2', '-c:a', 'libmp3lame', '-b:a', '192k', stereo]);
+
+  it("decodes exactly the mean of the channels of ffmpeg's own output, with the launcher, without it, and when it cannot start", () => {
+    for (const [file, channels] of [[surround, 6], [stereo, 2]] as const) {
+      const want = reference(file, channels);
+      const viaLauncher = runProbe('decode', file);
+      const direct = runProbe('decode', file, 'off');
+      const broken = runProbe('decode', file, '/bin/false');
+      for (const got of [viaLauncher, direct, broken]) {
+        expect(got.error, file).toBeNull();
+        expect({ samples: got.samples, sha256: got.sha256 }, file).toEqual(want);
+      }
+      expect(viaLauncher.ffmpegParents).toEqual(['child node']);
+      expect(direct.ffmpegParents).toEqual(['this process']);
+      expect(broken.ffmpegParents).toEqual(['this process']);
+    }
+  });
+
+  it('stops ffmpeg when the decode is cancelled, and the launcher ends with the process that started it', async () => {
+    const long = join(tmp.dir, 'long.flac');
+    ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=300', '-ac', '1', '-c:a', 'flac', long]);
+    const result = runProbe('cancel', long);
+    expect(result.error).toBe('cancelled');
+    expect(result.ffmpegParents).toEqual(['child node']);
+    expect(result.ffmpegGone).toBe(true);
+    // The probe has exited: its launcher saw the channel close and ended too.
+    const [launcher] = result.launcherPids;
+    const deadline = Date.now() + 5000;
+    const alive = (): boolean => existsSync(`/proc/${launcher}`) && !readFileSync(`/proc/${launcher}/stat`, 'utf8').includes(') Z');
+    while (alive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(alive()).toBe(false);
+  });
+});
