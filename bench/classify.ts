@@ -4,13 +4,14 @@
 //    active model, results written to SQLite), for the shipped models (CNN, MLFI, SVM, ensemble) and for the
 //    shipped SVM alone.
 // 2. Inference alone, per model and runtime: segments (or SVM windows) per second on real inputs of one track.
-// Wall-clock ratios depend on what else shares the cores; the CPU time of each (this process's threads and its
-// ffmpeg children, Linux) is printed beside them and does not.
+// Wall-clock ratios depend on what else shares the cores; the CPU time of each (this process's threads, the
+// ffmpeg launchers and every ffmpeg, Linux: bench/process-cpu.ts) is printed beside them and does not.
+// 3. The floor the segment models set: their inference alone on one track against decoding that track.
 // BENCH_FILES (default "4,12") sets the library sizes, BENCH_SECONDS (default 240) the files' length. Two sizes
 // separate what a job costs once (starting its workers: modules, onnxruntime sessions, WASM) from what each
 // further track costs: the marginal ratio (T12 - T4) / (D12 - D4) is the one a 10,000-track library sees.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, linkSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, linkSync, mkdirSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +34,7 @@ import { addRoot, startScan } from '../src/main/services/library.ts';
 import { startClassification } from '../src/main/services/predictions.ts';
 import { projectRoot } from '../src/main/project-root.ts';
 import { rate } from './bench-models.ts';
+import { treeCpuMs } from './process-cpu.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const dir = join(here, '.tmp', `classify-${process.pid}`);
@@ -51,32 +53,13 @@ const music =
   "+0.5*exp(-30*mod(t,0.5))*sin(2*PI*60*t)|0.15*sin(2*PI*(220+55*floor(mod(t/2,4)))*t)+0.1*sin(2*PI*440*t)" +
   "+0.5*exp(-30*mod(t,0.5))*sin(2*PI*60*t)':s=44100";
 
-/**
- * CPU milliseconds used so far by this process's threads and by its finished child processes (ffmpeg), from
- * /proc/self/stat on Linux (children: cutime + cstime, in clock ticks of 10 ms); NaN for children elsewhere.
- * Unlike wall time, this does not depend on what else the machine is running.
- */
-function cpuMs(): { own: number; children: number } {
-  const u = process.cpuUsage();
-  let children = Number.NaN;
-  try {
-    const stat = readFileSync('/proc/self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    children = (Number(fields[13]) + Number(fields[14])) * 10;
-  } catch {
-    // not Linux
-  }
-  return { own: (u.user + u.system) / 1000, children };
-}
-
-function cpuSince(start: { own: number; children: number }): number {
-  const now = cpuMs();
-  return now.own - start.own + (now.children - start.children);
+function cpuSince(start: number): number {
+  return treeCpuMs() - start;
 }
 
 async function decodeAll(paths: string[], parallel: number): Promise<{ ms: number; cpuMs: number }> {
   const t0 = performance.now();
-  const cpu0 = cpuMs();
+  const cpu0 = treeCpuMs();
   let next = 0;
   const lane = async (): Promise<void> => {
     while (next < paths.length) {
@@ -98,7 +81,7 @@ async function pipeline(folder: string, dataDir: string, shippedDir: string | nu
     const scan = await ctx.jobs.wait(startScan(ctx, [root.id], { classify: false }).jobId);
     if (scan.status !== 'done') throw new Error(`scan ${scan.status}: ${scan.error}`);
     const t0 = performance.now();
-    const cpu0 = cpuMs();
+    const cpu0 = treeCpuMs();
     const job = startClassification(ctx, { workers })!;
     const done = await ctx.jobs.wait(job.id);
     const ms = performance.now() - t0;
@@ -117,8 +100,9 @@ async function inferenceRates(
   all: { starts: number[]; features: Float32Array },
   clip: { startSeconds: number; seconds: number; features: Float32Array },
   duration: number,
-): Promise<string[]> {
+): Promise<{ lines: string[]; oneThread: Map<string, number> }> {
   const lines: string[] = [];
+  const oneThread = new Map<string, number>();
   const threadsInPool = Math.max(1, Math.floor(availableParallelism() / workers));
   for (const m of models) {
     if (m.kind === 'cnn' || m.kind === 'mlfi') {
@@ -135,6 +119,7 @@ async function inferenceRates(
         const c = await openSegmentClassifier({ manifest: m.manifest, dir: m.dir, source: 'user', active: true }, { onnx: { threads } });
         const perSecond = batch * (await rate(async () => void (await c.predict(inputs)), 3));
         await c.close();
+        if (threads === 1) oneThread.set(m.kind, perSecond);
         lines.push(`  ${m.kind.padEnd(8)} ${m.version.padEnd(22)} onnxruntime, ${threads} thread${threads === 1 ? ' ' : 's'}   ${perSecond.toFixed(0).padStart(6)} segments/s`);
       }
     } else if (m.kind === 'svm') {
@@ -145,7 +130,7 @@ async function inferenceRates(
       lines.push(`  ${m.kind.padEnd(8)} ${m.version.padEnd(22)} TypeScript SMO model          ${perSecond.toFixed(0).padStart(6)} windows/s (30 s)`);
     }
   }
-  return lines;
+  return { lines, oneThread };
 }
 
 async function main(): Promise<void> {
@@ -230,7 +215,7 @@ async function main(): Promise<void> {
   // needs from it, against decoding the same file.
   const timed = async (f: () => Promise<unknown>): Promise<{ ms: number; cpu: number }> => {
     const t0 = performance.now();
-    const c0 = cpuMs();
+    const c0 = treeCpuMs();
     await f();
     return { ms: performance.now() - t0, cpu: cpuSince(c0) };
   };
@@ -258,7 +243,20 @@ async function main(): Promise<void> {
     },
   });
   out.push('Inference alone (batches of 8 segments of the first file; SVM: its 30 s windows pooled from the segments):');
-  out.push(...(await inferenceRates(models, segments, { starts, features: Float32Array.from(features) }, a.clip, a.durationSeconds)));
+  const rates = await inferenceRates(models, segments, { starts, features: Float32Array.from(features) }, a.clip, a.durationSeconds);
+  out.push(...rates.lines);
+  // The floor the segment models' arithmetic alone sets: their inference on one track's segments against what
+  // decoding that track costs, as if the analysis engine, the SVM and SQLite took no time at all.
+  const [da, db] = [best.get(`decode ${sizes[0]}`)!, best.get(`decode ${files}`)!];
+  const decodeCpuPerTrack = sizes.length > 1 ? (db.cpuMs - da.cpuMs) / (files - sizes[0]) : db.cpuMs / files;
+  const inferenceMs = [...rates.oneThread].map(([kind, perSecond]) => ({ kind, ms: (1000 * a.segmentCount) / perSecond }));
+  const floorMs = inferenceMs.reduce((t, x) => t + x.ms, 0);
+  out.push(
+    `One ${seconds / 60}-minute track's ${a.segmentCount} segments through the segment models (1 thread): ` +
+      `${inferenceMs.map((x) => `${x.kind} ${x.ms.toFixed(0)} ms`).join(' + ')} = ${floorMs.toFixed(0)} ms of CPU, ` +
+      `${(floorMs / decodeCpuPerTrack).toFixed(2)}x the CPU of decoding it (${decodeCpuPerTrack.toFixed(0)} ms): with every other stage free, ` +
+      `each further track would still cost ${(1 + floorMs / decodeCpuPerTrack).toFixed(2)}x decode-only's CPU`,
+  );
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
