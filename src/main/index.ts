@@ -23,6 +23,8 @@ const rendererFile = join(here, '../renderer/index.html');
 const isTrustedUrl = (url: string): boolean =>
   devServer ? url.startsWith(devServer) : url.startsWith('file://') && fileURLToPath(url.split(/[?#]/)[0]) === rendererFile;
 
+let mainWindow: BrowserWindow | null = null;
+
 async function createWindow(): Promise<void> {
   const dataDir = app.getPath('userData');
   let win: BrowserWindow | null = null;
@@ -69,8 +71,10 @@ async function createWindow(): Promise<void> {
   });
   win.webContents.on('will-attach-webview', (e) => e.preventDefault());
   const unregister = registerIpc(createHandlers(ctx), ctx.events, win, isTrustedUrl);
+  mainWindow = win;
   win.once('ready-to-show', () => win?.show());
   win.on('closed', () => {
+    mainWindow = null;
     unregister();
     void ctx.close();
   });
@@ -78,6 +82,17 @@ async function createWindow(): Promise<void> {
   else await win.loadFile(rendererFile);
 }
 
-app.enableSandbox();
-void app.whenReady().then(createWindow);
-app.on('window-all-closed', () => app.quit());
+// One instance per user: two would write the same library database and tag journal. A second launch brings the
+// first one's window forward, and quits at once (so would a launch that was meant to run as Node and did not).
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  app.enableSandbox();
+  void app.whenReady().then(createWindow);
+  app.on('window-all-closed', () => app.quit());
+}
