@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../helpers/temp-dir.ts';
@@ -70,6 +70,18 @@ describe('ffmpeg started by the launcher process', () => {
       expect(viaLauncher.ffmpegParents).toEqual(['child node']);
       expect(direct.ffmpegParents).toEqual(['this process']);
       expect(broken.ffmpegParents).toEqual(['this process']);
+    }
+  });
+
+  it('reads what ffmpeg says on stderr to the end in every mode: a cut WAV and a cut MP3 are named truncated', () => {
+    const wav = join(tmp.dir, 'whole.wav');
+    ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=20', '-ac', '2', '-c:a', 'pcm_s16le', wav]);
+    const mp3 = join(tmp.dir, 'whole.mp3');
+    ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=20', '-ac', '2', '-c:a', 'libmp3lame', '-b:a', '128k', mp3]);
+    for (const [whole, cut] of [[wav, join(tmp.dir, 'cut.wav')], [mp3, join(tmp.dir, 'cut.mp3')]]) {
+      const bytes = readFileSync(whole);
+      writeFileSync(cut, bytes.subarray(0, bytes.length >> 2));
+      for (const mode of [undefined, 'off', '/bin/false']) expect(runProbe('decode', cut, mode).error, `${cut} ${mode ?? 'launcher'}`).toBe('truncated');
     }
   });
 

@@ -116,10 +116,11 @@ function explainFailure(path: string, stderr: string): AudioDecodeError {
 }
 
 /**
- * Decodes any audio file with ffmpeg (spawned directly: FFMPEG_PATH, the PATH, then a packaged binary) to mono
- * float32 at 22050 Hz, yielding chunks as they arrive. Each chunk is a view of an array that the next one reuses:
- * copy what you keep before asking for more. Memory stays bounded whatever the length: the pipe's back-pressure
- * holds ffmpeg while the consumer works. Aborting the signal or an idle ffmpeg kills the child.
+ * Decodes any audio file with ffmpeg (FFMPEG_PATH, the PATH, then a packaged binary; started and read as
+ * ffmpeg-reader.ts says) to mono float32 at 22050 Hz, yielding chunks as they arrive. Each chunk is a view of an
+ * array that the next one reuses: copy what you keep before asking for more. Memory stays bounded whatever the
+ * length: the pipe's back-pressure holds ffmpeg while the consumer works. Aborting the signal or an idle ffmpeg
+ * kills the child.
  * Throws AudioDecodeError with a readable message (missing ffmpeg, missing / empty / non-audio / truncated
  * file, timeout, cancelled).
  */

@@ -64,7 +64,7 @@ process.on('message', (m) => {
   process.send({ type: 'stdout', id: m.id }, c.stdout);
   c.stderr.setEncoding('utf8');
   c.stderr.on('data', (text) => process.send({ type: 'err', id: m.id, text }));
-  c.stderr.on('end', () => {
+  c.stderr.once('close', () => {
     stderrEnded = true;
     report();
   });

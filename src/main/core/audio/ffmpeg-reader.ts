@@ -10,8 +10,8 @@ import { FFMPEG_LAUNCHER_SOURCE } from './ffmpeg-launcher-source.ts';
  * helper thread does nothing but read, so ffmpeg decodes at its own pace; what it reads waits in blocks sent to
  * this thread, at most BLOCKS of them (then the helper stops reading until this thread hands one back).
  *
- * One helper per thread, started on first use and kept (it costs nothing while idle: unref'd, no work). Its code
- * is inline (an eval worker), so it runs the same from source and from the bundled app.
+ * One helper per thread, started on first use and kept until closeFfmpegReader() (it costs nothing while idle:
+ * unref'd, no work). Its code is inline (an eval worker), so it runs the same from source and from the bundled app.
  */
 
 /** ffmpeg's output travels in blocks of this size (about 1.5 s of 22050 Hz float32 stereo). */
@@ -117,14 +117,26 @@ function startDirect(run) {
     if (!run.stdout) settle(run);
     else finish(run, null, e.message);
   });
-  child.once('exit', (code) => {
-    run.exit = { code, error: null };
+  // The exit is reported once stderr has ended too: the reasons for a failure (and a truncated file) are there.
+  let status;
+  let stderrEnded = false;
+  const exited = () => {
+    if (status === undefined || !stderrEnded) return;
+    run.exit = { code: status, error: null };
     settle(run);
+  };
+  child.once('exit', (code) => {
+    status = code;
+    exited();
   });
   if (child.pid === undefined) return; // could not start: 'error' follows
   attach(run, child.stdout);
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (text) => parentPort.postMessage({ type: 'err', id: run.id, text }));
+  child.stderr.once('close', () => {
+    stderrEnded = true;
+    exited();
+  });
 }
 function launcherLost(reason) {
   const l = launcher;
@@ -137,7 +149,7 @@ function launcherLost(reason) {
       run.via = null;
       startDirect(run); // it never started: start it here instead
     } else {
-      if (run.stdout) run.stdout.destroy();
+      run.stdout.destroy();
       finish(run, null, 'the ffmpeg launcher process ended during the decode (' + reason + ')');
     }
   }
