@@ -104,7 +104,8 @@ describe('scan progress and cancel in the browser', () => {
     await page.getByTestId('folder-submit').click();
     const progress = page.getByTestId('job-progress');
     await progress.waitFor();
-    await expect.poll(() => page.getByTestId('job-count').innerText()).toMatch(/^[\d,]+ of 20,000$/);
+    // Listing the 20,000 files comes first (a count without a total); on a loaded machine it takes seconds.
+    await expect.poll(() => page.getByTestId('job-count').innerText(), { timeout: 30_000 }).toMatch(/^[\d,]+ of 20,000$/);
     await page.getByTestId('job-cancel').click();
     await page.getByTestId('scan-summary').waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('scan-summary').innerText()).toMatch(/^Scan cancelled/);
