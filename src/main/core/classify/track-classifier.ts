@@ -45,9 +45,8 @@ export interface TrackClassifierOptions {
   /**
    * Segments per inference call; default 8. Larger batches are not faster on the CPU: onnxruntime ran the CNN at
    * 690 segments/s with 32 and 702 with 8 (the MLFI 1,433 and 1,550), and a batch of 32 needs 134 MB for the CNN's
-   * first activation alone. In a classification worker that memory is written afresh after every ffmpeg spawn
-   * (fork marks the whole process copy-on-write), so 8 tracks took 9.7 s with 32 (5.5 s of it in the kernel,
-   * 1.2 million page faults) and 7.3 s with 8 (1.9 s, 0.54 million).
+   * first activation alone. (When the worker itself still forked for every ffmpeg, that memory faulted again after
+   * each fork: 8 tracks took 9.7 s with 32 and 7.3 s with 8. ffmpeg's launcher process has ended that cost.)
    */
   batchSize?: number;
 }
