@@ -25,15 +25,16 @@ const port = parentPort!;
 const data = workerData as ClassifyTrackWorkerData;
 const send = (m: FromClassifyTrackWorker): void => port.postMessage(m);
 const running = new Map<number, AbortController>();
+const inFlight = new Set<Promise<void>>();
 
 try {
   const classifier = await openTrackClassifier(data.models, { onnxThreads: data.onnxThreads, batchSize: data.batchSize });
   port.on('message', (m: ToClassifyTrackWorker) => {
     if (m.type === 'close') {
-      // the pool is done: release the models and end ffmpeg's launcher, then let the thread end
+      // the pool is done: stop what still runs, release the models and end ffmpeg's launcher, then let the thread end
       for (const c of running.values()) c.abort();
-      void classifier
-        .close()
+      void Promise.allSettled(inFlight)
+        .then(() => classifier.close())
         .catch(() => undefined)
         .then(() => closeFfmpegReader())
         .finally(() => port.close());
@@ -46,7 +47,7 @@ try {
     const controller = new AbortController();
     running.set(m.id, controller);
     const started = performance.now();
-    classifier
+    const task = classifier
       .classify(m.path, {
         signal: controller.signal,
         onProgress: (p) => {
@@ -58,7 +59,11 @@ try {
         (error: unknown) =>
           send({ type: 'done', id: m.id, outcome: { status: 'error', reason: failureReason(error, m.path), elapsedMs: performance.now() - started } }),
       )
-      .finally(() => running.delete(m.id));
+      .finally(() => {
+        running.delete(m.id);
+        inFlight.delete(task);
+      });
+    inFlight.add(task);
   });
   send({ type: 'ready' });
 } catch (error) {

@@ -5,6 +5,7 @@ import type { Worker } from 'node:worker_threads';
  * its thread end) and waits for it; a worker that has not ended after `graceMs` is terminated.
  */
 export async function endWorker(worker: Worker, message: unknown, graceMs = 5000): Promise<void> {
+  if (worker.threadId === -1) return; // already ended
   const ended = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   worker.postMessage(message);
   let timer: NodeJS.Timeout | undefined;

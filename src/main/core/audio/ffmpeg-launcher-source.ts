@@ -10,9 +10,9 @@
  * CPU per track started from the worker, 800 faults and 125 ms from the launcher.
  *
  * Protocol (JSON over the IPC channel): in `{ type: 'start', id, command, args }` and `{ type: 'kill', id }`;
- * out `{ type: 'ready' }` once, then `{ type: 'stdout', id }` with the pipe as the handle, `{ type: 'err', id, text }` with stderr, and
- * `{ type: 'exit', id, code, error }` once ffmpeg has exited and its stderr has ended. It exits when its parent
- * goes away (the channel closes), killing what it started.
+ * out `{ type: 'ready' }` once, then per run `{ type: 'stdout', id }` with the pipe as the handle,
+ * `{ type: 'err', id, text }` with stderr, and `{ type: 'exit', id, code, error }` once ffmpeg has exited and its
+ * stderr has ended. It exits when its parent goes away (the channel closes), killing what it started.
  */
 export const FFMPEG_LAUNCHER_SOURCE = `
 const { spawn } = require('node:child_process');
