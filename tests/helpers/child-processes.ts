@@ -1,26 +1,53 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
-export interface ChildProcessInfo {
+export interface ProcessInfo {
   pid: number;
+  ppid: number;
   /** The state letter of /proc/PID/stat: R, S, D, Z (zombie: ended, never waited for), … */
   state: string;
-  command: string;
+  /** The executable's name (comm), e.g. 'ffmpeg', 'node'. */
+  name: string;
 }
 
-/** The processes whose parent is `parent` (this process by default), from /proc (Linux). */
-export function childProcesses(parent = process.pid): ChildProcessInfo[] {
-  const out: ChildProcessInfo[] = [];
+function readProcess(pid: number): ProcessInfo | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const close = stat.lastIndexOf(')');
+    const fields = stat.slice(close + 2).split(' ');
+    return { pid, ppid: Number(fields[1]), state: fields[0], name: stat.slice(stat.indexOf('(') + 1, close) };
+  } catch {
+    return null; // ended meanwhile
+  }
+}
+
+/** Every process of the machine, from /proc (Linux). */
+export function processes(): ProcessInfo[] {
+  const out: ProcessInfo[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[1]) !== parent) continue;
-      const command = readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0/g, ' ').trim() || stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      out.push({ pid: Number(name), state: fields[0], command });
-    } catch {
-      // ended meanwhile
-    }
+    const p = readProcess(Number(name));
+    if (p) out.push(p);
   }
   return out;
+}
+
+/** Whether `pid` is a process that still runs (a zombie has ended). */
+export function isRunning(pid: number): boolean {
+  const p = readProcess(pid);
+  return p !== null && p.state !== 'Z';
+}
+
+/** The processes whose parent is `parent` (this process by default), with their command lines. */
+export function childProcesses(parent = process.pid): (ProcessInfo & { command: string })[] {
+  return processes()
+    .filter((p) => p.ppid === parent)
+    .map((p) => {
+      let command = p.name;
+      try {
+        command = readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim() || p.name;
+      } catch {
+        // ended meanwhile
+      }
+      return { ...p, command };
+    });
 }

@@ -3,31 +3,8 @@
 // per thread for the thread's life, so each launcher setting (GENRE_TAGGER_FFMPEG_LAUNCHER) needs a process.
 // MODE 'decode': the whole file; MODE 'cancel': abort after two chunks and wait for ffmpeg to be gone.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { decodeAudioChunks } from '../../src/main/core/audio/decode-audio.ts';
-
-interface Proc {
-  pid: number;
-  ppid: number;
-  comm: string;
-}
-
-function processes(): Proc[] {
-  const out: Proc[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const close = stat.lastIndexOf(')');
-      const comm = stat.slice(stat.indexOf('(') + 1, close);
-      const ppid = Number(stat.slice(close + 2).split(' ')[1]);
-      out.push({ pid: Number(name), ppid, comm });
-    } catch {
-      // ended meanwhile
-    }
-  }
-  return out;
-}
+import { isRunning, processes } from './child-processes.ts';
 
 const [mode, file] = process.argv.slice(2);
 const hash = createHash('sha256');
@@ -40,11 +17,11 @@ try {
   for await (const chunk of decodeAudioChunks(file, { signal: controller.signal })) {
     if (!seen) {
       const all = processes();
-      const ffmpeg = all.filter((p) => p.comm === 'ffmpeg');
+      const ffmpeg = all.filter((p) => p.name === 'ffmpeg');
       const byPid = new Map(all.map((p) => [p.pid, p]));
       const mine = ffmpeg.filter((p) => p.ppid === process.pid || byPid.get(p.ppid)?.ppid === process.pid);
       seen = {
-        ffmpegParents: mine.map((p) => (p.ppid === process.pid ? 'this process' : `child ${byPid.get(p.ppid)?.comm}`)),
+        ffmpegParents: mine.map((p) => (p.ppid === process.pid ? 'this process' : `child ${byPid.get(p.ppid)?.name}`)),
         ffmpegPids: mine.map((p) => p.pid),
         launcherPids: mine.filter((p) => p.ppid !== process.pid).map((p) => p.ppid),
       };
@@ -59,9 +36,7 @@ try {
 let ffmpegGone = true;
 if (mode === 'cancel') {
   const deadline = Date.now() + 5000;
-  while (seen!.ffmpegPids.some((pid) => existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z')) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  ffmpegGone = !seen!.ffmpegPids.some((pid) => existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z'));
+  while (seen!.ffmpegPids.some(isRunning) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  ffmpegGone = !seen!.ffmpegPids.some(isRunning);
 }
 process.stdout.write(`${JSON.stringify({ samples, sha256: hash.digest('hex'), error, ffmpegGone, ...seen })}\n`);

@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { isRunning } from '../helpers/child-processes.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 
 // ffmpeg is started by a small launcher process, so that the analysis process never forks (every fork made each
@@ -95,8 +96,7 @@ describe('ffmpeg started by the launcher process', () => {
     // The probe has exited: its launcher saw the channel close and ended too.
     const [launcher] = result.launcherPids;
     const deadline = Date.now() + 5000;
-    const alive = (): boolean => existsSync(`/proc/${launcher}`) && !readFileSync(`/proc/${launcher}/stat`, 'utf8').includes(') Z');
-    while (alive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    expect(alive()).toBe(false);
+    while (isRunning(launcher) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(isRunning(launcher)).toBe(false);
   });
 });

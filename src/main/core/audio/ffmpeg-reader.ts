@@ -48,11 +48,11 @@ let launcherBroken = process.platform === 'win32' || LAUNCHER_ENV === 'off';
 /** A launcher that has not said it is ready after this long is given up (and ffmpeg started from here). */
 const LAUNCHER_READY_MS = 10000;
 
-function send(id, run) {
+function send(run) {
   if (run.timer) { clearTimeout(run.timer); run.timer = null; }
   if (!run.block || run.fill === 0) return;
   const block = run.block.buffer;
-  parentPort.postMessage({ type: 'out', id, block, bytes: run.fill }, [block]);
+  parentPort.postMessage({ type: 'out', id: run.id, block, bytes: run.fill }, [block]);
   run.block = null;
   run.fill = 0;
 }
@@ -65,7 +65,7 @@ function take(run) {
 }
 function finish(run, code, error) {
   if (run.done) return;
-  send(run.id, run);
+  send(run);
   run.done = true;
   runs.delete(run.id);
   keep(run.free.splice(0));
@@ -89,9 +89,9 @@ function attach(run, stdout) {
       run.block.set(n === b.length ? b : b.subarray(off, off + n), run.fill);
       run.fill += n;
       off += n;
-      if (run.fill === BLOCK) send(run.id, run);
+      if (run.fill === BLOCK) send(run);
     }
-    if (run.fill > 0 && !run.timer) run.timer = setTimeout(() => send(run.id, run), FLUSH_MS);
+    if (run.fill > 0 && !run.timer) run.timer = setTimeout(() => send(run), FLUSH_MS);
     if (!run.paused && run.free.length === 0 && run.held >= BLOCKS) {
       run.paused = true;
       stdout.pause();
