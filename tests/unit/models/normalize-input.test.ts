@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitNormalization, normalizeInput } from '../../../src/main/core/models/normalize-input.ts';
+import { fitNormalization, itemNormalizer, normalizeInput } from '../../../src/main/core/models/normalize-input.ts';
 import type { TensorData } from '../../../src/main/core/models/tensor-data.ts';
 
 function tensor(shape: number[], seed: number): TensorData {
@@ -45,7 +45,30 @@ describe('input normalisation', () => {
     }
   });
 
+  it('normalises one batch row at a time, into another array or in place, to the same values as the whole tensor', () => {
+    for (const [shape, granularity] of [
+      [[5, 4, 10, 1], 'mel-band'],
+      [[5, 55], 'last-axis'],
+      [[5, 4, 10, 1], 'global'],
+    ] as const) {
+      const t = tensor([...shape], 7);
+      const stats = fitNormalization(t, granularity);
+      const whole = normalizeInput(t, stats).data;
+      const normalize = itemNormalizer(stats, shape.slice(1));
+      const size = t.data.length / shape[0];
+      const out = new Float32Array(t.data.length + 3);
+      const inPlace = Float32Array.from(t.data);
+      for (let row = 0; row < shape[0]; row++) {
+        normalize(t.data.subarray(row * size, (row + 1) * size), out, 3 + row * size);
+        normalize(inPlace.subarray(row * size, (row + 1) * size), inPlace, row * size);
+      }
+      expect(Array.from(out.subarray(3)), granularity).toEqual(Array.from(whole));
+      expect(Array.from(inPlace), granularity).toEqual(Array.from(whole));
+      expect(Array.from(whole), granularity).not.toEqual(Array.from(t.data));
+    }
+  });
+
   it('refuses statistics that fit no axis of the tensor', () => {
-    expect(() => normalizeInput(tensor([2, 3, 5, 1], 4), { mean: [0, 0], std: [1, 1] })).toThrow(/do not fit a tensor of shape \[2, 3, 5, 1\]/);
+    expect(() => normalizeInput(tensor([2, 3, 5, 1], 4), { mean: [0, 0], std: [1, 1] })).toThrow(/do not fit a tensor of shape \[n, 3, 5, 1\]/);
   });
 });

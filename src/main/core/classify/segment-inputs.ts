@@ -2,6 +2,7 @@ import type { SegmentAnalysis } from '../features/index.ts';
 import { CNN_INPUT, MLFI_INPUT, gtzanFeatureIndex, gtzanFeatureNames } from '../features/index.ts';
 import { cnnInputConversion } from '../models/cnn/cnn-input-compression.ts';
 import { mlfiFeatureNames } from '../models/feature-columns.ts';
+import type { ItemNormalizer } from '../models/normalize-input.ts';
 import type { ModelManifest } from '../models/store/model-manifest.ts';
 
 /** Which part of a segment's analysis feeds one model input. */
@@ -67,14 +68,20 @@ export function segmentInputSources(manifest: ModelManifest): SegmentInputSource
   });
 }
 
-/** Copies one segment's values for `source` into `out` at `offset`. */
-export function copySegmentInput(s: SegmentAnalysis, source: SegmentInputSource, out: Float32Array, offset: number): void {
+/**
+ * Copies one segment's values for `source` into `out` at `offset`, normalised on the way when `normalize` is given
+ * (one pass instead of a copy and then a normalised copy of the whole batch).
+ */
+export function copySegmentInput(s: SegmentAnalysis, source: SegmentInputSource, out: Float32Array, offset: number, normalize?: ItemNormalizer): void {
   if (source.part === 'features') {
     const cols = source.columns!;
     for (let j = 0; j < cols.length; j++) out[offset + j] = s.features[cols[j]];
+    normalize?.(out.subarray(offset, offset + cols.length), out, offset);
     return;
   }
-  const data = source.part === 'cnn' ? s.cnnInput : s.mlfiInput;
-  if (data.length !== source.size) throw new Error(`The segment's ${source.part} input holds ${data.length} values, the model wants ${source.size}`);
-  out.set(source.convert ? source.convert(data) : data, offset);
+  const raw = source.part === 'cnn' ? s.cnnInput : s.mlfiInput;
+  if (raw.length !== source.size) throw new Error(`The segment's ${source.part} input holds ${raw.length} values, the model wants ${source.size}`);
+  const data = source.convert ? source.convert(raw) : raw;
+  if (normalize) normalize(data, out, offset);
+  else out.set(data, offset);
 }

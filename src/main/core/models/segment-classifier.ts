@@ -12,19 +12,25 @@ import { checkShape } from './tensor-data.ts';
 
 /**
  * Inputs of a segment model, by the names in its manifest: CNN `{ melspec: [n, 64, 256, 1] }`,
- * MLFI `{ melspec: [n, 128, 130, 1], features: [n, 55] }`; raw values (the manifest's normalisation is applied here).
+ * MLFI `{ melspec: [n, 128, 130, 1], features: [n, 55] }`; raw values (the manifest's normalisation is applied here),
+ * unless predict is told they are normalised already.
  */
 export type SegmentInputs = Record<string, TensorData>;
+
+export interface PredictOptions {
+  /** The inputs hold values normalised with the manifest's statistics already (by the caller, while batching). */
+  normalized?: boolean;
+}
 
 export interface SegmentClassifier {
   manifest: ModelManifest;
   runtime: 'onnx' | 'tfjs';
   /** Probabilities [n, labels] row-major for n segments. */
-  predict(inputs: SegmentInputs): Promise<Float32Array>;
+  predict(inputs: SegmentInputs, options?: PredictOptions): Promise<Float32Array>;
   close(): Promise<void>;
 }
 
-function prepare(manifest: ModelManifest, inputs: SegmentInputs): Record<string, TensorData> {
+function prepare(manifest: ModelManifest, inputs: SegmentInputs, options: PredictOptions = {}): Record<string, TensorData> {
   const out: Record<string, TensorData> = {};
   let n: number | null = null;
   for (const spec of manifest.inputs) {
@@ -33,7 +39,7 @@ function prepare(manifest: ModelManifest, inputs: SegmentInputs): Record<string,
     const batch = checkShape(spec.name, t, spec.shape);
     if (n !== null && batch !== n) throw new Error(`Inputs disagree on the number of segments (${n} vs ${batch})`);
     n = batch;
-    const stats = manifest.normalization?.[spec.name];
+    const stats = options.normalized ? null : manifest.normalization?.[spec.name];
     out[spec.name] = stats ? normalizeInput(t, stats) : t;
   }
   return out;
@@ -55,8 +61,8 @@ export async function openSegmentClassifier(
     return {
       manifest,
       runtime,
-      async predict(inputs) {
-        const out = await model.run(prepare(manifest, inputs));
+      async predict(inputs, predictOptions) {
+        const out = await model.run(prepare(manifest, inputs, predictOptions));
         return out.data;
       },
       close: () => model.close(),
@@ -68,8 +74,8 @@ export async function openSegmentClassifier(
   return {
     manifest,
     runtime,
-    async predict(inputs) {
-      const prepared = prepare(manifest, inputs);
+    async predict(inputs, predictOptions) {
+      const prepared = prepare(manifest, inputs, predictOptions);
       const xs = manifest.inputs.map((spec) => tf.tensor(prepared[spec.name].data, prepared[spec.name].shape));
       const y = model.predict(xs.length === 1 ? xs[0] : xs) as Tensor;
       const data = (await y.data()) as Float32Array;
