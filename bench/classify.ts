@@ -7,7 +7,8 @@
 // Wall-clock ratios depend on what else shares the cores; the CPU time of each (this process's threads, the
 // ffmpeg launchers and every ffmpeg, Linux: bench/process-cpu.ts) is printed beside them and does not.
 // 3. The floor the segment models set: their inference alone on one track against decoding that track.
-// BENCH_FILES (default "4,12") sets the library sizes, BENCH_SECONDS (default 240) the files' length. Two sizes
+// BENCH_FILES (default "4,12") sets the library sizes, BENCH_SECONDS (default 240) the files' length, BENCH_ROUNDS
+// (default 5) how many rounds of every run; ratios are taken within a round, their median printed. Two sizes
 // separate what a job costs once (starting its workers: modules, onnxruntime sessions, WASM) from what each
 // further track costs: the marginal ratio (T12 - T4) / (D12 - D4) is the one a 10,000-track library sees.
 import { execFileSync } from 'node:child_process';
@@ -160,53 +161,69 @@ async function main(): Promise<void> {
     { name: 'shipped SVM alone', shippedDir: svmOnly },
   ];
 
-  // Warm up the page cache and ffmpeg, then alternate decode-only and pipeline runs; keep the best of each.
+  // Warm up the page cache and ffmpeg, then rounds of decode-only and pipeline runs, each library size's decode-only
+  // run right before its pipeline runs. Every ratio is taken within one round (the runs next to each other see the
+  // same machine) and the median over the rounds is printed with its range: the machine's noise (other tenants,
+  // frequency changes) moves single runs by 10-20%, and a difference of two sizes (the per-track figure) doubles that.
   type Run = { ms: number; cpuMs: number; summary?: ClassifySummary };
-  const keepBest = (m: Map<string, Run>, key: string, run: Run): void => {
-    if (!m.has(key) || run.ms < m.get(key)!.ms) m.set(key, run);
-  };
   await decodeAll(paths, workers);
-  const best = new Map<string, Run>();
-  const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+  const runs = new Map<string, Run[]>();
+  const record = (key: string, run: Run): void => void (runs.get(key) ?? runs.set(key, []).get(key)!).push(run);
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
   for (let r = 0; r < rounds; r++) {
     for (const n of sizes) {
-      keepBest(best, `decode ${n}`, await decodeAll(paths.slice(0, n), workers));
+      record(`decode ${n}`, await decodeAll(paths.slice(0, n), workers));
       for (const c of configs) {
         const run = await pipeline(join(dir, `library-${n}`), dataDir, c.shippedDir, `${c.name.replace(/\W+/g, '-')}-${n}-${r}`);
-        keepBest(best, `${c.name} ${n}`, run);
+        record(`${c.name} ${n}`, run);
         process.stderr.write(`round ${r + 1}: ${n} files, ${c.name} ${(run.ms / 1000).toFixed(1)} s\n`);
       }
     }
   }
+  const median = (xs: number[]): number => {
+    const s = [...xs].sort((x, y) => x - y);
+    return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  };
+  /** The median over the rounds of f(round), with the range: "2.61x (2.50-2.70)". */
+  const spread = (f: (r: number) => number, digits: number, unit: string): string => {
+    const xs = Array.from({ length: rounds }, (_, r) => f(r));
+    const range = rounds > 1 ? ` (${Math.min(...xs).toFixed(digits)}-${Math.max(...xs).toFixed(digits)})` : '';
+    return `${median(xs).toFixed(digits)}${unit}${range}`;
+  };
+  const at = (key: string, r: number): Run => runs.get(key)![r];
 
   const out: string[] = [];
-  out.push(`Classification pipeline, generated ${seconds / 60}-minute MP3s (44.1 kHz stereo, 192 kbps); ${availableParallelism()} cores; best of ${rounds}`);
+  out.push(
+    `Classification pipeline, generated ${seconds / 60}-minute MP3s (44.1 kHz stereo, 192 kbps); ${availableParallelism()} cores; ` +
+      `median of ${rounds} rounds (range in brackets), each ratio taken within a round`,
+  );
   for (const n of sizes) {
-    const d = best.get(`decode ${n}`)!;
-    out.push(`  ${n} files: decode only, ${workers} ffmpeg processes at once: ${(d.ms / 1000).toFixed(2)} s; CPU ${(d.cpuMs / 1000).toFixed(1)} s`);
+    const d = `decode ${n}`;
+    out.push(`  ${n} files: decode only, ${workers} ffmpeg processes at once: ${spread((r) => at(d, r).ms / 1000, 2, ' s')}; CPU ${spread((r) => at(d, r).cpuMs / 1000, 1, ' s')}`);
     for (const c of configs) {
-      const { ms, cpuMs, summary } = best.get(`${c.name} ${n}`)!;
+      const p = `${c.name} ${n}`;
+      const { summary } = at(p, 0);
       const kinds = summary!.models.map((m) => m.kind).join(' + ');
       out.push(
-        `    pipeline, ${workers} workers, ${c.name} (${kinds}): ${(ms / 1000).toFixed(2)} s = ${(ms / d.ms).toFixed(2)}x decode-only (goal <= 2.0x); ` +
-          `${summary!.segments} segments, ${(summary!.audioSeconds / (ms / 1000)).toFixed(0)} s of audio per s; ` +
-          `CPU ${(cpuMs / 1000).toFixed(1)} s = ${(cpuMs / d.cpuMs).toFixed(1)}x decode-only's CPU`,
+        `    pipeline, ${workers} workers, ${c.name} (${kinds}): ${spread((r) => at(p, r).ms / 1000, 2, ' s')} = ` +
+          `${spread((r) => at(p, r).ms / at(d, r).ms, 2, 'x')} decode-only (goal <= 2.0x); ${summary!.segments} segments, ` +
+          `${spread((r) => summary!.audioSeconds / (at(p, r).ms / 1000), 0, '')} s of audio per s; ` +
+          `CPU ${spread((r) => at(p, r).cpuMs / at(d, r).cpuMs, 1, 'x')} decode-only's CPU`,
       );
     }
   }
   if (sizes.length > 1) {
     const [a, b] = [sizes[0], sizes[sizes.length - 1]];
-    const da = best.get(`decode ${a}`)!;
-    const db = best.get(`decode ${b}`)!;
+    const [da, db] = [`decode ${a}`, `decode ${b}`];
     out.push(`  Each further track (from ${a} to ${b} files), what a large library sees; the rest is the job's start-up:`);
     for (const c of configs) {
-      const pa = best.get(`${c.name} ${a}`)!;
-      const pb = best.get(`${c.name} ${b}`)!;
-      const perTrack = (pb.ms - pa.ms) / (b - a);
-      const startup = pa.ms - a * perTrack;
+      const [pa, pb] = [`${c.name} ${a}`, `${c.name} ${b}`];
+      const perTrack = (r: number): number => (at(pb, r).ms - at(pa, r).ms) / (b - a);
       out.push(
-        `    ${c.name}: ${(perTrack / 1000).toFixed(2)} s per track = ${((pb.ms - pa.ms) / (db.ms - da.ms)).toFixed(2)}x decode-only's ` +
-          `(CPU ${((pb.cpuMs - pa.cpuMs) / (db.cpuMs - da.cpuMs)).toFixed(1)}x); start-up about ${(startup / 1000).toFixed(1)} s`,
+        `    ${c.name}: ${spread((r) => perTrack(r) / 1000, 2, ' s')} per track = ` +
+          `${spread((r) => (at(pb, r).ms - at(pa, r).ms) / (at(db, r).ms - at(da, r).ms), 2, 'x')} decode-only's ` +
+          `(CPU ${spread((r) => (at(pb, r).cpuMs - at(pa, r).cpuMs) / (at(db, r).cpuMs - at(da, r).cpuMs), 2, 'x')}); ` +
+          `start-up about ${spread((r) => (at(pa, r).ms - a * perTrack(r)) / 1000, 1, ' s')}`,
       );
     }
   }
@@ -221,10 +238,11 @@ async function main(): Promise<void> {
   };
   const oneDecode = await timed(() => decodeAll([first], 1));
   const engine = (needs: { features: boolean; cnn: boolean; mlfi: boolean }) => timed(() => analyzeTrack(first, { keepSegments: false, segments: needs }));
+  await engine({ features: true, cnn: true, mlfi: true }); // warm-up: this thread has not run the engine yet
   const svmNeeds = await engine({ features: true, cnn: false, mlfi: false });
   const allNeeds = await engine({ features: true, cnn: true, mlfi: true });
   const show = (x: { ms: number; cpu: number }): string =>
-    `${(x.ms / 1000).toFixed(2)} s = ${(x.ms / oneDecode.ms).toFixed(1)}x (CPU ${(x.cpu / 1000).toFixed(1)} s = ${(x.cpu / oneDecode.cpu).toFixed(1)}x)`;
+    `${(x.ms / 1000).toFixed(2)} s = ${(x.ms / oneDecode.ms).toFixed(2)}x (CPU ${(x.cpu / 1000).toFixed(2)} s = ${(x.cpu / oneDecode.cpu).toFixed(2)}x)`;
   out.push(`One file, one thread: decode ${(oneDecode.ms / 1000).toFixed(2)} s (CPU ${(oneDecode.cpu / 1000).toFixed(2)} s); analysis engine alone, ` +
     `clip + segment features (what the SVM needs) ${show(svmNeeds)}; with CNN and MLFI inputs too ${show(allNeeds)}`);
 
@@ -247,8 +265,8 @@ async function main(): Promise<void> {
   out.push(...rates.lines);
   // The floor the segment models' arithmetic alone sets: their inference on one track's segments against what
   // decoding that track costs, as if the analysis engine, the SVM and SQLite took no time at all.
-  const [da, db] = [best.get(`decode ${sizes[0]}`)!, best.get(`decode ${files}`)!];
-  const decodeCpuPerTrack = sizes.length > 1 ? (db.cpuMs - da.cpuMs) / (files - sizes[0]) : db.cpuMs / files;
+  const decodeCpu = (n: number): number => median(runs.get(`decode ${n}`)!.map((x) => x.cpuMs));
+  const decodeCpuPerTrack = sizes.length > 1 ? (decodeCpu(files) - decodeCpu(sizes[0])) / (files - sizes[0]) : decodeCpu(files) / files;
   const inferenceMs = [...rates.oneThread].map(([kind, perSecond]) => ({ kind, ms: (1000 * a.segmentCount) / perSecond }));
   const floorMs = inferenceMs.reduce((t, x) => t + x.ms, 0);
   out.push(
