@@ -97,4 +97,21 @@ describe('library view in a real browser, on the real services', () => {
     for (const e of fixture.errors) expect(reasons[e.rel.split('/').pop()!], e.rel).toMatch(e.reason);
     expect(pageErrors).toEqual([]);
   });
+
+  it('says what the scan skipped and why: a broken link, names in another encoding', async () => {
+    expect(await page.getByTestId('scan-summary-text').innerText()).toMatch(
+      new RegExp(`, ${fixture.issues.length} skipped \\(could not be listed or opened\\)\\.$`),
+    );
+    await page.getByTestId('scan-issues-toggle').click();
+    const listed = await page.getByTestId('scan-issue').allInnerTexts();
+    const expected = fixture.issues.map((i) => ({ ...i, path: join(fixture.root, i.rel) })).sort((a, b) => (a.path < b.path ? -1 : 1));
+    expect(listed).toHaveLength(expected.length);
+    expected.forEach((e, k) => {
+      expect(listed[k].startsWith(e.path), `${listed[k]} is ${e.path}`).toBe(true);
+      expect(listed[k].slice(e.path.length), e.rel).toMatch(e.reason);
+    });
+    await page.getByTestId('scan-issues-toggle').click();
+    expect(await page.getByTestId('scan-issue').count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
 });

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeAudioFile } from './audio-fixtures.ts';
 import type { FixtureFormat } from './audio-fixtures.ts';
@@ -103,6 +103,15 @@ export function buildLibraryFixture(root: string): LibraryFixture {
   symlinkSync('..', join(root, 'Tagged/loop'));
   symlinkSync(join(root, 'nowhere.mp3'), join(root, 'Odd/dangling.mp3'));
   issues.push({ rel: 'Odd/dangling.mp3', reason: /broken link/i });
+  // Names in Latin-1, as copied from an old Windows disk: "café.mp3" and a folder "Björk" (é = 0xE9, ö = 0xF6).
+  // Linux allows any bytes in a name; Node reads them with U+FFFD in place of each invalid byte and cannot open that.
+  const latin1 = (folder: string, name: (string | number)[]): Buffer =>
+    Buffer.concat([Buffer.from(`${root}/${folder}/`), ...name.map((x) => (typeof x === 'number' ? Buffer.from([x]) : Buffer.from(x)))]);
+  renameSync(makeAudioFile(join(root, 'Odd/cafe.mp3'), { format: 'mp3', seconds: 1 }), latin1('Odd', ['caf', 0xe9, '.mp3']));
+  issues.push({ rel: 'Odd/caf\uFFFD.mp3', reason: /name is not valid UTF-8/ });
+  makeAudioFile(join(root, 'Odd/Bjork/Joga.flac'), { format: 'flac', seconds: 1 });
+  renameSync(join(root, 'Odd/Bjork'), latin1('Odd', ['Bj', 0xf6, 'rk']));
+  issues.push({ rel: 'Odd/Bj\uFFFDrk', reason: /name is not valid UTF-8/ });
   return { root, tracks, errors, issues };
 }
 

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeAudioFile } from '../helpers/audio-fixtures.ts';
@@ -32,6 +32,8 @@ describe('genre-tagger classify (the shipped models, a GTZAN clip, generated and
     copyFileSync(join(requireGtzan(), 'audio/classical/classical.00002.opus'), join(music, 'a-classical.opus'));
     makeAudioFile(join(music, 'b-tone.mp3'), { format: 'mp3', seconds: 5, source: 'sine=frequency=440' });
     makeCorruptFlac(join(music, 'c-corrupt.flac'));
+    // Not a track at all: a link to a file that is gone. It is no line of the report, but it is not kept quiet.
+    symlinkSync(join(tmp.dir, 'gone.mp3'), join(music, 'd-dangling.mp3'));
   });
   afterAll(() => tmp.cleanup());
 
@@ -58,6 +60,7 @@ describe('genre-tagger classify (the shipped models, a GTZAN clip, generated and
     for (const m of Object.values(lines[0].models)) expect(m.genre).toBe('classical');
     expect(lines[2]).toMatchObject({ status: 'error', genre: null, probabilities: null, models: {} });
     expect(lines[2].error).toMatch(/^Cannot decode the audio: /);
+    expect(r.stderr).toContain(`Skipped 1 file or folder the scan could not list or open:\n  ${join(music, 'd-dangling.mp3')}\n    Broken link`);
   });
 
   it('prints a table, and does not listen to unchanged tracks again', async () => {

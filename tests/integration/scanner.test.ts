@@ -50,6 +50,7 @@ describe('scanner on a real library', () => {
     const byRel = rows();
     expect(counts.added).toBe(fixture.tracks.length);
     expect(counts.failed).toBe(fixture.errors.length);
+    expect(counts.skipped).toBe(fixture.issues.length);
     expect(byRel.size).toBe(fixture.tracks.length + fixture.errors.length);
     for (const t of fixture.tracks) {
       const r = byRel.get(t.rel);

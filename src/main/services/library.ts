@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
-import type { FolderNode, LibraryRoot, ScanSummary, TrackDetail } from '../../shared/api/library.ts';
+import type { FolderNode, LibraryRoot, ScanIssue, ScanSummary, TrackDetail } from '../../shared/api/library.ts';
 import { ApiError } from '../../shared/errors.ts';
 import { locateFfmpeg } from '../core/audio/locate-ffmpeg.ts';
 import { toTrackDetail, trackDetailColumns } from '../core/db/track-rows.ts';
@@ -138,6 +138,17 @@ export function folders(ctx: AppContext, parent?: string): FolderNode[] {
   return [...children].map(([path, trackCount]) => ({ path, trackCount })).sort((a, b) => a.path.localeCompare(b.path));
 }
 
+/** The files and folders the last scans skipped (of some library folders, or all), by path: the first `limit`, and how many. */
+export function scanIssues(ctx: AppContext, limit = 500, rootIds?: number[]): { total: number; issues: ScanIssue[] } {
+  const where = rootIds ? 'WHERE root_id IN (SELECT value FROM json_each(?))' : '';
+  const args = rootIds ? [JSON.stringify(rootIds)] : [];
+  const total = (ctx.db.prepare(`SELECT count(*) AS n FROM scan_issues ${where}`).get(...args) as { n: number }).n;
+  const issues = ctx.db
+    .prepare(`SELECT path, error, seen_at AS seenAt FROM scan_issues ${where} ORDER BY path LIMIT ?`)
+    .all(...args, limit) as ScanIssue[];
+  return { total, issues };
+}
+
 export function libraryHandlers(ctx: AppContext): HandlerSet<'library.'> {
   return {
     'library.roots': () => listRoots(ctx),
@@ -147,5 +158,6 @@ export function libraryHandlers(ctx: AppContext): HandlerSet<'library.'> {
     'library.query': (q) => ctx.trackQueries.page(q),
     'library.track': ({ id }) => trackDetail(ctx, id),
     'library.folders': ({ parent }) => folders(ctx, parent),
+    'library.scanIssues': ({ limit }) => scanIssues(ctx, limit),
   };
 }

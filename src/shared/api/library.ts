@@ -97,8 +97,17 @@ export interface ScanSummary {
   moved: number;
   missing: number;
   failed: number;
+  /** Files and folders the scan could not list or open (scan issues: permission denied, a broken link, an undecodable name). */
+  skipped: number;
   cancelled: boolean;
   elapsedMs: number;
+}
+
+/** A file or folder the last scan of its library folder could not list or open. */
+export interface ScanIssue {
+  path: string;
+  error: string;
+  seenAt: number;
 }
 
 export interface FolderNode {
@@ -119,4 +128,9 @@ export const libraryApi = {
   'library.folders': method(
     z.object({ parent: z.string().max(4096).optional() }).strict(),
   ).returns<FolderNode[]>(),
+  /** What the last scans skipped (files and folders they could not list or open), by path; at most `limit`. */
+  'library.scanIssues': method(z.object({ limit: z.number().int().min(1).max(10_000).optional() }).strict()).returns<{
+    total: number;
+    issues: ScanIssue[];
+  }>(),
 };

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import type { ScanSummary } from '../../../shared/api/library.ts';
 import type { ClassifySummary } from '../../../shared/api/predictions.ts';
 import { activeModels } from '../../core/classify/active-models.ts';
+import { scanIssues } from '../../services/library.ts';
 import { modelStore, startClassification } from '../../services/predictions.ts';
 import { openCliContext } from '../cli-context.ts';
 import type { CliCommand } from '../command.ts';
@@ -66,6 +67,13 @@ export const classifyCommand: CliCommand = {
       for (const t of classifiedTracks(ctx.db, ids, kind)) {
         out.write(`${values.json ? classifiedJson(t) : classifiedText(t)}\n`);
         count++;
+      }
+      // What the scan could not list or open is no track, so it is not in the table: say so (on stderr, for people).
+      const skipped = scanIssues(ctx, 20, ids);
+      if (skipped.total > 0) {
+        process.stderr.write(`Skipped ${skipped.total} file${skipped.total === 1 ? '' : 's'} or folder${skipped.total === 1 ? '' : 's'} the scan could not list or open:\n`);
+        for (const i of skipped.issues) process.stderr.write(`  ${i.path}\n    ${i.error}\n`);
+        if (skipped.total > skipped.issues.length) process.stderr.write(`  … and ${skipped.total - skipped.issues.length} more (genre-tagger scan --json lists them all)\n`);
       }
       if (!values.json) {
         const model = models.find((m) => m.kind === kind)!;

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { ScanSummary } from '../../../shared/api/library.ts';
 import type { ClassifySummary } from '../../../shared/api/predictions.ts';
+import { scanIssues } from '../../services/library.ts';
 import { openCliContext } from '../cli-context.ts';
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
@@ -42,9 +43,7 @@ export const scanCommand: CliCommand = {
           `SELECT path, error FROM tracks WHERE status = 'error' AND root_id IN (SELECT value FROM json_each(?)) ORDER BY path`,
         )
         .all(JSON.stringify(ids)) as { path: string; error: string }[];
-      const issues = ctx.db
-        .prepare(`SELECT path, error FROM scan_issues WHERE root_id IN (SELECT value FROM json_each(?)) ORDER BY path`)
-        .all(JSON.stringify(ids)) as { path: string; error: string }[];
+      const issues = scanIssues(ctx, 10_000, ids).issues.map(({ path, error }) => ({ path, error }));
       if (values.json) {
         const classify = classifyJob ? { ...c, status: classifyJob.status, error: classifyJob.error } : null;
         process.stdout.write(`${JSON.stringify({ ...s, db: ctx.dbPath, folders: roots.map((r) => r.path), unreadable: errors, issues, classify })}\n`);
@@ -53,7 +52,7 @@ export const scanCommand: CliCommand = {
         process.stdout.write(
           `${s.cancelled ? 'Scan cancelled' : 'Scanned'} ${s.seen} audio files in ${formatDuration(s.elapsedMs)} (${rate} files/s): ` +
             `${s.added} new, ${s.changed} changed, ${s.unchanged} unchanged, ${s.moved} moved, ${s.missing} missing, ` +
-            `${s.failed} unreadable.\nLibrary: ${ctx.dbPath}\n`,
+            `${s.failed} unreadable${s.skipped ? `, ${s.skipped} skipped` : ''}.\nLibrary: ${ctx.dbPath}\n`,
         );
         if (errors.length > 0) {
           process.stdout.write(`\nUnreadable files (${errors.length}):\n`);

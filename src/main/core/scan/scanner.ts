@@ -51,7 +51,7 @@ type ReadOutcome =
   | { file: FoundFile; kind: 'error'; error: string; fingerprint: string | null };
 
 export function emptyCounts(): ScanCounts {
-  return { seen: 0, added: 0, changed: 0, unchanged: 0, moved: 0, missing: 0, failed: 0 };
+  return { seen: 0, added: 0, changed: 0, unchanged: 0, moved: 0, missing: 0, failed: 0, skipped: 0 };
 }
 
 /**
@@ -106,6 +106,7 @@ async function scanOneRoot(db: Database, root: ScanRoot, options: ScanOptions): 
     onFound: (n) => report({ phase: 'listing', root: root.path, done: n, total: null, current: root.path }),
   });
   if (signal?.aborted) return { counts, added: [], vanished: [] };
+  counts.skipped = walk.issues.length;
 
   const known = new Map<string, KnownTrack>();
   for (const row of db

@@ -46,7 +46,7 @@ export function walkAudioFiles(root: string, options: WalkOptions = {}): WalkRes
       const st = statSync(dir);
       key = `${st.dev}:${st.ino}`;
     } catch (error) {
-      issues.push({ path: dir, error: describeFsError(error, 'folder') });
+      issues.push({ path: dir, error: describeFsError(error, 'folder', dir) });
       continue;
     }
     if (visited.has(key)) continue;
@@ -73,7 +73,7 @@ export function walkAudioFiles(root: string, options: WalkOptions = {}): WalkRes
         try {
           st = statSync(path);
         } catch (error) {
-          if (isAudioPath(name)) issues.push({ path, error: describeFsError(error, 'link') });
+          if (isAudioPath(name)) issues.push({ path, error: describeFsError(error, 'link', path) });
           continue;
         }
         if (st.isDirectory()) subdirs.push(path);
@@ -85,7 +85,7 @@ export function walkAudioFiles(root: string, options: WalkOptions = {}): WalkRes
         const st = statSync(path);
         files.push({ path, size: st.size, mtimeMs: Math.floor(st.mtimeMs) });
       } catch (error) {
-        issues.push({ path, error: describeFsError(error, 'file') });
+        issues.push({ path, error: describeFsError(error, 'file', path) });
       }
     }
     // Depth-first in name order, so files come out grouped by folder.
@@ -100,8 +100,17 @@ export function walkAudioFiles(root: string, options: WalkOptions = {}): WalkRes
   return { files, issues };
 }
 
-export function describeFsError(error: unknown, what: 'folder' | 'file' | 'link'): string {
+/**
+ * On Linux a file name is any bytes; one written in another encoding (Latin-1 or CP1252 from an old Windows disk,
+ * Shift JIS, ...) comes out of readdir with U+FFFD in place of each invalid byte, and that string names no file.
+ */
+const UNDECODABLE_NAME =
+  'Its name is not valid UTF-8 (it was written in another character encoding), so it cannot be opened by name: ' +
+  'rename it (for example with convmv) and scan again';
+
+export function describeFsError(error: unknown, what: 'folder' | 'file' | 'link', path?: string): string {
   const code = (error as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOENT' && path !== undefined && path.includes('\uFFFD')) return UNDECODABLE_NAME;
   switch (code) {
     case 'EACCES':
     case 'EPERM':
