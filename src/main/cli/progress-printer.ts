@@ -21,11 +21,12 @@ export async function waitWithProgress(ctx: Pick<AppContext, 'events' | 'jobs'>,
     const now = Date.now();
     if (!tty && now - lastLine < 3000) return;
     lastLine = now;
-    // done may hold the fractions of items in progress (a long file being classified): show whole items.
-    const count = job.total !== null ? `${Math.floor(job.done)}/${job.total}` : `${Math.floor(job.done)}`;
+    // done may hold the fractions of items in progress (a long file being classified): show whole items. Without a
+    // total the message says what is going on ("listing files (1,200 found)"): a bare count after it says nothing.
+    const count = job.total !== null ? ` ${Math.floor(job.done)}/${job.total}` : job.message ? '' : ` ${Math.floor(job.done)}`;
     const pct = job.total ? ` ${Math.floor((100 * job.done) / Math.max(1, job.total))}%` : '';
     const eta = job.etaMs !== null ? ` ETA ${formatDuration(job.etaMs)}` : '';
-    const line = `${job.message ?? job.kind} ${count}${pct}${eta}`;
+    const line = `${job.message ?? job.kind}${count}${pct}${eta}`;
     if (tty) process.stderr.write(`\r\x1b[2K${line.slice(0, (process.stderr.columns ?? 100) - 1)}`);
     else process.stderr.write(`${line}\n`);
   });
