@@ -138,14 +138,17 @@ export function folders(ctx: AppContext, parent?: string): FolderNode[] {
   return [...children].map(([path, trackCount]) => ({ path, trackCount })).sort((a, b) => a.path.localeCompare(b.path));
 }
 
-/** The files and folders the last scans skipped (of some library folders, or all), by path: the first `limit`, and how many. */
-export function scanIssues(ctx: AppContext, limit = 500, rootIds?: number[]): { total: number; issues: ScanIssue[] } {
+/**
+ * The files and folders the last scans skipped (of some library folders, or all), by path: the first `limit` (null:
+ * every one), and how many there are.
+ */
+export function scanIssues(ctx: AppContext, limit: number | null = 500, rootIds?: number[]): { total: number; issues: ScanIssue[] } {
   const where = rootIds ? 'WHERE root_id IN (SELECT value FROM json_each(?))' : '';
   const args = rootIds ? [JSON.stringify(rootIds)] : [];
   const total = (ctx.db.prepare(`SELECT count(*) AS n FROM scan_issues ${where}`).get(...args) as { n: number }).n;
   const issues = ctx.db
     .prepare(`SELECT path, error, seen_at AS seenAt FROM scan_issues ${where} ORDER BY path LIMIT ?`)
-    .all(...args, limit) as ScanIssue[];
+    .all(...args, limit ?? -1) as ScanIssue[];
   return { total, issues };
 }
 

@@ -43,7 +43,7 @@ export const scanCommand: CliCommand = {
           `SELECT path, error FROM tracks WHERE status = 'error' AND root_id IN (SELECT value FROM json_each(?)) ORDER BY path`,
         )
         .all(JSON.stringify(ids)) as { path: string; error: string }[];
-      const issues = scanIssues(ctx, 10_000, ids).issues.map(({ path, error }) => ({ path, error }));
+      const issues = scanIssues(ctx, null, ids).issues.map(({ path, error }) => ({ path, error }));
       if (values.json) {
         const classify = classifyJob ? { ...c, status: classifyJob.status, error: classifyJob.error } : null;
         process.stdout.write(`${JSON.stringify({ ...s, db: ctx.dbPath, folders: roots.map((r) => r.path), unreadable: errors, issues, classify })}\n`);
