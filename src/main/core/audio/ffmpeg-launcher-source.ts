@@ -1,34 +1,12 @@
 /**
- * Source of the ffmpeg launcher: a small Node process (`node -e`, or Electron run as Node) that starts ffmpeg
- * processes on request and hands each one's stdout pipe back over IPC, so the reading thread reads ffmpeg's
- * output directly while the launcher, not the analysis process, forks.
- *
- * Why: starting a process forks the process that starts it, and fork marks every page of that process
- * copy-on-write. An analysis worker holds some 100 MB it writes all the time (the engine's WASM memory,
- * onnxruntime's activations, V8's young generation), so after each ffmpeg start every one of those pages faulted
- * once more. Measured with a CNN session and one ffmpeg start per 4-minute track: 17,900 page faults and 320 ms
- * CPU per track started from the worker, 800 faults and 125 ms from the launcher.
- *
- * Protocol (JSON over the IPC channel): in `{ type: 'start', id, command, args }` and `{ type: 'kill', id }`;
- * out `{ type: 'ready' }` once, then per run `{ type: 'stdout', id }` with the pipe as the handle,
- * `{ type: 'err', id, text }` with stderr, and `{ type: 'exit', id, code, error }` once ffmpeg has exited and its
- * stderr has ended. It exits when its parent goes away (the channel closes), killing what it started.
+ * Source of `spawnReported(command, args, started, onErr, done)`, used by the launcher and by the reader thread
+ * when it starts ffmpeg itself (both are source text run elsewhere, so they share source, not a module): starts
+ * the process and calls `started(child)` once it runs (read its stdout there), `onErr(text)` with each piece of
+ * stderr, and `done(code, error)` once: when the process has exited and its stderr has ended (the reasons for a
+ * failure, and for a truncated file, are there), or at once when it cannot start or fails.
  */
-export const FFMPEG_LAUNCHER_SOURCE = `
-const { spawn } = require('node:child_process');
-const kids = new Map();
-process.send({ type: 'ready' });
-process.on('disconnect', () => {
-  for (const c of kids.values()) c.kill('SIGKILL');
-  process.exit(0);
-});
-process.on('message', (m) => {
-  if (m.type === 'kill') {
-    const c = kids.get(m.id);
-    if (c) c.kill('SIGKILL');
-    return;
-  }
-  if (m.type !== 'start') return;
+export const SPAWN_REPORTED_SOURCE = `
+function spawnReported(command, args, started, onErr, done) {
   let code = null;
   let error = null;
   let exited = false;
@@ -37,12 +15,11 @@ process.on('message', (m) => {
   const report = () => {
     if (reported || !exited || !stderrEnded) return;
     reported = true;
-    kids.delete(m.id);
-    process.send({ type: 'exit', id: m.id, code, error });
+    done(code, error);
   };
   let c;
   try {
-    c = spawn(m.command, m.args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    c = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
   } catch (e) {
     error = String((e && e.message) || e);
     exited = stderrEnded = true;
@@ -60,13 +37,60 @@ process.on('message', (m) => {
     report();
   });
   if (c.pid === undefined) return; // could not start: 'error' follows
-  kids.set(m.id, c);
-  process.send({ type: 'stdout', id: m.id }, c.stdout);
+  started(c);
   c.stderr.setEncoding('utf8');
-  c.stderr.on('data', (text) => process.send({ type: 'err', id: m.id, text }));
+  c.stderr.on('data', onErr);
   c.stderr.once('close', () => {
     stderrEnded = true;
     report();
   });
+}
+`;
+
+/**
+ * Source of the ffmpeg launcher: a small Node process (`node -e`, or Electron run as Node) that starts ffmpeg
+ * processes on request and hands each one's stdout pipe back over IPC, so the reading thread reads ffmpeg's
+ * output directly while the launcher, not the analysis process, forks.
+ *
+ * Why: starting a process forks the process that starts it, and fork marks every page of that process
+ * copy-on-write. An analysis worker holds some 100 MB it writes all the time (the engine's WASM memory,
+ * onnxruntime's activations, V8's young generation), so after each ffmpeg start every one of those pages faulted
+ * once more. Measured with a CNN session and one ffmpeg start per 4-minute track: 17,900 page faults and 320 ms
+ * CPU per track started from the worker, 800 faults and 125 ms from the launcher.
+ *
+ * Protocol (JSON over the IPC channel): in `{ type: 'start', id, command, args }` and `{ type: 'kill', id }`;
+ * out `{ type: 'ready' }` once, then per run `{ type: 'stdout', id }` with the pipe as the handle,
+ * `{ type: 'err', id, text }` with stderr, and `{ type: 'exit', id, code, error }` once ffmpeg has exited and its
+ * stderr has ended. It exits when its parent goes away (the channel closes), killing what it started.
+ */
+export const FFMPEG_LAUNCHER_SOURCE = `
+const { spawn } = require('node:child_process');
+${SPAWN_REPORTED_SOURCE}
+const kids = new Map();
+process.send({ type: 'ready' });
+process.on('disconnect', () => {
+  for (const c of kids.values()) c.kill('SIGKILL');
+  process.exit(0);
+});
+process.on('message', (m) => {
+  if (m.type === 'kill') {
+    const c = kids.get(m.id);
+    if (c) c.kill('SIGKILL');
+    return;
+  }
+  if (m.type !== 'start') return;
+  spawnReported(
+    m.command,
+    m.args,
+    (c) => {
+      kids.set(m.id, c);
+      process.send({ type: 'stdout', id: m.id }, c.stdout);
+    },
+    (text) => process.send({ type: 'err', id: m.id, text }),
+    (code, error) => {
+      kids.delete(m.id);
+      process.send({ type: 'exit', id: m.id, code, error });
+    },
+  );
 });
 `;

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { FFMPEG_LAUNCHER_SOURCE } from './ffmpeg-launcher-source.ts';
+import { FFMPEG_LAUNCHER_SOURCE, SPAWN_REPORTED_SOURCE } from './ffmpeg-launcher-source.ts';
 
 /**
  * ffmpeg run by a helper thread that reads its output as fast as it comes.
@@ -37,6 +37,7 @@ const BLOCK = ${BLOCK_BYTES};
 const BLOCKS = ${BLOCKS};
 const FLUSH_MS = ${FLUSH_MS};
 const LAUNCHER_SOURCE = ${JSON.stringify(FFMPEG_LAUNCHER_SOURCE)};
+${SPAWN_REPORTED_SOURCE}
 const runs = new Map();
 /** Blocks no run holds, kept for the next run (fresh memory costs a page fault per 4 KB). */
 const spare = [];
@@ -103,40 +104,21 @@ function attach(run, stdout) {
   });
 }
 function startDirect(run) {
-  let child;
-  try {
-    child = spawn(run.command, run.args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
-  } catch (e) {
-    run.exit = { code: null, error: String((e && e.message) || e) };
-    settle(run);
-    return;
-  }
-  run.kill = () => child.kill('SIGKILL');
-  child.once('error', (e) => {
-    run.exit = { code: null, error: e.message };
-    if (!run.stdout) settle(run);
-    else finish(run, null, e.message);
-  });
-  // The exit is reported once stderr has ended too: the reasons for a failure (and a truncated file) are there.
-  let status;
-  let stderrEnded = false;
-  const exited = () => {
-    if (status === undefined || !stderrEnded) return;
-    run.exit = { code: status, error: null };
-    settle(run);
-  };
-  child.once('exit', (code) => {
-    status = code;
-    exited();
-  });
-  if (child.pid === undefined) return; // could not start: 'error' follows
-  attach(run, child.stdout);
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (text) => parentPort.postMessage({ type: 'err', id: run.id, text }));
-  child.stderr.once('close', () => {
-    stderrEnded = true;
-    exited();
-  });
+  spawnReported(
+    run.command,
+    run.args,
+    (child) => {
+      run.kill = () => child.kill('SIGKILL');
+      attach(run, child.stdout);
+    },
+    (text) => parentPort.postMessage({ type: 'err', id: run.id, text }),
+    (code, error) => {
+      run.exit = { code, error };
+      // a failure after the start ends the run at once; otherwise it ends once its stdout has been read too
+      if (error !== null && run.stdout) finish(run, null, error);
+      else settle(run);
+    },
+  );
 }
 function launcherLost(reason) {
   const l = launcher;
