@@ -1,25 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
-
-/** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on every Linux we run on). */
-const TICK_MS = 10;
-
-interface ProcStat {
-  ppid: number;
-  /** utime + stime: the process's own CPU. */
-  own: number;
-  /** cutime + cstime: CPU of its children that have ended (and been waited for). */
-  children: number;
-}
-
-function procStat(pid: number | 'self'): ProcStat | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { ppid: Number(f[1]), own: (Number(f[11]) + Number(f[12])) * TICK_MS, children: (Number(f[13]) + Number(f[14])) * TICK_MS };
-  } catch {
-    return null; // not Linux, or the process ended meanwhile
-  }
-}
+import { processes } from '../tests/helpers/child-processes.ts';
+import type { ProcessInfo } from '../tests/helpers/child-processes.ts';
 
 /**
  * CPU milliseconds used so far by this process and everything it started: its own threads, its children that
@@ -28,25 +8,22 @@ function procStat(pid: number | 'self'): ProcStat | null {
  * through this walk. Unlike wall time it does not depend on what else the machine runs. NaN off Linux.
  */
 export function treeCpuMs(): number {
-  const self = procStat('self');
+  if (process.platform !== 'linux') return Number.NaN;
+  const all = processes();
+  const self = all.find((p) => p.pid === process.pid);
   if (!self) return Number.NaN;
   const u = process.cpuUsage();
-  const byParent = new Map<number, number[]>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const s = procStat(Number(name));
-    if (!s) continue;
-    const list = byParent.get(s.ppid) ?? [];
-    list.push(Number(name));
-    byParent.set(s.ppid, list);
+  const byParent = new Map<number, ProcessInfo[]>();
+  for (const p of all) {
+    const siblings = byParent.get(p.ppid);
+    if (siblings) siblings.push(p);
+    else byParent.set(p.ppid, [p]);
   }
-  let total = (u.user + u.system) / 1000 + self.children;
+  let total = (u.user + u.system) / 1000 + self.childrenCpuMs;
   const walk = (pid: number): void => {
     for (const child of byParent.get(pid) ?? []) {
-      const s = procStat(child);
-      if (!s) continue;
-      total += s.own + s.children;
-      walk(child);
+      total += child.cpuMs + child.childrenCpuMs;
+      walk(child.pid);
     }
   };
   walk(process.pid);

@@ -7,14 +7,28 @@ export interface ProcessInfo {
   state: string;
   /** The executable's name (comm), e.g. 'ffmpeg', 'node'. */
   name: string;
+  /** CPU milliseconds of the process itself (utime + stime). */
+  cpuMs: number;
+  /** CPU milliseconds of its children that have ended and been waited for (cutime + cstime). */
+  childrenCpuMs: number;
 }
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on every Linux we run on). */
+const TICK_MS = 10;
 
 function readProcess(pid: number): ProcessInfo | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const close = stat.lastIndexOf(')');
     const fields = stat.slice(close + 2).split(' ');
-    return { pid, ppid: Number(fields[1]), state: fields[0], name: stat.slice(stat.indexOf('(') + 1, close) };
+    return {
+      pid,
+      ppid: Number(fields[1]),
+      state: fields[0],
+      name: stat.slice(stat.indexOf('(') + 1, close),
+      cpuMs: (Number(fields[11]) + Number(fields[12])) * TICK_MS,
+      childrenCpuMs: (Number(fields[13]) + Number(fields[14])) * TICK_MS,
+    };
   } catch {
     return null; // ended meanwhile
   }
