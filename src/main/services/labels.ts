@@ -4,6 +4,7 @@ import { clearLabels, getLabels, setLabels, unknownTrackIds } from '../core/db/t
 import { normalizeGenres } from '../core/tags/taxonomy.ts';
 import type { AppContext } from './app-context.ts';
 import type { HandlerSet } from './handler-set.ts';
+import { importTags, labelSummary } from './personal.ts';
 
 /** Sets a person's label on tracks; all or nothing: an unknown track id leaves every label as it was. */
 export function setTrackLabels(ctx: AppContext, trackIds: number[], genres: string[], source: LabelSource): { updated: number } {
@@ -25,5 +26,7 @@ export function labelHandlers(ctx: AppContext): HandlerSet<'labels.'> {
       return { cleared };
     },
     'labels.get': ({ trackIds }) => getLabels(ctx.db, trackIds),
+    'labels.summary': () => labelSummary(ctx),
+    'labels.importTags': (input) => importTags(ctx, input),
   };
 }

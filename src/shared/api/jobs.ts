@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { method } from '../method.ts';
 
-export type JobKind = 'scan' | 'classify' | 'train' | 'tag-write' | 'tag-undo' | 'export';
+export type JobKind = 'scan' | 'classify' | 'train' | 'tag-write' | 'tag-undo' | 'export' | 'retrain';
 export type JobStatus = 'running' | 'done' | 'cancelled' | 'failed';
 
 /** A long-running job as the UI sees it; `job.progress` events carry the same shape. */

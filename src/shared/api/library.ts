@@ -1,3 +1,4 @@
+import type { LabelSource } from './labels.ts';
 import { z } from 'zod';
 import { method } from '../method.ts';
 
@@ -33,6 +34,11 @@ export interface TrackRow {
   /** The current top prediction, when the track has been classified. */
   predictedGenre: string | null;
   confidence: number | null;
+  /** The prediction's confidence is under the library's unsure threshold: shown as a guess, not as a genre. */
+  unsure: boolean;
+  /** The person's genres for the track (a correction, an accepted prediction or imported from its tag), or null. */
+  label: string[] | null;
+  labelSource: LabelSource | null;
 }
 
 export interface TrackDetail extends TrackRow {

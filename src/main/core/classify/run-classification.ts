@@ -113,6 +113,7 @@ export async function runClassification(db: Database, options: RunClassification
         pending.push({
           trackId: work.trackId, contentVersion: work.contentVersion, elapsedMs: r.elapsedMs, status: 'ok',
           durationSeconds: r.durationSeconds, segmentCount: r.segmentCount, clip: r.clip, predictions: r.predictions,
+          embedding: r.embedding,
         });
         summary.classified++;
         summary.audioSeconds += r.durationSeconds;

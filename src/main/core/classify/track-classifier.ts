@@ -17,6 +17,8 @@ import { SilentTrackError } from './silent-track-error.ts';
 import type { SegmentInputSource } from './segment-inputs.ts';
 import { segmentInputSources } from './segment-inputs.ts';
 import { windowFeatures, windowPlan } from '../models/svm/svm-window-features.ts';
+import { trackEmbedding } from '../personal/track-embedding.ts';
+import type { TrackEmbedding } from '../personal/track-embedding.ts';
 
 /** Everything listening to one track produced. */
 export interface TrackClassification {
@@ -25,6 +27,8 @@ export interface TrackClassification {
   clip: { startSeconds: number; seconds: number; features: Float32Array };
   /** One per active model, in order of preference (the first speaks for the track). */
   predictions: ModelPrediction[];
+  /** What personal models learn from and predict with, without decoding the track again. */
+  embedding: TrackEmbedding;
   elapsedMs: number;
 }
 
@@ -99,27 +103,24 @@ export async function openTrackClassifier(models: readonly ActiveModel[], option
     throw error;
   }
   const parts = new Set(segmentModels.flatMap((s) => s.sources.map((x) => x.part)));
-  const wantFeatures = parts.has('features') || windowModels.length > 0;
   const batchSize = options.batchSize ?? 8;
 
   async function classify(path: string, opts: ClassifyOptions = {}): Promise<TrackClassification> {
     const started = performance.now();
     const runs = segmentModels.map((s) => new SegmentModelRun(s.classifier, s.sources, batchSize));
     const starts: number[] = [];
-    let features = new Float32Array(windowModels.length > 0 ? 64 * GTZAN_FEATURE_COUNT : 0);
+    let features = new Float32Array(64 * GTZAN_FEATURE_COUNT);
     const segmentRms: number[] = [];
     const onSegment = (s: SegmentAnalysis): void => {
       for (const run of runs) run.push(s);
-      if (wantFeatures) segmentRms.push(s.features[RMS_MEAN]);
-      if (windowModels.length > 0) {
-        const i = starts.length;
-        if ((i + 1) * GTZAN_FEATURE_COUNT > features.length) {
-          const grown = new Float32Array(features.length * 2);
-          grown.set(features);
-          features = grown;
-        }
-        features.set(s.features, i * GTZAN_FEATURE_COUNT);
+      segmentRms.push(s.features[RMS_MEAN]);
+      const i = starts.length;
+      if ((i + 1) * GTZAN_FEATURE_COUNT > features.length) {
+        const grown = new Float32Array(features.length * 2);
+        grown.set(features);
+        features = grown;
       }
+      features.set(s.features, i * GTZAN_FEATURE_COUNT);
       starts.push(s.startSeconds);
     };
     const analysis = await analyzeTrack(path, {
@@ -127,18 +128,13 @@ export async function openTrackClassifier(models: readonly ActiveModel[], option
       onProgress: opts.onProgress,
       keepSegments: false,
       onSegment,
-      segments: { features: wantFeatures, cnn: parts.has('cnn'), mlfi: parts.has('mlfi') },
+      segments: { features: true, cnn: parts.has('cnn'), mlfi: parts.has('mlfi') },
     });
-    // Silence gets no genre. The segments cover the whole track; without their features, the clip does when the
-    // track is at most 60 s long.
-    const clipRms = analysis.clip.features[RMS_MEAN];
+    // Silence gets no genre. The segments cover the whole track.
     const loudestSegmentRms = segmentRms.reduce((a, b) => Math.max(a, b), 0);
-    const silent = wantFeatures
-      ? loudestSegmentRms < SILENCE_RMS
-      : clipRms < SILENCE_RMS && analysis.clip.seconds >= analysis.durationSeconds - 0.1;
-    if (silent) {
+    if (loudestSegmentRms < SILENCE_RMS) {
       await Promise.all(runs.map((r) => r.finish().catch(() => undefined))); // let batches in flight end
-      throw new SilentTrackError(wantFeatures ? loudestSegmentRms : clipRms);
+      throw new SilentTrackError(loudestSegmentRms);
     }
     // The track's prediction is made of its audible segments (every segment's own prediction is kept).
     const segmentSeconds = SEGMENT_SECONDS;
@@ -152,7 +148,7 @@ export async function openTrackClassifier(models: readonly ActiveModel[], option
         kind: model.kind,
         version: model.version,
         labels: model.manifest.labels,
-        probabilities: Float32Array.from(aggregateAudible(probabilities, n, k, model.manifest.aggregation, wantFeatures ? segmentRms : null)),
+        probabilities: Float32Array.from(aggregateAudible(probabilities, n, k, model.manifest.aggregation, segmentRms)),
         segmentSeconds,
         segmentStarts: segStarts,
         segmentProbabilities: probabilities,
@@ -182,11 +178,20 @@ export async function openTrackClassifier(models: readonly ActiveModel[], option
     }
     const order = models.map((m) => m.kind);
     predictions.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
+    const embedding = trackEmbedding({
+      featureNames: gtzanFeatureNames,
+      clip: analysis.clip.features,
+      segments: features.subarray(0, starts.length * GTZAN_FEATURE_COUNT),
+      segmentCount: starts.length,
+      rmsIndex: RMS_MEAN,
+      predictions,
+    });
     return {
       durationSeconds: analysis.durationSeconds,
       segmentCount: analysis.segmentCount,
       clip: { startSeconds: analysis.clip.startSeconds, seconds: analysis.clip.seconds, features: analysis.clip.features },
       predictions,
+      embedding,
       elapsedMs: performance.now() - started,
     };
   }

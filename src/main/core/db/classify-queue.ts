@@ -31,7 +31,8 @@ export const analysisFailedCode = 'analysis-failed';
 /**
  * Readable tracks that need listening to: never analysed; analysed for an older content_version (the audio
  * changed); their decode failed but the scan has read the file again since (it sets the track back to 'ok');
- * the analysis itself failed under an older engine; or an active model version has no prediction for the
+ * the analysis itself failed under an older engine; no embedding was stored for it (analysed before personal
+ * models existed: one re-listen brings it up to date); or an active model version has no prediction for the
  * current content. Everything else costs nothing on a rescan.
  */
 const needsWork = `
@@ -43,6 +44,8 @@ const needsWork = `
     OR a.track_id IS NULL
     OR a.content_version <> t.content_version
     OR (a.status = 'error' AND (a.error_code IS NOT '${analysisFailedCode}' OR a.engine_version <> @engine))
+    OR (a.status = 'ok' AND NOT EXISTS (
+      SELECT 1 FROM track_embeddings e WHERE e.track_id = t.id AND e.content_version = t.content_version))
     OR (a.status = 'ok' AND (
       SELECT count(*) FROM predictions p
       WHERE p.track_id = t.id AND p.content_version = t.content_version

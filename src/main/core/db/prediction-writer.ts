@@ -1,6 +1,8 @@
 import { float32Blob, quantizeProbabilityRows } from '../classify/blob-codec.ts';
 import { analysisFailedCode } from './classify-queue.ts';
 import type { Database } from './database.ts';
+import { refreshPersonalPredictions } from './personal-models.ts';
+import { EmbeddingWriter } from './track-embeddings.ts';
 
 /** One model's prediction for a track, as stored. */
 export interface PredictionRecord {
@@ -29,6 +31,8 @@ export type AnalysisOutcome =
       segmentCount: number;
       clip: { startSeconds: number; seconds: number; features: ArrayLike<number> };
       predictions: readonly PredictionRecord[];
+      /** The track's embedding (what personal models read), when the classifier computed one. */
+      embedding?: { columns: readonly string[]; values: ArrayLike<number> };
     })
   | (OutcomeBase & {
       status: 'error';
@@ -63,6 +67,7 @@ export class PredictionWriter {
   private readonly preference: readonly string[];
   private readonly now: () => number;
   private readonly statements;
+  private readonly embeddings: EmbeddingWriter;
 
   /** `models`: the versions that will be written, in order of preference (first = the table's prediction). */
   constructor(db: Database, options: { engineVersion: string; models: readonly WriterModel[]; now?: () => number }) {
@@ -86,6 +91,7 @@ export class PredictionWriter {
       unreadable: db.prepare(`UPDATE tracks SET status = 'error', error = ?, predicted_genre = NULL, predicted_confidence = NULL,
         updated_at = ? WHERE id = ? AND content_version = ? AND status = 'ok'`),
     };
+    this.embeddings = new EmbeddingWriter(db);
     const addModel = db.prepare(
       'INSERT OR IGNORE INTO model_versions (kind, version, architecture, labels_json, first_used_at) VALUES (?, ?, ?, ?, ?)',
     );
@@ -94,11 +100,16 @@ export class PredictionWriter {
     })();
   }
 
+  private hasPersonalModel(): boolean {
+    return this.db.prepare('SELECT 1 FROM personal_models WHERE active = 1').get() !== undefined;
+  }
+
   write(batch: readonly AnalysisOutcome[]): WriteCounts {
     const counts: WriteCounts = { written: 0, gone: 0 };
     if (batch.length === 0) return counts;
     const s = this.statements;
     const now = this.now();
+    const withEmbedding: number[] = [];
     this.db.transaction(() => {
       for (const o of batch) {
         const current = s.track.get(o.trackId) as number | undefined;
@@ -147,8 +158,14 @@ export class PredictionWriter {
           if (rank >= 0 && (best === null || rank < best.rank)) best = { rank, genre: p.labels[top], confidence: p.probabilities[top] };
         }
         if (best) s.top.run(best.genre, best.confidence, o.trackId, o.contentVersion);
+        if (o.embedding && current === o.contentVersion) {
+          this.embeddings.write(o.trackId, o.contentVersion, o.embedding.columns, o.embedding.values);
+          withEmbedding.push(o.trackId);
+        }
         counts.written++;
       }
+      // The active personal model, if any, speaks for these tracks: predicted from the embeddings just stored.
+      if (withEmbedding.length > 0 && this.hasPersonalModel()) refreshPersonalPredictions(this.db, this.preference, withEmbedding, now);
     })();
     return counts;
   }

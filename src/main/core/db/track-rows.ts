@@ -1,8 +1,13 @@
 import type { TrackDetail, TrackRow, TrackStatus } from '../../../shared/api/library.ts';
+import type { LabelSource } from '../../../shared/api/labels.ts';
+import { isUnsure } from '../personal/unsure.ts';
 
 /** Columns of a library table row, in the shape `toTrackRow` reads. */
 export const trackRowColumns = `id, root_id, path, dir, filename, title, artist, album, genres_json, duration_s, format,
-  status, error, predicted_genre, predicted_confidence`;
+  status, error, predicted_genre, predicted_confidence,
+  (SELECT l.genres_json FROM track_labels l WHERE l.track_id = tracks.id) AS label_json,
+  (SELECT l.source FROM track_labels l WHERE l.track_id = tracks.id) AS label_source,
+  (SELECT s.value_json FROM settings s WHERE s.key = 'unsureThreshold') AS unsure_threshold_json`;
 
 export const trackDetailColumns = `${trackRowColumns}, album_artist, year, track_no, codec, sample_rate, channels,
   bitrate, size, mtime_ms, added_at, scanned_at, missing_since`;
@@ -23,6 +28,9 @@ export interface TrackRowRecord {
   error: string | null;
   predicted_genre: string | null;
   predicted_confidence: number | null;
+  label_json: string | null;
+  label_source: LabelSource | null;
+  unsure_threshold_json: string | null;
 }
 
 export interface TrackDetailRecord extends TrackRowRecord {
@@ -57,6 +65,9 @@ export function toTrackRow(r: TrackRowRecord): TrackRow {
     error: r.error,
     predictedGenre: r.predicted_genre,
     confidence: r.predicted_confidence,
+    unsure: r.unsure_threshold_json === null ? isUnsure(r.predicted_confidence) : isUnsure(r.predicted_confidence, Number(JSON.parse(r.unsure_threshold_json))),
+    label: r.label_json === null ? null : (JSON.parse(r.label_json) as string[]),
+    labelSource: r.label_source,
   };
 }
 
