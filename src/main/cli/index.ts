@@ -3,8 +3,12 @@ import { UsageError } from './command.ts';
 import { analyzeCommand } from './commands/analyze.ts';
 import { classifyCommand } from './commands/classify.ts';
 import { evaluateCommand } from './commands/evaluate.ts';
+import { labelCommand } from './commands/label.ts';
+import { labelsCommand } from './commands/labels.ts';
 import { listCommand } from './commands/list.ts';
 import { modelsCommand } from './commands/models.ts';
+import { retrainCommand } from './commands/retrain.ts';
+import { reviewCommand } from './commands/review.ts';
 import { scanCommand } from './commands/scan.ts';
 import { serveCommand } from './commands/serve.ts';
 import { tagHistoryCommand } from './commands/tag-history.ts';
@@ -18,6 +22,10 @@ const commands: CliCommand[] = [
   classifyCommand,
   scanCommand,
   listCommand,
+  labelCommand,
+  labelsCommand,
+  reviewCommand,
+  retrainCommand,
   tagCommand,
   tagHistoryCommand,
   undoCommand,
