@@ -112,8 +112,10 @@ function initialParams(p: SoftmaxProblem): Float64Array {
 /** Fits the problem with L-BFGS (memory 10) and a backtracking Armijo line search. Deterministic. */
 export function fitSoftmax(p: SoftmaxProblem): SoftmaxFit {
   const size = p.k * (p.d + 1);
-  const maxIterations = p.maxIterations ?? 200;
-  const tolerance = p.tolerance ?? 1e-5;
+  // 100 L-BFGS steps: on GTZAN the accuracy of the fitted model stops moving long before; separable data (a
+  // large library with clean labels) would otherwise keep growing its weights for hundreds of steps.
+  const maxIterations = p.maxIterations ?? 100;
+  const tolerance = p.tolerance ?? 1e-4;
   const memory = 10;
   const logits = new Float64Array(2 * p.k); // logits, then their exponentials
   let x = initialParams(p);
