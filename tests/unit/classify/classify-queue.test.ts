@@ -17,7 +17,7 @@ function prediction(m: { kind: string; version: string }, p: number[]): Predicti
 function ok(trackId: number, contentVersion: number, predictions: PredictionRecord[]): AnalysisOutcome {
   return {
     trackId, contentVersion, elapsedMs: 5, status: 'ok', durationSeconds: 4.5, segmentCount: 2,
-    clip: { startSeconds: 0, seconds: 4.5, features: new Float32Array(57) }, predictions,
+    clip: { startSeconds: 0, seconds: 4.5, features: new Float32Array(57) }, predictions, embedding: { columns: ['clip.tempo'], values: [120] },
   };
 }
 
