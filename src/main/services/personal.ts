@@ -8,7 +8,7 @@ import { activatePersonalVersion, activePersonalVersion, listPersonalVersions, r
 import { allLabels, importTagLabels } from '../core/db/track-labels.ts';
 import type { TagLabel } from '../core/db/track-labels.ts';
 import { libraryTrainingData } from '../core/personal/library-training-data.ts';
-import { defaultPersonalHyperParameters, predictPersonal, standardizeRows } from '../core/personal/personal-model.ts';
+import { defaultPersonalHyperParameters, predictPersonal, standardization, standardizeRows } from '../core/personal/personal-model.ts';
 import { reviewOrder } from '../core/personal/review-order.ts';
 import { albumGroupKey } from '../core/personal/grouped-folds.ts';
 import { labelGenresFromTag } from '../core/personal/tag-label-genres.ts';
@@ -185,7 +185,7 @@ export function reviewQueue(ctx: AppContext, limit = 50): ReviewItem[] {
       predicted_confidence AS confidence FROM tracks WHERE id IN (SELECT value FROM json_each(?))`)
     .all(JSON.stringify(all.trackIds)) as { id: number; path: string; title: string | null; artist: string | null; album: string | null; albumArtist: string | null; dir: string; predictedGenre: string | null; confidence: number | null }[];
   const byId = new Map(meta.map((m) => [m.id, m]));
-  const stats = standardizeStats(all.rows, n, d);
+  const stats = standardization(all.rows, n, d);
   const x = standardizeRows(stats, all.rows, n);
   const order = reviewOrder(
     {
@@ -217,14 +217,6 @@ export function reviewQueue(ctx: AppContext, limit = 50): ReviewItem[] {
       why: why.length > 0 ? why.join('; ') : 'typical of the unlabelled tracks',
     };
   });
-}
-
-function standardizeStats(rows: Float32Array, n: number, d: number): { mean: number[]; scale: number[] } {
-  const mean = new Array<number>(d).fill(0);
-  const scale = new Array<number>(d).fill(0);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += rows[i * d + j] / n;
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) scale[j] += (rows[i * d + j] - mean[j]) ** 2 / n;
-  return { mean, scale: scale.map((v) => (Math.sqrt(v) > 1e-12 ? Math.sqrt(v) : 1)) };
 }
 
 export function setUnsureThreshold(ctx: AppContext, threshold: number): { threshold: number } {

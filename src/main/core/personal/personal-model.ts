@@ -78,7 +78,8 @@ export function genreCounts(labels: readonly (readonly string[])[], minExamples:
   };
 }
 
-function standardization(rows: ArrayLike<number>, n: number, d: number): { mean: number[]; scale: number[] } {
+/** Mean and standard deviation of each column (1 where a column is constant). */
+export function standardization(rows: ArrayLike<number>, n: number, d: number): { mean: number[]; scale: number[] } {
   const mean = new Array<number>(d).fill(0);
   const scale = new Array<number>(d).fill(0);
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += rows[i * d + j];
