@@ -7,6 +7,7 @@ import { labelsApi } from './api/labels.ts';
 import { libraryApi } from './api/library.ts';
 import { tagsApi } from './api/tags.ts';
 import { predictionsApi } from './api/predictions.ts';
+import { playlistsApi } from './api/playlists.ts';
 
 /**
  * The one contract between the renderer and the main process. Electron's preload, the IPC handlers and the HTTP
@@ -19,6 +20,7 @@ export const apiMethods = {
   ...tagsApi,
   ...labelsApi,
   ...predictionsApi,
+  ...playlistsApi,
 };
 
 export type ApiMethods = typeof apiMethods;
@@ -44,4 +46,5 @@ export * from './api/library.ts';
 export * from './api/tags.ts';
 export * from './api/labels.ts';
 export * from './api/predictions.ts';
+export * from './api/playlists.ts';
 export * from './errors.ts';

@@ -5,6 +5,7 @@ import { classifyCommand } from './commands/classify.ts';
 import { evaluateCommand } from './commands/evaluate.ts';
 import { listCommand } from './commands/list.ts';
 import { modelsCommand } from './commands/models.ts';
+import { playlistCommand } from './commands/playlist.ts';
 import { scanCommand } from './commands/scan.ts';
 import { serveCommand } from './commands/serve.ts';
 import { tagHistoryCommand } from './commands/tag-history.ts';
@@ -19,6 +20,7 @@ const commands: CliCommand[] = [
   scanCommand,
   listCommand,
   tagCommand,
+  playlistCommand,
   tagHistoryCommand,
   undoCommand,
   analyzeCommand,

@@ -6,6 +6,7 @@ import { labelHandlers } from './labels.ts';
 import { libraryHandlers } from './library.ts';
 import { taggingHandlers } from './tagging.ts';
 import { predictionsHandlers } from './predictions.ts';
+import { playlistsHandlers } from './playlists.ts';
 
 /** Binds every method of the contract to its service. Shared by IPC, the HTTP bridge and the CLI. */
 export function createHandlers(ctx: AppContext): Handlers {
@@ -16,5 +17,6 @@ export function createHandlers(ctx: AppContext): Handlers {
     ...taggingHandlers(ctx),
     ...labelHandlers(ctx),
     ...predictionsHandlers(ctx),
+    ...playlistsHandlers(ctx),
   };
 }
