@@ -21,6 +21,37 @@ const files = [
   { rel: '#top level.mp3', format: 'mp3', title: 'Top', artist: null, predicted: ['metal', 0.95] },
 ] as const;
 
+interface ParsedXspf {
+  error: boolean;
+  root: string;
+  ns: string | null;
+  version: string | null;
+  title: string | null;
+  tracks: { location: string; title: string; duration: number }[];
+}
+
+/**
+ * Runs in the browser: Chromium's XML parser (libxml2) reports any well-formedness error as a <parsererror>
+ * element. Kept as source text because this project's Node type-check has no DOM types.
+ */
+const parseXspfInBrowser = `(text) => {
+  const doc = new DOMParser().parseFromString(text, 'application/xml');
+  const ns = 'http://xspf.org/ns/0/';
+  const first = (el, name) => el.getElementsByTagNameNS(ns, name)[0]?.textContent ?? '';
+  return {
+    error: doc.getElementsByTagName('parsererror').length > 0,
+    root: doc.documentElement.localName,
+    ns: doc.documentElement.namespaceURI,
+    version: doc.documentElement.getAttribute('version'),
+    title: [...doc.documentElement.children].find((c) => c.localName === 'title' && c.namespaceURI === ns)?.textContent ?? null,
+    tracks: [...doc.getElementsByTagNameNS(ns, 'track')].map((t) => ({
+      location: first(t, 'location'),
+      title: first(t, 'title'),
+      duration: Number(first(t, 'duration')),
+    })),
+  };
+}`;
+
 interface PlaylistList {
   [genre: string]: string[];
 }
@@ -117,24 +148,7 @@ describe('genre-tagger playlist, played by a real player', () => {
     for (const [genre, titles] of Object.entries(expected)) {
       const file = join(out, `${genre}.xspf`);
       const xml = readFileSync(file, 'utf8');
-      // Chromium's XML parser (libxml2) reports any well-formedness error as a <parsererror> element.
-      const parsed = await page.evaluate((text) => {
-        const doc = new DOMParser().parseFromString(text, 'application/xml');
-        const ns = 'http://xspf.org/ns/0/';
-        const tracks = [...doc.getElementsByTagNameNS(ns, 'track')];
-        return {
-          error: doc.getElementsByTagName('parsererror').length > 0,
-          root: doc.documentElement.localName,
-          ns: doc.documentElement.namespaceURI,
-          version: doc.documentElement.getAttribute('version'),
-          title: doc.querySelector('playlist > title')?.textContent,
-          tracks: tracks.map((t) => ({
-            location: t.getElementsByTagNameNS(ns, 'location')[0]?.textContent ?? '',
-            title: t.getElementsByTagNameNS(ns, 'title')[0]?.textContent ?? '',
-            duration: Number(t.getElementsByTagNameNS(ns, 'duration')[0]?.textContent),
-          })),
-        };
-      }, xml);
+      const parsed = (await page.evaluate(`(${parseXspfInBrowser})(${JSON.stringify(xml)})`)) as ParsedXspf;
       expect(parsed).toMatchObject({ error: false, root: 'playlist', ns: 'http://xspf.org/ns/0/', version: '1', title: genre });
       const paths = parsed.tracks.map((t) => fileURLToPath(new URL(t.location, pathToFileURL(file))));
       for (const p of paths) expect(statSync(p).isFile(), p).toBe(true);

@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PlaylistExportError, writePlaylists } from '../../../src/main/core/playlists/export-playlists.ts';
@@ -168,6 +168,18 @@ describe('writing playlists into a folder', () => {
     expect(readdirSync(dir).sort()).toEqual(['Jazz.m3u8', 'Rock.m3u8', 'notes.txt']);
     expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('mine');
     expect(readFileSync(join(dir, 'Rock.m3u8'), 'utf8')).toMatch(/^#EXTM3U\n/);
+  });
+
+  it('replaces a playlist by renaming a complete new file over it, never by writing into the old one', () => {
+    const dir = join(tmp.dir, 'atomic');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'Rock.m3u8'), 'old content');
+    // A second name for the old file: an in-place write would change what it reads too.
+    linkSync(join(dir, 'Rock.m3u8'), join(dir, 'old-link'));
+    writePlaylists([plan('Rock', ['/m/a.mp3'])], { format: 'm3u8', out: dir, paths: 'relative', sort: 'artist', limit: undefined });
+    expect(readFileSync(join(dir, 'old-link'), 'utf8')).toBe('old content');
+    expect(readFileSync(join(dir, 'Rock.m3u8'), 'utf8')).toBe(`#EXTM3U\n#PLAYLIST:Rock\n#EXTINF:-1,a\n${relative(realpathSync(dir), '/m/a.mp3')}\n`);
+    expect(readdirSync(dir).sort()).toEqual(['Rock.m3u8', 'old-link']);
   });
 
   it('creates a new folder, or writes one file at a path with the right extension', () => {
