@@ -194,6 +194,20 @@ describe('genre-tagger playlist, played by a real player', () => {
     expect(m3u8Entries(file)).toHaveLength(1);
   });
 
+  it('previews with --dry-run: counts and first entries, nothing written', async () => {
+    const out = join(tmp.dir, 'dry');
+    const r = await runCli(['playlist', '--genre', 'rock', '--dry-run', '--out', out, '--db', db]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(
+      'Rock.m3u8: 3 tracks\n' +
+        `  Both - Two Genres  (${join(music(), 'Both/two genres.m4a')})\n` +
+        `  Rock Band - Straight  (${join(music(), 'Rock Band/01 Straight.mp3')})\n` +
+        `  Rock Band - Hash  (${join(music(), 'Rock Band/#2 Hash & 100% Pure; Semi.flac')})\n` +
+        'Nothing was written (--dry-run).\n',
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('writes a Navidrome smart playlist selecting by genre tag', async () => {
     const file = join(tmp.dir, 'nsp', 'rock.nsp');
     const r = await runCli(['playlist', '--genre', 'ROCK', '--format', 'nsp', '--sort', 'random', '--out', file, '--db', db]);

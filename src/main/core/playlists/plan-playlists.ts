@@ -148,17 +148,28 @@ export function planPlaylists(db: Database, request: ParsedPlaylistRequest, opti
   const wanted = request.allGenres ? null : new Map(canonicalGenres(request.genres ?? []).map((g) => [genreKey(g), g]));
   const excluded = new Set(canonicalGenres(request.excludeGenres ?? []).map(genreKey));
   const counts = new Map<string, { spellings: Map<string, number>; entries: PlaylistEntry[] }>();
-  const relevant = (genres: string[]): string[] => genres.filter((g) => !excluded.has(genreKey(g)) && (!wanted || wanted.has(genreKey(g))));
+  // A library holds few distinct genre lists: each is parsed, normalised and filtered once.
+  const memo = new Map<string, { any: boolean; relevant: string[] }>();
+  const genresOf = (key: string, list: () => string[]): { any: boolean; relevant: string[] } => {
+    let hit = memo.get(key);
+    if (!hit) {
+      const all = canonicalGenres(list());
+      hit = { any: all.length > 0, relevant: all.filter((g) => !excluded.has(genreKey(g)) && (!wanted || wanted.has(genreKey(g)))) };
+      memo.set(key, hit);
+    }
+    return hit;
+  };
 
   for (const r of ordered) {
-    const label = request.source === 'prediction' ? [] : parseList(r.label_json);
+    const label = request.source === 'prediction' || !r.label_json ? null : genresOf(`l${r.label_json}`, () => parseList(r.label_json));
     let genres: string[];
     let entry: PlaylistEntry;
-    if (label.length > 0) {
-      genres = relevant(canonicalGenres(label));
+    if (label?.any) {
+      genres = label.relevant;
       entry = toEntry(r, 'label', null);
     } else if (request.source !== 'label' && r.predicted_genre) {
-      genres = relevant(canonicalGenres([r.predicted_genre]));
+      const predicted = r.predicted_genre;
+      genres = genresOf(`p${predicted}`, () => [predicted]).relevant;
       if (genres.length === 0) continue;
       if (!request.includeUnsure && isUnsure(r.predicted_confidence, threshold)) {
         leftOut.unsure++;
