@@ -8,6 +8,7 @@ import { libraryApi } from './api/library.ts';
 import { tagsApi } from './api/tags.ts';
 import { predictionsApi } from './api/predictions.ts';
 import { personalApi } from './api/personal.ts';
+import { playlistsApi } from './api/playlists.ts';
 
 /**
  * The one contract between the renderer and the main process. Electron's preload, the IPC handlers and the HTTP
@@ -21,6 +22,7 @@ export const apiMethods = {
   ...labelsApi,
   ...predictionsApi,
   ...personalApi,
+  ...playlistsApi,
 };
 
 export type ApiMethods = typeof apiMethods;
@@ -47,4 +49,5 @@ export * from './api/tags.ts';
 export * from './api/labels.ts';
 export * from './api/predictions.ts';
 export * from './api/personal.ts';
+export * from './api/playlists.ts';
 export * from './errors.ts';

@@ -9,6 +9,7 @@ import { listCommand } from './commands/list.ts';
 import { modelsCommand } from './commands/models.ts';
 import { retrainCommand } from './commands/retrain.ts';
 import { reviewCommand } from './commands/review.ts';
+import { playlistCommand } from './commands/playlist.ts';
 import { scanCommand } from './commands/scan.ts';
 import { serveCommand } from './commands/serve.ts';
 import { tagHistoryCommand } from './commands/tag-history.ts';
@@ -27,6 +28,7 @@ const commands: CliCommand[] = [
   reviewCommand,
   retrainCommand,
   tagCommand,
+  playlistCommand,
   tagHistoryCommand,
   undoCommand,
   analyzeCommand,

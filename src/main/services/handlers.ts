@@ -7,6 +7,7 @@ import { libraryHandlers } from './library.ts';
 import { taggingHandlers } from './tagging.ts';
 import { predictionsHandlers } from './predictions.ts';
 import { personalHandlers } from './personal.ts';
+import { playlistsHandlers } from './playlists.ts';
 
 /** Binds every method of the contract to its service. Shared by IPC, the HTTP bridge and the CLI. */
 export function createHandlers(ctx: AppContext): Handlers {
@@ -18,5 +19,6 @@ export function createHandlers(ctx: AppContext): Handlers {
     ...labelHandlers(ctx),
     ...predictionsHandlers(ctx),
     ...personalHandlers(ctx),
+    ...playlistsHandlers(ctx),
   };
 }
