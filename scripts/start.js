@@ -5,6 +5,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { requireNodeVersion } from './require-node-version.js';
+
+// First: on an older Node.js nothing below would work, and what failed first would hide why.
+requireNodeVersion('Genre Tagger');
 
 const require = createRequire(import.meta.url);
 const dev = process.argv.includes('--dev');

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { cliPath } from './run-cli.ts';
 
@@ -11,7 +12,7 @@ export interface Served {
 
 /** Starts the real `genre-tagger serve` on a free port and waits for the address it prints. */
 export function startServe(db: string, env: NodeJS.ProcessEnv = {}): Promise<Served> {
-  const token = `t${Math.random().toString(36).slice(2)}${Date.now()}`;
+  const token = randomBytes(24).toString('base64url');
   const child = spawn(process.execPath, [cliPath, 'serve', '--db', db, '--port', '0', '--token', token], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -24,7 +24,7 @@ function raw(url: string, options: { method?: string; headers?: Record<string, s
 
 describe('HTTP bridge', () => {
   const tmp = makeTempDir();
-  const token = 'secret-token-123';
+  const token = 'Secret-token-for-the-bridge-test-0123456789';
   let ctx: AppContext;
   let bridge: HttpBridge;
   const call = (method: string, input: unknown, headers: Record<string, string> = {}) =>

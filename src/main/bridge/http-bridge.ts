@@ -2,12 +2,14 @@ import { timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { eventNames } from '../../shared/events.ts';
 import type { EventBus } from '../services/event-bus.ts';
 import { dispatch, toErrorPayload } from '../services/dispatch.ts';
 import type { Handlers } from '../services/handler-set.ts';
 import { contentSecurityPolicy } from './content-security-policy.ts';
+import { tokenProblem } from './session-token.ts';
 
 export interface HttpBridgeOptions {
   handlers: Handlers;
@@ -17,6 +19,18 @@ export interface HttpBridgeOptions {
   token: string;
   host?: string;
   port?: number;
+  /**
+   * A connection must have sent a complete request (headers and body) within this many ms of connecting, or of
+   * the end of its previous response, or it is closed. Default 30 s.
+   */
+  requestTimeoutMs?: number;
+  /**
+   * Connections open at once (default 128). At the cap a new connection takes the place of the oldest one that is
+   * waiting for its request; when every connection is busy, the new one is closed at once.
+   */
+  maxConnections?: number;
+  /** Event streams open at once (default 16); more are answered 503. */
+  maxEventStreams?: number;
 }
 
 export interface HttpBridge {
@@ -24,7 +38,18 @@ export interface HttpBridge {
   url: string;
   /** The address to open in a browser, with the session token. */
   openUrl: string;
+  /** Connections and event streams open now. */
+  load(): { connections: number; eventStreams: number };
   close(): Promise<void>;
+}
+
+interface Connection {
+  socket: Socket;
+  /** Closes the connection unless a complete request arrives in time. */
+  timer: NodeJS.Timeout | null;
+  /** A complete request is being answered. */
+  busy: boolean;
+  stream: boolean;
 }
 
 const mime: Record<string, string> = {
@@ -41,15 +66,25 @@ const mime: Record<string, string> = {
 };
 
 const maxBodyBytes = 1024 * 1024;
+const pingMs = 15_000;
 
 /**
  * Serves the real renderer and the same API contract as Electron's IPC over HTTP on the loopback interface:
  * POST /api/<method> with a JSON body, server-sent events on /api/events. Every API request must carry the
  * per-run token (Authorization: Bearer, or ?token= for EventSource) and a loopback Host header (against DNS
  * rebinding); cross-origin requests are refused.
+ *
+ * Any local process can connect, token or not, so connections are bounded: one that has not sent a complete
+ * request in time is closed, connections and event streams are capped, and what is refused is refused before
+ * any work (no body read, no listener added).
  */
 export async function startHttpBridge(options: HttpBridgeOptions): Promise<HttpBridge> {
+  const problem = tokenProblem(options.token);
+  if (problem) throw new Error(problem);
   const host = options.host ?? '127.0.0.1';
+  const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+  const maxConnections = options.maxConnections ?? 128;
+  const maxEventStreams = options.maxEventStreams ?? 16;
   const expected = Buffer.from(options.token);
   const tokenOk = (given: string | null): boolean => {
     if (!given) return false;
@@ -66,18 +101,101 @@ export async function startHttpBridge(options: HttpBridgeOptions): Promise<HttpB
     return origin === undefined || origin === `http://${req.headers.host}`;
   };
 
-  const server = createServer((req, res) => {
-    void handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, { ok: false, error: toErrorPayload(error) });
-      else res.destroy();
+  const server = createServer(
+    {
+      // Node's own limits, the same as ours (its check runs every connectionsCheckingInterval).
+      headersTimeout: requestTimeoutMs,
+      requestTimeout: requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(requestTimeoutMs / 4))),
+      keepAliveTimeout: Math.min(5_000, requestTimeoutMs),
+    },
+    (req, res) => {
+      track(req, res);
+      void handle(req, res).catch((error: unknown) => {
+        if (!res.headersSent) sendJson(res, 500, { ok: false, error: toErrorPayload(error) });
+        else res.destroy();
+      });
+    },
+  );
+
+  const connections = new Map<Socket, Connection>();
+  const awaitRequest = (c: Connection): void => {
+    if (c.timer) clearTimeout(c.timer);
+    c.timer = setTimeout(() => c.socket.destroy(), requestTimeoutMs);
+    c.timer.unref();
+  };
+  const drop = (c: Connection): void => {
+    if (c.timer) clearTimeout(c.timer);
+    connections.delete(c.socket);
+    c.socket.destroy();
+  };
+  server.on('connection', (socket: Socket) => {
+    if (connections.size >= maxConnections) {
+      // Map order is arrival order: the oldest connection still waiting for its request makes room.
+      let waiting: Connection | null = null;
+      for (const c of connections.values()) {
+        if (!c.busy && !c.stream) {
+          waiting = c;
+          break;
+        }
+      }
+      if (!waiting) {
+        socket.destroy();
+        return;
+      }
+      drop(waiting);
+    }
+    const c: Connection = { socket, timer: null, busy: false, stream: false };
+    connections.set(socket, c);
+    awaitRequest(c);
+    socket.once('close', () => {
+      if (c.timer) clearTimeout(c.timer);
+      if (connections.get(socket) === c) connections.delete(socket);
     });
   });
 
+  /** A request's headers are in: its body must follow in time; once answered, the next request must come in time. */
+  function track(req: IncomingMessage, res: ServerResponse): void {
+    const c = connections.get(req.socket);
+    if (!c) return;
+    c.busy = true;
+    const received = (): void => {
+      if (c.timer) clearTimeout(c.timer);
+      c.timer = null;
+    };
+    if (req.complete) received();
+    else req.once('end', received);
+    res.once('close', () => {
+      c.busy = false;
+      if (!c.stream && !c.socket.destroyed) awaitRequest(c);
+    });
+  }
+
+  // One listener per event for all streams (not one per stream), and one ping timer.
+  const streams = new Set<ServerResponse>();
+  const offs = eventNames.map((name) =>
+    options.events.on(name, (payload) => {
+      if (streams.size === 0) return;
+      const chunk = `event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`;
+      for (const res of streams) res.write(chunk);
+    }),
+  );
+  const ping = setInterval(() => {
+    for (const res of streams) res.write(': ping\n\n');
+  }, pingMs);
+  ping.unref();
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!hostOk(req)) return sendText(res, 421, 'Misdirected request');
-    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    } catch {
+      return sendText(res, 400, 'Bad request: the address cannot be read');
+    }
     if (url.pathname === '/api/events') {
       if (!originOk(req) || !tokenOk(url.searchParams.get('token'))) return sendText(res, 401, 'Unauthorized');
+      if (streams.size >= maxEventStreams) return sendText(res, 503, `Too many event streams (at most ${maxEventStreams}); close another tab`);
       return streamEvents(req, res);
     }
     if (url.pathname.startsWith('/api/')) {
@@ -85,7 +203,8 @@ export async function startHttpBridge(options: HttpBridgeOptions): Promise<HttpB
       if (!originOk(req)) return sendText(res, 403, 'Cross-origin requests are refused');
       const auth = req.headers.authorization ?? '';
       if (!tokenOk(auth.startsWith('Bearer ') ? auth.slice(7) : null)) return sendText(res, 401, 'Unauthorized');
-      const method = decodeURIComponent(url.pathname.slice('/api/'.length));
+      const method = decodePath(url.pathname.slice('/api/'.length));
+      if (method === null) return sendText(res, 400, 'Bad request: malformed percent-encoding in the address');
       let input: unknown;
       try {
         input = await readJson(req);
@@ -106,6 +225,8 @@ export async function startHttpBridge(options: HttpBridgeOptions): Promise<HttpB
   }
 
   function streamEvents(req: IncomingMessage, res: ServerResponse): void {
+    const c = connections.get(req.socket);
+    if (c) c.stream = true;
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
@@ -113,19 +234,15 @@ export async function startHttpBridge(options: HttpBridgeOptions): Promise<HttpB
       'x-accel-buffering': 'no',
     });
     res.write(': connected\n\n');
-    const offs = eventNames.map((name) =>
-      options.events.on(name, (payload) => res.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`)),
-    );
-    const ping = setInterval(() => res.write(': ping\n\n'), 15000);
-    req.on('close', () => {
-      clearInterval(ping);
-      for (const off of offs) off();
-    });
+    streams.add(res);
+    req.on('close', () => streams.delete(res));
   }
 
   function serveStatic(pathname: string, res: ServerResponse): void {
     const root = normalize(options.rendererDir);
-    const rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+    const decoded = decodePath(pathname);
+    if (decoded === null) return sendText(res, 400, 'Bad request: malformed percent-encoding in the address');
+    const rel = pathname === '/' ? 'index.html' : decoded.replace(/^\/+/, '');
     let file = normalize(join(root, rel));
     if (!file.startsWith(root + sep)) return sendText(res, 403, 'Forbidden');
     if (!existsSync(file) || !statSync(file).isFile()) {
@@ -158,12 +275,26 @@ export async function startHttpBridge(options: HttpBridgeOptions): Promise<HttpB
     server,
     url,
     openUrl: `${url}/?token=${encodeURIComponent(options.token)}`,
+    load: () => ({ connections: connections.size, eventStreams: streams.size }),
     close: () =>
       new Promise<void>((resolve) => {
-        server.closeAllConnections();
+        clearInterval(ping);
+        for (const off of offs) off();
         server.close(() => resolve());
+        server.closeAllConnections();
+        // Connections that never sent a request are not Node's to close.
+        for (const c of [...connections.values()]) drop(c);
       }),
   };
+}
+
+/** decodeURIComponent, or null for malformed percent-encoding (answered 400, not 500). */
+function decodePath(text: string): string | null {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return null;
+  }
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

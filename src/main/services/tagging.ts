@@ -58,6 +58,7 @@ function toPreviewRow(p: PlannedTrack): TagPreviewRow {
     reason: p.reason,
     source: p.source,
     confidence: p.confidence,
+    linkTarget: p.linkTarget,
   };
 }
 

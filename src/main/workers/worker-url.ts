@@ -1,5 +1,9 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { disableOnnxTelemetry } from '../core/models/runtime/onnx-telemetry.ts';
+
+// Before any worker of this process starts: workers inherit the environment and cannot change the real one.
+disableOnnxTelemetry();
 
 let bundledDir: string | null = null;
 

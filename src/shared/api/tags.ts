@@ -119,6 +119,8 @@ export interface TagPreviewRow {
   source: 'genres' | 'prediction' | 'label' | null;
   /** The prediction's confidence, when the genres come from it. */
   confidence: number | null;
+  /** The file that really changes when the path is, or goes through, a symbolic link (inside the library folders). */
+  linkTarget: string | null;
 }
 
 export interface TagPreview {
@@ -135,6 +137,7 @@ export type TagFileStatus = 'pending' | 'writing' | 'written' | 'unchanged' | 's
 export type TagErrorCode =
   | 'missing'
   | 'changed'
+  | 'outside_library'
   | 'read_only'
   | 'permission'
   | 'disk_full'

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseFile } from 'music-metadata';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +9,8 @@ import type { GenreSnapshot } from '../../../src/main/core/tags/genre-tag.ts';
 import { mergeGenres, sameGenres } from '../../../src/main/core/tags/merge-genres.ts';
 import { normalizeGenres } from '../../../src/main/core/tags/taxonomy.ts';
 import { writeFileGenres } from '../../../src/main/core/tags/write-file-genres.ts';
-import type { FileWriteOutcome } from '../../../src/main/core/tags/write-file-genres.ts';
+import type { FileWriteOutcome, FileWriteRequest } from '../../../src/main/core/tags/write-file-genres.ts';
+import { fingerprintFile } from '../../../src/main/core/scan/fingerprint.ts';
 import { readTrackMetadata } from '../../../src/main/core/scan/read-track-metadata.ts';
 import {
   decodedAudioMd5,
@@ -44,15 +45,19 @@ function copyOf(base: Base, format: TagFixtureFormat): string {
   return path;
 }
 
-function expected(path: string): { size: number; mtimeMs: number } {
+/** What the library would know about a file after a scan, and the library folder it lies in. */
+function scanned(path: string): Pick<FileWriteRequest, 'expected' | 'roots'> {
   const st = statSync(path);
-  return { size: st.size, mtimeMs: Math.floor(st.mtimeMs) };
+  return {
+    expected: { size: st.size, mtimeMs: Math.floor(st.mtimeMs), fingerprint: fingerprintFile(path, st.size) },
+    roots: [{ path: tmp.dir, realPath: realpathSync(tmp.dir) }],
+  };
 }
 
 async function write(path: string, wanted: string[], mode: TagMode): Promise<FileWriteOutcome> {
   return writeFileGenres({
     path,
-    expected: expected(path),
+    ...scanned(path),
     options,
     decide: (tag) => {
       const next = mergeGenres(tag.genres, wanted, mode);
@@ -187,7 +192,7 @@ describe.each(tagFixtureFormats)('genre write-back into %s', (format) => {
       const snapshot: GenreSnapshot = written.oldSnapshot;
       const restored = await writeFileGenres({
         path,
-        expected: expected(path),
+        ...scanned(path),
         options,
         decide: () => ({ target: { snapshot }, expect: null }),
       });
@@ -207,7 +212,7 @@ describe('ID3v2.3', () => {
     const base = bases.get(`${format}:Rock`)!;
     const path = copyOf(base, format);
     const tight = { id3v23Separator: ';' };
-    await writeFileGenres({ path, expected: expected(path), options: tight, decide: () => ({ target: { genres: ['Hip Hop', 'Jazz'] }, expect: ['Hip Hop', 'Jazz'] }) });
+    await writeFileGenres({ path, ...scanned(path), options: tight, decide: () => ({ target: { genres: ['Hip Hop', 'Jazz'] }, expect: ['Hip Hop', 'Jazz'] }) });
     expect(await nativeGenres(path)).toEqual([{ type: 'ID3v2.3', values: ['Hip Hop;Jazz'] }]);
     await expectGenres(path, ['Hip Hop', 'Jazz']);
   });
@@ -233,7 +238,7 @@ describe('MP3 without an ID3v2 tag', () => {
       const meta = await parseFile(path, { duration: false });
       expect(Object.keys(meta.native).sort()).toEqual(old.length > 0 ? ['ID3v1', 'ID3v2.4'] : ['ID3v2.4']);
       if (old.length > 0) expect(meta.native.ID3v1.map((t) => t.value)).toEqual(['Old Title', 'Old Artist', 'Rock']);
-      await writeFileGenres({ path, expected: expected(path), options, decide: () => ({ target: { snapshot: written.oldSnapshot }, expect: null }) });
+      await writeFileGenres({ path, ...scanned(path), options, decide: () => ({ target: { snapshot: written.oldSnapshot }, expect: null }) });
       expect(readFileSync(path).equals(original)).toBe(true);
     }
   });

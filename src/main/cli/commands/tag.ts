@@ -44,6 +44,7 @@ function printPreviewRow(out: NodeJS.WritableStream, r: TagPreviewRow): void {
   const conf = r.confidence !== null ? ` (${r.source} ${(r.confidence * 100).toFixed(0)}%)` : r.source && r.source !== 'genres' ? ` (${r.source})` : '';
   if (r.action === 'write') {
     out.write(`write     ${r.path}\n          ${genreList(r.oldGenres)} -> ${genreList(r.newGenres)}  [${r.frame ?? ''}]${conf}\n`);
+    if (r.linkTarget) out.write(`          through a link: writes ${r.linkTarget}\n`);
   } else {
     out.write(`${r.action.padEnd(9)} ${r.path}\n          ${r.reason ?? ''}${r.action === 'unchanged' ? `: ${genreList(r.oldGenres)}` : ''}\n`);
   }

@@ -3,6 +3,7 @@ import type { Database } from '../db/database.ts';
 import { trackWhere } from '../db/track-query.ts';
 import type { Where } from '../db/track-query.ts';
 import { writableFormats } from './genre-tag.ts';
+import { libraryRoots, outsideLibraryError, WriteTargetChecker } from './library-write-target.ts';
 import { mergeGenres, sameGenres } from './merge-genres.ts';
 import { defaultTaxonomy, normalizeGenres } from './taxonomy.ts';
 
@@ -21,6 +22,8 @@ export interface PlannedTrack {
   skipCode: TagErrorCode | null;
   source: 'genres' | 'prediction' | 'label' | null;
   confidence: number | null;
+  /** The file that changes when the path is, or goes through, a symbolic link inside the library folders. */
+  linkTarget: string | null;
 }
 
 interface SelectedRecord {
@@ -59,7 +62,8 @@ function parseList(json: string | null): string[] {
 /**
  * The tracks a request selects, in path order (files of a folder together), each with the genres it would get.
  * Uses the library's view of each file (the genres the last scan read); the write itself re-reads every file and
- * decides again from what it really holds.
+ * decides again from what it really holds. Where each write would land is looked up on disk (links resolved):
+ * a path that leads outside the library folders is skipped, one through a link inside them says where it writes.
  */
 export function planTagBatch(db: Database, request: ParsedTagRequest): PlannedTrack[] {
   const where = selectionWhere(request);
@@ -76,6 +80,7 @@ export function planTagBatch(db: Database, request: ParsedTagRequest): PlannedTr
   const usesLabels = request.source === 'label' || request.source === 'label-or-prediction';
   const taxonomy = requestTaxonomy(request);
   const fixed = request.source === 'genres' ? normalizeGenres(request.genres ?? [], taxonomy) : null;
+  const targets = new WriteTargetChecker(libraryRoots(db));
   const out: PlannedTrack[] = [];
   for (const r of rows) {
     if (exclude.has(r.id)) continue;
@@ -117,6 +122,7 @@ export function planTagBatch(db: Database, request: ParsedTagRequest): PlannedTr
       skipCode: null,
       source,
       confidence: source === 'prediction' ? r.predicted_confidence : null,
+      linkTarget: null,
     };
     if (r.status === 'missing') [plan.reason, plan.skipCode] = ['The file was missing at the last scan', 'missing'];
     else if (r.status === 'error') {
@@ -130,7 +136,13 @@ export function planTagBatch(db: Database, request: ParsedTagRequest): PlannedTr
         plan.action = 'unchanged';
         plan.reason = request.mode === 'fill' && oldGenres.length > 0 ? 'Already has a genre (fill mode)' : 'Already has these genres';
       } else {
-        plan.action = 'write';
+        const target = targets.check(r.path);
+        if (target.kind === 'outside') {
+          [plan.newGenres, plan.reason, plan.skipCode] = [oldGenres, outsideLibraryError(target.realPath).message, 'outside_library'];
+        } else {
+          plan.action = 'write';
+          if (target.kind === 'link') plan.linkTarget = target.realPath;
+        }
       }
     }
     out.push(plan);

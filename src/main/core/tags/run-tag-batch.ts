@@ -4,6 +4,8 @@ import { tagRequestSchema } from '../../../shared/api/tags.ts';
 import type { ParsedTagRequest, TagBatchInfo, TagMode } from '../../../shared/api/tags.ts';
 import type { Database } from '../db/database.ts';
 import { removeStaleTempFiles } from './atomic-replace.ts';
+import { isInsideRoots, libraryRoots } from './library-write-target.ts';
+import type { LibraryRoot } from './library-write-target.ts';
 import type { GenreSnapshot, GenreTag, GenreTagOptions } from './genre-tag.ts';
 import { mergeGenres, sameGenres } from './merge-genres.ts';
 import { describeRequest, planTagBatch } from './plan-tag-batch.ts';
@@ -77,7 +79,13 @@ function isDatabaseError(error: unknown): boolean {
   return error instanceof Error && error.name === 'SqliteError';
 }
 
-async function processRow(db: Database, batch: BatchRecord, row: PendingRow, options: GenreTagOptions, mode: TagMode | null): Promise<void> {
+async function processRow(
+  db: Database,
+  batch: BatchRecord,
+  row: PendingRow,
+  context: { options: GenreTagOptions; mode: TagMode | null; roots: readonly LibraryRoot[] },
+): Promise<void> {
+  const { options, mode, roots } = context;
   let outcome;
   try {
     if (row.track_id === null || row.track_status === null) throw new TagWriteError('missing', 'The track is no longer in the library');
@@ -86,7 +94,8 @@ async function processRow(db: Database, batch: BatchRecord, row: PendingRow, opt
     const decide = batch.kind === 'write' ? decideWrite(parseList(row.wanted_json), mode ?? 'replace') : decideUndo(row);
     outcome = await writeFileGenres({
       path: row.path,
-      expected: { size: row.track_size!, mtimeMs: row.track_mtime_ms! },
+      expected: { size: row.track_size!, mtimeMs: row.track_mtime_ms!, fingerprint: row.track_fingerprint },
+      roots,
       options,
       decide,
       beforeReplace: ({ tag, newGenres }) =>
@@ -118,12 +127,21 @@ async function processRow(db: Database, batch: BatchRecord, row: PendingRow, opt
   }
 }
 
-function foldersOf(rows: readonly PendingRow[]): Set<string> {
+/** The folders whose temporary files the batch may clean up: its files' folders, inside the library only. */
+function foldersOf(rows: readonly PendingRow[], roots: readonly LibraryRoot[]): Set<string> {
   const dirs = new Set<string>();
-  for (const r of rows) {
-    dirs.add(dirname(r.path));
+  const add = (dir: string): void => {
     try {
-      dirs.add(dirname(realpathSync(r.path)));
+      const real = realpathSync.native(dir);
+      if (isInsideRoots(real, roots)) dirs.add(real);
+    } catch {
+      // a folder that is gone has nothing to clean up
+    }
+  };
+  for (const r of rows) {
+    add(dirname(r.path));
+    try {
+      add(dirname(realpathSync.native(r.path)));
     } catch {
       // missing files are reported when their turn comes
     }
@@ -152,7 +170,8 @@ export async function runTagBatch(db: Database, batchId: number, options: RunTag
     }
   }
   const rows = pendingRows(db, batchId);
-  for (const dir of foldersOf(rows)) removeStaleTempFiles(dir);
+  const roots = libraryRoots(db);
+  for (const dir of foldersOf(rows, roots)) removeStaleTempFiles(dir);
 
   const report = options.onProgress ?? (() => {});
   const message = batch.kind === 'write' ? 'Writing genres' : `Undoing batch ${batch.undo_of}`;
@@ -166,7 +185,7 @@ export async function runTagBatch(db: Database, batchId: number, options: RunTag
       await new Promise((resolve) => setImmediate(resolve));
       if (options.signal?.aborted) break;
       report(done, rows.length, row.path, message);
-      await processRow(db, batch, row, tagOptions, batch.mode);
+      await processRow(db, batch, row, { options: tagOptions, mode: batch.mode, roots });
       done++;
     }
     report(done, rows.length, null, message);

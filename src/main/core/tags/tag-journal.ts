@@ -58,7 +58,7 @@ interface RowRecord {
   undone_by: number | null;
 }
 
-/** A pending row with what the runner needs: the track's recorded size and mtime, and for undo the write it reverses. */
+/** A pending row with what the runner needs: the track's recorded size, mtime and fingerprint, and for undo the write it reverses. */
 export interface PendingRow {
   id: number;
   seq: number;
@@ -69,6 +69,7 @@ export interface PendingRow {
   track_size: number | null;
   track_mtime_ms: number | null;
   track_status: string | null;
+  track_fingerprint: string | null;
   restore_snapshot_json: string | null;
   restore_genres_json: string | null;
   written_genres_json: string | null;
@@ -142,6 +143,7 @@ export function pendingRows(db: Database, batchId: number): PendingRow[] {
   return db
     .prepare(`SELECT w.id, w.seq, w.track_id, w.path, w.wanted_json, w.restore_of,
         t.size AS track_size, t.mtime_ms AS track_mtime_ms, t.status AS track_status,
+        t.fingerprint AS track_fingerprint,
         o.old_snapshot_json AS restore_snapshot_json, o.old_genres_json AS restore_genres_json,
         o.new_genres_json AS written_genres_json
       FROM tag_writes w LEFT JOIN tracks t ON t.id = w.track_id LEFT JOIN tag_writes o ON o.id = w.restore_of

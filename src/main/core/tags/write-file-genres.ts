@@ -1,8 +1,12 @@
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, realpathSync } from 'node:fs';
 import type { Stats } from 'node:fs';
+import { dirname } from 'node:path';
+import { fingerprintBytes } from '../scan/fingerprint.ts';
 import { checkReplaceable, removeQuietly, replaceWithTemp, writeTempFile } from './atomic-replace.ts';
 import { readGenreTag, renderGenreTag } from './genre-tag.ts';
 import type { GenreSnapshot, GenreTag, GenreTagOptions, GenreTarget } from './genre-tag.ts';
+import { isInsideRoots, outsideLibraryError, resolveWriteTarget } from './library-write-target.ts';
+import type { LibraryRoot } from './library-write-target.ts';
 import { describeWriteFsError, TagWriteError } from './tag-write-error.ts';
 import { verifyGenreWrite } from './verify-genre-write.ts';
 
@@ -14,8 +18,13 @@ export interface GenreDecision {
 
 export interface FileWriteRequest {
   path: string;
-  /** Size and (whole-millisecond) mtime the library recorded at the last scan; the file must still have them. */
-  expected: { size: number; mtimeMs: number } | null;
+  /**
+   * Size, (whole-millisecond) mtime and content fingerprint (scan/fingerprint.ts; null: none recorded) the library
+   * recorded at the last scan; the file must still have them.
+   */
+  expected: { size: number; mtimeMs: number; fingerprint: string | null } | null;
+  /** The library folders: the file written (links resolved) must lie inside one of them. */
+  roots: readonly LibraryRoot[];
   options: GenreTagOptions;
   /** Decides from what the file holds now; null leaves the file as it is (status 'unchanged'). */
   decide(tag: GenreTag): GenreDecision | null;
@@ -28,7 +37,7 @@ export interface FileWriteRequest {
 
 export interface FileWriteOutcome {
   status: 'written' | 'unchanged';
-  /** The real path written (symbolic links are followed: the link stays a link). */
+  /** The real path written (a symbolic link inside the library folders is followed: the link stays a link). */
   realPath: string;
   frame: string;
   oldGenres: string[];
@@ -41,9 +50,10 @@ export interface FileWriteOutcome {
   mtimeMs: number;
 }
 
+/** lstat: the real path has no link left, and one appearing there is not followed. */
 function stat(path: string): Stats {
   try {
-    return statSync(path);
+    return lstatSync(path);
   } catch (error) {
     throw describeWriteFsError(error, 'file');
   }
@@ -58,24 +68,40 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /**
+ * Right before the rename: the library path still leads to the same real path and no link appeared on the way to
+ * its folder (the rename replaces an entry of that folder, so it must be the real one, inside the library).
+ */
+function checkStillInside(path: string, realPath: string, roots: readonly LibraryRoot[]): void {
+  let now: string;
+  let folder: string;
+  try {
+    now = realpathSync.native(path);
+    folder = realpathSync.native(dirname(realPath));
+  } catch (error) {
+    throw describeWriteFsError(error, 'file');
+  }
+  if (!isInsideRoots(now, roots)) throw outsideLibraryError(now);
+  if (now !== realPath || folder !== dirname(realPath)) {
+    throw new TagWriteError('changed', 'The file was replaced by a link, or moved, while it was being tagged');
+  }
+}
+
+/**
  * Writes the genre field of one file, safely:
- * 1. the file must exist, be unchanged since the scan (size and mtime), be writable and not read-only;
+ * 1. the file must exist, lie inside the library folders once every link is resolved, be unchanged since the scan
+ *    (size, mtime and content fingerprint), be writable and not read-only;
  * 2. it is read whole, its genre field read with TagLib, the new genres decided, the new file rendered in memory;
  * 3. the rendering is verified against the original with a second reader (only the genre changed, audio
  *    properties equal, the genres read back as expected) and with TagLib (the snapshot to restore, exactly);
  * 4. it is written to a temporary file in the same folder, fsynced, read back and compared byte for byte;
- * 5. the original is checked once more to be unchanged, `beforeReplace` runs (the journal commits the old
- *    values), and the temporary file is renamed over the original.
+ * 5. the original is checked once more to be unchanged and still reached by the same path with no link leading
+ *    elsewhere, `beforeReplace` runs (the journal commits the old values), and the temporary file is renamed over
+ *    the original.
  * Any failure throws a TagWriteError with a sentence for the person and leaves the original untouched and no
  * temporary file behind.
  */
 export async function writeFileGenres(req: FileWriteRequest): Promise<FileWriteOutcome> {
-  let realPath: string;
-  try {
-    realPath = realpathSync(req.path);
-  } catch (error) {
-    throw describeWriteFsError(error, 'file');
-  }
+  const realPath = resolveWriteTarget(req.path, req.roots);
   const st = stat(realPath);
   if (!st.isFile()) throw new TagWriteError('unsupported', 'Not a regular file');
   if (req.expected && (st.size !== req.expected.size || Math.floor(st.mtimeMs) !== req.expected.mtimeMs)) {
@@ -92,6 +118,12 @@ export async function writeFileGenres(req: FileWriteRequest): Promise<FileWriteO
     throw e.code === 'permission' ? new TagWriteError('permission', 'Permission denied: the file cannot be read') : e;
   }
   if (bytes.length !== st.size) throw new TagWriteError('changed', 'The file changed while it was being read');
+  if (req.expected?.fingerprint && fingerprintBytes(bytes) !== req.expected.fingerprint) {
+    throw new TagWriteError(
+      'changed',
+      'The content of the file changed since the last scan (its size and modification time did not); rescan it, then try again',
+    );
+  }
 
   const tag = await readGenreTag(bytes, req.options);
   const base = {
@@ -126,6 +158,7 @@ export async function writeFileGenres(req: FileWriteRequest): Promise<FileWriteO
     }
     if (!equalBytes(back, rendered)) throw new TagWriteError('verify_failed', 'The new copy reads back differently from what was written (disk error?)');
     if (!sameFile(stat(realPath), st)) throw new TagWriteError('changed', 'The file changed on disk while it was being tagged');
+    checkStillInside(req.path, realPath, req.roots);
     req.beforeReplace?.({ tag, newGenres: check.genres });
   } catch (error) {
     removeQuietly(temp);

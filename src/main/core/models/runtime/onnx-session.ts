@@ -1,5 +1,6 @@
 import type { InferenceSession } from 'onnxruntime-node';
 import type { TensorData } from '../tensor-data.ts';
+import { assertOnnxTelemetryDisabled } from './onnx-telemetry.ts';
 
 export interface OnnxSessionOptions {
   /** Intra-op threads; default: all cores, at most 4 (inference runs beside decoding workers). */
@@ -18,8 +19,9 @@ export interface OnnxModel {
 
 let ort: typeof import('onnxruntime-node') | null = null;
 
-/** onnxruntime-node, loaded on first use (its native binding costs ~100 ms to load). */
+/** onnxruntime-node, loaded on first use (its native binding costs ~100 ms to load), with its telemetry off. */
 export async function loadOnnxRuntime(): Promise<typeof import('onnxruntime-node')> {
+  assertOnnxTelemetryDisabled();
   ort ??= (await import('onnxruntime-node')) as typeof import('onnxruntime-node');
   return ort;
 }
