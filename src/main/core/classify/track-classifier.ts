@@ -14,6 +14,8 @@ import { ensemblePrediction } from './ensemble-prediction.ts';
 import type { ModelPrediction } from './model-prediction.ts';
 import { SegmentModelRun } from './segment-model-run.ts';
 import { SilentTrackError } from './silent-track-error.ts';
+import { warningReason } from './failure-reason.ts';
+import { MIN_TRACK_SECONDS } from './min-track-length.ts';
 import type { SegmentInputSource } from './segment-inputs.ts';
 import { segmentInputSources } from './segment-inputs.ts';
 import { windowFeatures, windowPlan } from '../models/svm/svm-window-features.ts';
@@ -26,6 +28,8 @@ export interface TrackClassification {
   /** One per active model, in order of preference (the first speaks for the track). */
   predictions: ModelPrediction[];
   elapsedMs: number;
+  /** Classified from part of the audio (cut short, damaged frames): why and how much (decode-completeness.ts). */
+  warning: { code: string; message: string } | null;
 }
 
 export interface ClassifyOptions {
@@ -126,6 +130,7 @@ export async function openTrackClassifier(models: readonly ActiveModel[], option
       signal: opts.signal,
       onProgress: opts.onProgress,
       keepSegments: false,
+      minSeconds: MIN_TRACK_SECONDS,
       onSegment,
       segments: { features: wantFeatures, cnn: parts.has('cnn'), mlfi: parts.has('mlfi') },
     });
@@ -188,6 +193,7 @@ export async function openTrackClassifier(models: readonly ActiveModel[], option
       clip: { startSeconds: analysis.clip.startSeconds, seconds: analysis.clip.seconds, features: analysis.clip.features },
       predictions,
       elapsedMs: performance.now() - started,
+      warning: analysis.decodeWarning ? warningReason(analysis.decodeWarning, path) : null,
     };
   }
 
