@@ -18,7 +18,7 @@ export const serveCommand: CliCommand = {
     const port = values.port === undefined ? 0 : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port takes a number from 0 to 65535');
     const rendererDir = ensureRendererBuilt((line) => process.stderr.write(`${line}\n`));
-    const { ctx, api } = openCliContext(values.db);
+    const { ctx, api } = openCliContext(values.db, { readOnlyOk: true });
     const token = values.token ?? process.env.GENRE_TAGGER_TOKEN ?? randomBytes(24).toString('base64url');
     const bridge = await startHttpBridge({ handlers: api, events: ctx.events, rendererDir, token, port });
     process.stdout.write(`Genre Tagger is serving ${ctx.dbPath}\nOpen ${bridge.openUrl}\n`);
