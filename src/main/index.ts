@@ -1,6 +1,6 @@
-import { app, BrowserWindow, dialog, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, net, protocol, session, shell } from 'electron';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { contentSecurityPolicy } from './bridge/content-security-policy.ts';
 import { setPackagedBinDir } from './core/audio/locate-ffmpeg.ts';
 import { setShippedModelsDir } from './core/models/store/shipped-models-dir.ts';
@@ -9,6 +9,7 @@ import { createAppContext } from './services/app-context.ts';
 import { createHandlers } from './services/handlers.ts';
 import { defaultDbPath } from './services/user-data-dir.ts';
 import { setBundledWorkerDir } from './workers/worker-url.ts';
+import { isAllowedExternalUrl, isTrustedRendererUrl, RENDERER_SCHEME, RENDERER_URL, rendererFileFor } from './window-security.ts';
 
 // Electron bootstrap: the window, its security settings, IPC. Everything else lives in services and core.
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -19,9 +20,24 @@ setPackagedBinDir(app.isPackaged ? join(process.resourcesPath, 'bin') : null);
 setShippedModelsDir(app.isPackaged ? join(process.resourcesPath, 'models') : join(app.getAppPath(), 'models'));
 
 const devServer = process.env.ELECTRON_RENDERER_URL;
-const rendererFile = join(here, '../renderer/index.html');
-const isTrustedUrl = (url: string): boolean =>
-  devServer ? url.startsWith(devServer) : url.startsWith('file://') && fileURLToPath(url.split(/[?#]/)[0]) === rendererFile;
+const rendererDir = join(here, '../renderer');
+const isTrustedUrl = (url: string): boolean => isTrustedRendererUrl(url, devServer);
+
+// The renderer is served from app://renderer (window-security.ts), a standard, secure scheme of its own.
+protocol.registerSchemesAsPrivileged([
+  { scheme: RENDERER_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+
+function serveRenderer(): void {
+  protocol.handle(RENDERER_SCHEME, async (request) => {
+    const file = rendererFileFor(request.url, rendererDir);
+    if (!file) return new Response('Not found', { status: 404 });
+    const response = await net.fetch(pathToFileURL(file).toString());
+    const headers = new Headers(response.headers);
+    headers.set('Content-Security-Policy', contentSecurityPolicy(devServer));
+    return new Response(response.body, { status: response.status, headers });
+  });
+}
 
 let mainWindow: BrowserWindow | null = null;
 
@@ -32,6 +48,7 @@ async function createWindow(): Promise<void> {
     shell: 'electron',
     version: app.getVersion(),
     dbPath: process.env.GENRE_TAGGER_DB ?? defaultDbPath(dataDir),
+    library: { createFolders: process.env.GENRE_TAGGER_DB === undefined },
     dataDir,
     pickFolder: async () => {
       const r = await dialog.showOpenDialog(win!, { properties: ['openDirectory', 'multiSelections'], title: 'Add a music folder' });
@@ -66,7 +83,7 @@ async function createWindow(): Promise<void> {
     if (!isTrustedUrl(url)) e.preventDefault();
   });
   win.webContents.setWindowOpenHandler(({ url }) => {
-    if (/^https:\/\//.test(url)) void shell.openExternal(url);
+    if (isAllowedExternalUrl(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
   win.webContents.on('will-attach-webview', (e) => e.preventDefault());
@@ -79,7 +96,17 @@ async function createWindow(): Promise<void> {
     void ctx.close();
   });
   if (devServer) await win.loadURL(devServer);
-  else await win.loadFile(rendererFile);
+  else await win.loadURL(RENDERER_URL);
+}
+
+/**
+ * What the app cannot start without (the library above all: a damaged file, a folder that cannot be written)
+ * is said in a window, not left to a console nobody sees, and the app quits.
+ */
+function failToStart(error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  dialog.showErrorBox('Genre Tagger cannot start', message);
+  app.quit();
 }
 
 // One instance per user: two would write the same library database and tag journal. A second launch brings the
@@ -93,6 +120,12 @@ if (!app.requestSingleInstanceLock()) {
     mainWindow.focus();
   });
   app.enableSandbox();
-  void app.whenReady().then(createWindow);
+  void app
+    .whenReady()
+    .then(() => {
+      serveRenderer();
+      return createWindow();
+    })
+    .catch(failToStart);
   app.on('window-all-closed', () => app.quit());
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeAudioFile } from './audio-fixtures.ts';
@@ -103,6 +104,9 @@ export function buildLibraryFixture(root: string): LibraryFixture {
   symlinkSync('..', join(root, 'Tagged/loop'));
   symlinkSync(join(root, 'nowhere.mp3'), join(root, 'Odd/dangling.mp3'));
   issues.push({ rel: 'Odd/dangling.mp3', reason: /broken link/i });
+  // A named pipe with an audio name: reading it would block; it is skipped and reported, not dropped quietly.
+  execFileSync('mkfifo', [join(root, 'Odd/stream.flac')]);
+  issues.push({ rel: 'Odd/stream.flac', reason: /named pipe/i });
   // Names in Latin-1, as copied from an old Windows disk: "café.mp3" and a folder "Björk" (é = 0xE9, ö = 0xF6).
   // Linux allows any bytes in a name; Node reads them with U+FFFD in place of each invalid byte and cannot open that.
   const latin1 = (folder: string, name: (string | number)[]): Buffer =>

@@ -183,7 +183,7 @@ describe('classification pipeline on a real library (real SQLite, ffmpeg, GTZAN 
     expect(t.predicted_genre).toBeNull();
     const a = analysis(t.id)!;
     expect(a).toMatchObject({ status: 'error', error: t.error, clip_features: null });
-    expect(['empty', 'truncated', 'not-audio', 'failed']).toContain(a.error_code);
+    expect(['empty', 'truncated', 'damaged', 'not-audio', 'failed']).toContain(a.error_code);
     expect(predictions(t.id)).toEqual([]);
     // The library's list of unreadable files shows it.
     const errors = ctx.trackQueries.page({ status: 'error' });

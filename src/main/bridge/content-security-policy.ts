@@ -18,3 +18,11 @@ export function contentSecurityPolicy(devServer?: string): string {
     "object-src 'none'",
   ].join('; ');
 }
+
+/** The policy as a <meta http-equiv> tag can carry it: frame-ancestors is only honoured in the header. */
+export function metaContentSecurityPolicy(devServer?: string): string {
+  return contentSecurityPolicy(devServer)
+    .split('; ')
+    .filter((d) => !d.startsWith('frame-ancestors'))
+    .join('; ');
+}

@@ -1,5 +1,6 @@
 import type { Database } from '../core/db/database.ts';
-import { openDatabase } from '../core/db/database.ts';
+import { openLibrary } from '../core/db/open-library.ts';
+import type { OpenLibraryOptions } from '../core/db/open-library.ts';
 import { TrackQueryCache } from '../core/db/track-query.ts';
 import { EventBus } from './event-bus.ts';
 import { JobManager } from './jobs/job-manager.ts';
@@ -15,6 +16,10 @@ export interface AppContext {
   /** Per-user folder for models, settings and the default library database. */
   dataDir: string;
   db: Database;
+  /** The library file did not exist and was created now. */
+  created: boolean;
+  /** The library cannot be written and was opened read-only (see open-library.ts). */
+  readOnly: boolean;
   events: EventBus;
   jobs: JobManager;
   trackQueries: TrackQueryCache;
@@ -29,10 +34,13 @@ export interface ContextOptions {
   dataDir: string;
   pickFolder?: () => Promise<string | null>;
   version?: string;
+  /** How to open the library file (new folders, read-only fallback); see open-library.ts. */
+  library?: OpenLibraryOptions;
 }
 
 export function createAppContext(options: ContextOptions): AppContext {
-  const db = openDatabase(options.dbPath);
+  const library = openLibrary(options.dbPath, options.library);
+  const db = library.db;
   const events = new EventBus();
   const jobs = new JobManager(events, { dbPath: options.dbPath, dataDir: options.dataDir });
   return {
@@ -41,13 +49,15 @@ export function createAppContext(options: ContextOptions): AppContext {
     dbPath: options.dbPath,
     dataDir: options.dataDir,
     db,
+    created: library.created,
+    readOnly: library.readOnly,
     events,
     jobs,
     trackQueries: new TrackQueryCache(db),
     pickFolder: options.pickFolder ?? null,
     async close() {
       await jobs.shutdown();
-      db.close();
+      library.close();
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { Database } from '../../core/db/database.ts';
 import { readTrackPredictions } from '../../core/db/prediction-rows.ts';
 import type { StoredPrediction } from '../../core/db/prediction-rows.ts';
+import { printable } from '../printable.ts';
 
 /** One track of `genre-tagger classify`'s report. */
 export interface ClassifiedTrack {
@@ -9,6 +10,11 @@ export interface ClassifiedTrack {
   status: 'ok' | 'error' | 'missing';
   /** Why the file could not be read or decoded. */
   error: string | null;
+  /**
+   * What listening to a readable track last said: a warning beside a prediction (classified from part of the
+   * audio), or why there is no prediction (the file vanished during the job, an analysis fault).
+   */
+  note: string | null;
   /** The prediction printed (the chosen model's), or null when there is none. */
   prediction: StoredPrediction | null;
   /** Every model's prediction of the track. */
@@ -18,11 +24,16 @@ export interface ClassifiedTrack {
 /** Tracks below the given library folders, in path order, with their predictions; `kind` picks the one shown. */
 export function* classifiedTracks(db: Database, rootIds: readonly number[], kind: string): Generator<ClassifiedTrack> {
   const rows = db
-    .prepare(`SELECT id, path, status, error FROM tracks WHERE root_id IN (SELECT value FROM json_each(?)) AND status <> 'missing' ORDER BY path`)
-    .iterate(JSON.stringify(rootIds)) as IterableIterator<{ id: number; path: string; status: ClassifiedTrack['status']; error: string | null }>;
+    .prepare(
+      `SELECT t.id, t.path, t.status, t.error, CASE WHEN a.content_version = t.content_version THEN a.error END AS note
+       FROM tracks t LEFT JOIN track_analyses a ON a.track_id = t.id
+       WHERE t.root_id IN (SELECT value FROM json_each(?)) AND t.status <> 'missing' ORDER BY t.path`,
+    )
+    .iterate(JSON.stringify(rootIds)) as IterableIterator<{ id: number; path: string; status: ClassifiedTrack['status']; error: string | null; note: string | null }>;
   for (const r of rows) {
     const all = readTrackPredictions(db, r.id);
-    yield { trackId: r.id, path: r.path, status: r.status, error: r.error, prediction: all.find((p) => p.kind === kind) ?? null, all };
+    const note = r.status === 'ok' ? r.note : null;
+    yield { trackId: r.id, path: r.path, status: r.status, error: r.error, note, prediction: all.find((p) => p.kind === kind) ?? null, all };
   }
 }
 
@@ -42,6 +53,8 @@ export function classifiedJson(t: ClassifiedTrack): string {
     trackId: t.trackId,
     status: t.status,
     error: t.error,
+    warning: t.prediction ? t.note : null,
+    reason: t.prediction ? null : t.note,
     model: p ? { kind: p.kind, version: p.version } : null,
     genre: p ? p.labels[order[0]] : null,
     confidence: p ? Number(p.probabilities[order[0]].toFixed(6)) : null,
@@ -52,14 +65,21 @@ export function classifiedJson(t: ClassifiedTrack): string {
   });
 }
 
-/** A text line: genre, confidence, runner-up, path (or why the file could not be read). */
+const indent = ' '.repeat(14);
+
+/**
+ * A text line: genre, confidence, runner-up, path; under it why the file could not be read or classified, or the
+ * warning of a track classified from part of its audio. Control characters of a name are escaped (printable.ts).
+ */
 export function classifiedText(t: ClassifiedTrack): string {
-  if (t.status === 'error') return `${'unreadable'.padEnd(12)} ${''.padEnd(6)}  ${''.padEnd(18)}  ${t.path}\n${' '.repeat(14)}${t.error ?? ''}`;
+  const path = printable(t.path);
+  if (t.status === 'error') return `${'unreadable'.padEnd(12)} ${''.padEnd(6)}  ${''.padEnd(18)}  ${path}\n${indent}${printable(t.error ?? '')}`;
   const p = t.prediction;
-  if (!p) return `${'—'.padEnd(12)} ${''.padEnd(6)}  ${'(not classified)'.padEnd(18)}  ${t.path}`;
+  const note = t.note ? `\n${indent}${t.prediction ? 'warning: ' : ''}${printable(t.note)}` : '';
+  if (!p) return `${'—'.padEnd(12)} ${''.padEnd(6)}  ${'(not classified)'.padEnd(18)}  ${path}${note}`;
   const order = ranked(p);
   const runner = order.length > 1 ? `${p.labels[order[1]]} ${pct(p.probabilities[order[1]])}` : '';
-  return `${p.labels[order[0]].padEnd(12)} ${pct(p.probabilities[order[0]]).padStart(6)}  ${runner.padEnd(18)}  ${t.path}`;
+  return `${p.labels[order[0]].padEnd(12)} ${pct(p.probabilities[order[0]]).padStart(6)}  ${runner.padEnd(18)}  ${path}${note}`;
 }
 
 export const classifiedHeader = `${'GENRE'.padEnd(12)} ${'CONF'.padStart(6)}  ${'RUNNER-UP'.padEnd(18)}  PATH`;

@@ -10,6 +10,7 @@ import { UsageError } from '../command.ts';
 import { formatDuration, waitWithProgress } from '../progress-printer.ts';
 import { classifiedHeader, classifiedJson, classifiedText, classifiedTracks } from './classify-output.ts';
 import { parseModelKind } from './model-options.ts';
+import { printable } from '../printable.ts';
 
 export const classifyCommand: CliCommand = {
   name: 'classify',
@@ -72,7 +73,7 @@ export const classifyCommand: CliCommand = {
       const skipped = scanIssues(ctx, 20, ids);
       if (skipped.total > 0) {
         process.stderr.write(`Skipped ${skipped.total} file${skipped.total === 1 ? '' : 's'} or folder${skipped.total === 1 ? '' : 's'} the scan could not list or open:\n`);
-        for (const i of skipped.issues) process.stderr.write(`  ${i.path}\n    ${i.error}\n`);
+        for (const i of skipped.issues) process.stderr.write(`  ${printable(i.path)}\n    ${i.error}\n`);
         if (skipped.total > skipped.issues.length) process.stderr.write(`  … and ${skipped.total - skipped.issues.length} more (genre-tagger scan --json lists them all)\n`);
       }
       if (!values.json) {
@@ -80,7 +81,8 @@ export const classifyCommand: CliCommand = {
         const s = summary;
         const did = s
           ? `${s.cancelled ? 'Cancelled after' : 'Listened to'} ${s.classified} of ${s.total} new or changed tracks in ${formatDuration(s.elapsedMs)}` +
-            ` (${s.workers} worker${s.workers === 1 ? '' : 's'}${s.unreadable ? `; ${s.unreadable} could not be decoded` : ''}); `
+            ` (${s.workers} worker${s.workers === 1 ? '' : 's'}${s.unreadable ? `; ${s.unreadable} could not be decoded` : ''}` +
+            `${s.skipped ? `; ${s.skipped} vanished or removed meanwhile` : ''}${s.failed ? `; ${s.failed} failed` : ''}); `
           : '';
         process.stderr.write(`${did}${count} tracks; genres by ${model.kind} ${model.version}.\nLibrary: ${ctx.dbPath}\n`);
       }

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { sortColumns } from '../../../shared/api/library.ts';
 import type { SortColumn, TrackRow } from '../../../shared/api/library.ts';
 import { openCliContext } from '../cli-context.ts';
+import { printable } from '../printable.ts';
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
 
@@ -16,7 +17,8 @@ function predicted(t: TrackRow): string {
   return t.predictedGenre ? `${t.predictedGenre} ${Math.round((t.confidence ?? 0) * 100)}%` : '';
 }
 
-function fit(text: string, width: number): string {
+function fit(raw: string, width: number): string {
+  const text = printable(raw);
   const chars = [...text];
   return chars.length > width ? `${chars.slice(0, width - 1).join('')}…` : text.padEnd(width + text.length - chars.length);
 }
@@ -45,7 +47,7 @@ export const listCommand: CliCommand = {
     if (values.status && !['ok', 'error', 'missing'].includes(values.status)) throw new UsageError(`Unknown status: ${values.status}`);
     const limit = values.limit === undefined ? Infinity : Number(values.limit);
     if (!(limit >= 0)) throw new UsageError('--limit takes a number');
-    const { ctx, api } = openCliContext(values.db);
+    const { ctx, api } = openCliContext(values.db, { readOnlyOk: true });
     try {
       const pageSize = 1000;
       let offset = 0;
@@ -71,7 +73,7 @@ export const listCommand: CliCommand = {
           if (values.json) out.write(`${JSON.stringify(t)}\n`);
           else {
             const title = t.title ?? t.filename;
-            const tail = t.status === 'ok' ? t.path : `${t.path}  [${t.status}${t.error ? `: ${t.error}` : ''}]`;
+            const tail = t.status === 'ok' ? printable(t.path) : `${printable(t.path)}  [${t.status}${t.error ? `: ${t.error}` : ''}]`;
             out.write(
               `${fit(title, 28)}  ${fit(t.artist ?? '', 22)}  ${fit(t.album ?? '', 22)}  ${fit(t.genres.join('; '), 14)}  ${fit(predicted(t), 15)}  ${duration(t.durationS).padStart(6)}  ${fit(t.format ?? '', 6)}  ${tail}\n`,
             );

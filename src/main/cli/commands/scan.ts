@@ -3,6 +3,7 @@ import type { ScanSummary } from '../../../shared/api/library.ts';
 import type { ClassifySummary } from '../../../shared/api/predictions.ts';
 import { scanIssues } from '../../services/library.ts';
 import { openCliContext } from '../cli-context.ts';
+import { printable } from '../printable.ts';
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
 import { formatDuration, waitWithProgress } from '../progress-printer.ts';
@@ -56,10 +57,10 @@ export const scanCommand: CliCommand = {
         );
         if (errors.length > 0) {
           process.stdout.write(`\nUnreadable files (${errors.length}):\n`);
-          for (const e of errors.slice(0, 50)) process.stdout.write(`  ${e.path}\n    ${e.error}\n`);
+          for (const e of errors.slice(0, 50)) process.stdout.write(`  ${printable(e.path)}\n    ${e.error}\n`);
           if (errors.length > 50) process.stdout.write(`  … and ${errors.length - 50} more (genre-tagger list --status error)\n`);
         }
-        for (const i of issues) process.stdout.write(`  skipped ${i.path}: ${i.error}\n`);
+        for (const i of issues) process.stdout.write(`  skipped ${printable(i.path)}: ${i.error}\n`);
         if (classifyJob?.status === 'failed') process.stdout.write(`\nClassification failed: ${classifyJob.error}\n`);
         else if (c) {
           process.stdout.write(

@@ -12,7 +12,7 @@ export const tagHistoryCommand: CliCommand = {
     const { values } = parseArgs({ args, options: { db: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } } });
     const limit = values.limit === undefined ? 50 : Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError('--limit takes a number from 1 to 1000');
-    const { ctx, api } = openCliContext(values.db);
+    const { ctx, api } = openCliContext(values.db, { readOnlyOk: true });
     try {
       const { total, batches } = await api['tags.history']({ offset: 0, limit });
       const out = process.stdout;

@@ -5,6 +5,8 @@ export type AudioDecodeErrorCode =
   | 'empty'
   | 'not-audio'
   | 'truncated'
+  | 'damaged'
+  | 'too-short'
   | 'timeout'
   | 'cancelled'
   | 'failed';

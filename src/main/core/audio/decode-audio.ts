@@ -1,8 +1,11 @@
 import { stat } from 'node:fs/promises';
 import { AudioDecodeError } from './audio-decode-error.ts';
+import { judgeDecodedLength } from './decode-completeness.ts';
+import type { DecodeWarning } from './decode-completeness.ts';
 import { runFfmpeg } from './ffmpeg-reader.ts';
 import { parseWavStreamHeader } from './wav-stream-header.ts';
 import { locateFfmpeg } from './locate-ffmpeg.ts';
+import { wavDeclaredLength } from './wav-declared-length.ts';
 
 export const ANALYSIS_SAMPLE_RATE = 22050;
 
@@ -14,8 +17,13 @@ export interface DecodeOptions {
   idleTimeoutMs?: number;
   /** Called once the container's duration is known (from ffmpeg's input summary), before most audio arrives. */
   onDuration?: (seconds: number) => void;
-  /** Accept a decode that ends well before the duration the container announces (default false: an error). */
+  /**
+   * Accept a decode that ends well before the duration the container announces, whatever share of it came out
+   * (default false: under MIN_DECODED_SHARE of the announced length is an error; above it, a warning).
+   */
   allowTruncated?: boolean;
+  /** Fewer decoded seconds than this are an error ('too-short'); default 0. */
+  minSeconds?: number;
 }
 
 /** What a finished decode learned about the file. */
@@ -24,6 +32,8 @@ export interface DecodeSummary {
   sampleRate: number;
   /** The container's announced duration in seconds, or null when it gave none. */
   declaredSeconds: number | null;
+  /** Set when the decode is short of the announced length or ffmpeg skipped damaged frames (decode-completeness.ts). */
+  warning: DecodeWarning | null;
 }
 
 /**
@@ -121,8 +131,9 @@ function explainFailure(path: string, stderr: string): AudioDecodeError {
  * array that the next one reuses: copy what you keep before asking for more. Memory stays bounded whatever the
  * length: the pipe's back-pressure holds ffmpeg while the consumer works. Aborting the signal or an idle ffmpeg
  * kills the child.
- * Throws AudioDecodeError with a readable message (missing ffmpeg, missing / empty / non-audio / truncated
- * file, timeout, cancelled).
+ * Throws AudioDecodeError with a readable message (missing ffmpeg, missing / empty / non-audio file, too short,
+ * truncated or damaged under MIN_DECODED_SHARE, timeout, cancelled); a file that decodes in part above that
+ * share gives a DecodeSummary with a warning.
  */
 export async function* decodeAudioChunks(path: string, options: DecodeOptions = {}): AsyncGenerator<Float32Array, DecodeSummary> {
   const sampleRate = options.sampleRate ?? ANALYSIS_SAMPLE_RATE;
@@ -218,18 +229,26 @@ export async function* decodeAudioChunks(path: string, options: DecodeOptions = 
     if (code !== 0) throw explainFailure(path, stderr);
     if (samples === 0) throw new AudioDecodeError('empty', path, `No audio samples in ${path} (an empty or silent-length stream)`);
     const got = samples / sampleRate;
-    if (!options.allowTruncated && declared !== null && got < declared - Math.max(1, 0.05 * declared)) {
+    if (options.minSeconds !== undefined && got < options.minSeconds) {
       throw new AudioDecodeError(
-        'truncated',
+        'too-short',
         path,
-        `The file looks truncated: it announces ${declared.toFixed(1)} s but only ${got.toFixed(1)} s could be decoded: ${path}`,
+        `Too short to classify: ${got < 0.1 ? got.toFixed(2) : got.toFixed(1)} s of audio (at least ${options.minSeconds} s is needed): ${path}`,
       );
     }
-    // Containers whose duration comes from the file size (WAV, AIFF) only show it as a corrupt last packet.
-    if (!options.allowTruncated && /Packet corrupt|partial file|truncat/i.test(stderr)) {
-      throw new AudioDecodeError('truncated', path, `The file looks truncated: its data ends early, after ${got.toFixed(1)} s: ${path}`);
-    }
-    return { samples, sampleRate, declaredSeconds: declared };
+    // A WAV's duration in ffmpeg's summary comes from the file size; its header says how much audio there should be.
+    const wav = wavDeclaredLength(path, size);
+    const facts = { path, decodedSeconds: got, declaredSeconds: wav ? wav.seconds : declared, cutShort: wav !== null && wav.presentSeconds < wav.seconds, stderr };
+    let warning = null as DecodeWarning | null;
+    if (options.allowTruncated) {
+      try {
+        warning = judgeDecodedLength(facts);
+      } catch (e) {
+        if (!(e instanceof AudioDecodeError)) throw e;
+        warning = { code: e.code === 'damaged' ? 'damaged' : 'truncated', message: e.message, decodedShare: facts.declaredSeconds ? got / facts.declaredSeconds : null };
+      }
+    } else warning = judgeDecodedLength(facts);
+    return { samples, sampleRate, declaredSeconds: facts.declaredSeconds, warning };
   } finally {
     clearTimeout(idle);
     signal?.removeEventListener('abort', onAbort);

@@ -61,17 +61,40 @@ function spawnReported(command, args, started, onErr, done) {
  * Protocol (JSON over the IPC channel): in `{ type: 'start', id, command, args }` and `{ type: 'kill', id }`;
  * out `{ type: 'ready' }` once, then per run `{ type: 'stdout', id }` with the pipe as the handle,
  * `{ type: 'err', id, text }` with stderr, and `{ type: 'exit', id, code, error }` once ffmpeg has exited and its
- * stderr has ended. It exits when its parent goes away (the channel closes), killing what it started.
+ * stderr has ended. It exits when its parent goes away (the channel closes, or its parent pid changes), killing
+ * what it started and waiting for it to exit, so that no ffmpeg outlives it unreaped.
  */
 export const FFMPEG_LAUNCHER_SOURCE = `
 const { spawn } = require('node:child_process');
 ${SPAWN_REPORTED_SOURCE}
 const kids = new Map();
-process.send({ type: 'ready' });
-process.on('disconnect', () => {
-  for (const c of kids.values()) c.kill('SIGKILL');
-  process.exit(0);
-});
+// Once the parent is gone, what ffmpeg still reports has no one to go to.
+function tell(message, handle) {
+  if (!process.connected) return;
+  try { process.send(message, handle, () => {}); } catch (e) {}
+}
+tell({ type: 'ready' });
+// The process that started this one is gone (it ended, or was killed with kill -9: then nothing else will
+// end this launcher). Kill every ffmpeg and wait for each to exit, so that this process reaps them: an ffmpeg
+// left to outlive its launcher would be handed to init, which in a container may never reap it (a zombie).
+let ending = false;
+function parentGone() {
+  if (ending) return;
+  ending = true;
+  const left = [...kids.values()].filter((c) => c.exitCode === null && c.signalCode === null);
+  if (left.length === 0) process.exit(0);
+  let n = left.length;
+  for (const c of left) {
+    c.once('exit', () => { if (--n === 0) process.exit(0); });
+    c.kill('SIGKILL');
+  }
+  setTimeout(() => process.exit(0), 2000).unref();
+}
+process.on('disconnect', parentGone);
+// The channel normally closes with the parent; the parent's pid changing (this process was handed to init or a
+// subreaper) says the same where it does not (its socket inherited by a process that lives on).
+const parentPid = process.ppid;
+setInterval(() => { if (process.ppid !== parentPid) parentGone(); }, 500).unref();
 process.on('message', (m) => {
   if (m.type === 'kill') {
     const c = kids.get(m.id);
@@ -84,12 +107,12 @@ process.on('message', (m) => {
     m.args,
     (c) => {
       kids.set(m.id, c);
-      process.send({ type: 'stdout', id: m.id }, c.stdout);
+      tell({ type: 'stdout', id: m.id }, c.stdout);
     },
-    (text) => process.send({ type: 'err', id: m.id, text }),
+    (text) => tell({ type: 'err', id: m.id, text }),
     (code, error) => {
       kids.delete(m.id);
-      process.send({ type: 'exit', id: m.id, code, error });
+      tell({ type: 'exit', id: m.id, code, error });
     },
   );
 });

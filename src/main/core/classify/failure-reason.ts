@@ -1,4 +1,5 @@
 import { AudioDecodeError } from '../audio/audio-decode-error.ts';
+import type { DecodeWarning } from '../audio/decode-completeness.ts';
 import { SilentTrackError } from './silent-track-error.ts';
 
 export interface FailureReason {
@@ -17,15 +18,27 @@ export interface FailureReason {
 /** Why listening to `path` failed, in words for the library's list of unreadable files. */
 export function failureReason(error: unknown, path: string): FailureReason {
   if (error instanceof AudioDecodeError) {
-    let message = error.message;
-    if (message.endsWith(`: ${path}`)) message = message.slice(0, -path.length - 2);
-    message = message.replaceAll(path, 'the file');
+    const message = withoutPath(error.message, path);
     if (error.code === 'ffmpeg-missing' || error.code === 'cancelled') return { code: error.code, message, action: 'stop' };
-    if (error.code === 'not-found') return { code: error.code, message, action: 'skip' };
+    if (error.code === 'not-found') {
+      return { code: error.code, message: 'The file was deleted or moved while it was being classified (the next scan marks it missing)', action: 'skip' };
+    }
+    if (error.code === 'too-short') return { code: error.code, message, action: 'unreadable' };
     return { code: error.code, message: `Cannot decode the audio: ${message}`, action: 'unreadable' };
   }
   // Listed with the files that could not be read: there is nothing to hear, so no genre to give.
   if (error instanceof SilentTrackError) return { code: 'silent', message: error.message, action: 'unreadable' };
   const text = error instanceof Error ? error.message : String(error);
   return { code: 'analysis-failed', message: `Analysis failed: ${text}`, action: 'failed' };
+}
+
+function withoutPath(text: string, path: string): string {
+  let message = text;
+  if (message.endsWith(`: ${path}`)) message = message.slice(0, -path.length - 2);
+  return message.replaceAll(path, 'the file');
+}
+
+/** A decode warning (the track was classified from part of its audio) in words for the library, without the path. */
+export function warningReason(warning: DecodeWarning, path: string): { code: string; message: string } {
+  return { code: warning.code, message: withoutPath(warning.message, path) };
 }

@@ -114,6 +114,7 @@ export async function runClassification(db: Database, options: RunClassification
           trackId: work.trackId, contentVersion: work.contentVersion, elapsedMs: r.elapsedMs, status: 'ok',
           durationSeconds: r.durationSeconds, segmentCount: r.segmentCount, clip: r.clip, predictions: r.predictions,
           embedding: r.embedding,
+          warning: r.warning,
         });
         summary.classified++;
         summary.audioSeconds += r.durationSeconds;
@@ -127,8 +128,14 @@ export async function runClassification(db: Database, options: RunClassification
           }
           continue;
         }
-        if (reason.action === 'skip') summary.skipped++;
-        else {
+        if (reason.action === 'skip') {
+          // the file vanished meanwhile: say so against the track (the next scan marks it missing), and count it
+          summary.skipped++;
+          pending.push({
+            trackId: work.trackId, contentVersion: work.contentVersion, elapsedMs: outcome.elapsedMs, status: 'error',
+            code: reason.code, message: reason.message, unreadable: false, retry: true,
+          });
+        } else {
           pending.push({
             trackId: work.trackId, contentVersion: work.contentVersion, elapsedMs: outcome.elapsedMs, status: 'error',
             code: reason.code, message: reason.message, unreadable: reason.action === 'unreadable',

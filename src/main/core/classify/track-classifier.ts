@@ -14,6 +14,8 @@ import { ensemblePrediction } from './ensemble-prediction.ts';
 import type { ModelPrediction } from './model-prediction.ts';
 import { SegmentModelRun } from './segment-model-run.ts';
 import { SilentTrackError } from './silent-track-error.ts';
+import { warningReason } from './failure-reason.ts';
+import { MIN_TRACK_SECONDS } from './min-track-length.ts';
 import type { SegmentInputSource } from './segment-inputs.ts';
 import { segmentInputSources } from './segment-inputs.ts';
 import { windowFeatures, windowPlan } from '../models/svm/svm-window-features.ts';
@@ -30,6 +32,8 @@ export interface TrackClassification {
   /** What personal models learn from and predict with, without decoding the track again. */
   embedding: TrackEmbedding;
   elapsedMs: number;
+  /** Classified from part of the audio (cut short, damaged frames): why and how much (decode-completeness.ts). */
+  warning: { code: string; message: string } | null;
 }
 
 export interface ClassifyOptions {
@@ -127,6 +131,7 @@ export async function openTrackClassifier(models: readonly ActiveModel[], option
       signal: opts.signal,
       onProgress: opts.onProgress,
       keepSegments: false,
+      minSeconds: MIN_TRACK_SECONDS,
       onSegment,
       segments: { features: true, cnn: parts.has('cnn'), mlfi: parts.has('mlfi') },
     });
@@ -193,6 +198,7 @@ export async function openTrackClassifier(models: readonly ActiveModel[], option
       predictions,
       embedding,
       elapsedMs: performance.now() - started,
+      warning: analysis.decodeWarning ? warningReason(analysis.decodeWarning, path) : null,
     };
   }
 

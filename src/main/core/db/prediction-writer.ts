@@ -33,6 +33,8 @@ export type AnalysisOutcome =
       predictions: readonly PredictionRecord[];
       /** The track's embedding (what personal models read), when the classifier computed one. */
       embedding?: { columns: readonly string[]; values: ArrayLike<number> };
+      /** Classified from part of the audio: the cause and share, stored as the analysis' error beside status ok. */
+      warning?: { code: string; message: string } | null;
     })
   | (OutcomeBase & {
       status: 'error';
@@ -40,6 +42,8 @@ export type AnalysisOutcome =
       message: string;
       /** The file cannot be decoded: the track is shown as unreadable with this reason. */
       unreadable: boolean;
+      /** A passing cause (the file vanished during the job): recorded with its code, listened to again next time. */
+      retry?: boolean;
     });
 
 export interface WriterModel {
@@ -126,7 +130,7 @@ export class PredictionWriter {
         };
         if (o.status === 'error') {
           s.analysis.run({
-            ...base, status: 'error', error: o.message, error_code: o.unreadable ? o.code : analysisFailedCode,
+            ...base, status: 'error', error: o.message, error_code: o.unreadable || o.retry ? o.code : analysisFailedCode,
             duration_s: null, segment_count: null, clip_start_s: null, clip_seconds: null, clip_features: null,
           });
           if (o.unreadable) {
@@ -137,7 +141,7 @@ export class PredictionWriter {
           continue;
         }
         s.analysis.run({
-          ...base, status: 'ok', error: null, error_code: null, duration_s: o.durationSeconds, segment_count: o.segmentCount,
+          ...base, status: 'ok', error: o.warning?.message ?? null, error_code: o.warning?.code ?? null, duration_s: o.durationSeconds, segment_count: o.segmentCount,
           clip_start_s: o.clip.startSeconds, clip_seconds: o.clip.seconds, clip_features: float32Blob(o.clip.features),
         });
         s.dropStale.run(o.trackId, o.contentVersion);

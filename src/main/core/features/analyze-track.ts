@@ -1,5 +1,6 @@
 import { ANALYSIS_SAMPLE_RATE, decodeAudioChunks } from '../audio/decode-audio.ts';
 import { AudioDecodeError } from '../audio/audio-decode-error.ts';
+import type { DecodeWarning } from '../audio/decode-completeness.ts';
 import { CLIP_MAX_SECONDS, analyzeShortSignal } from './analyze-signal.ts';
 import type { ClipAnalysis, SegmentAnalysis, SegmentOptions } from './analyze-signal.ts';
 import type { StageTimes } from './gtzan-features.ts';
@@ -32,6 +33,8 @@ export interface AnalyzeTrackOptions {
   /** Kill ffmpeg when it is silent this long (default 30 s). */
   idleTimeoutMs?: number;
   allowTruncated?: boolean;
+  /** Fewer decoded seconds than this are an AudioDecodeError 'too-short' (default 0). */
+  minSeconds?: number;
 }
 
 export interface TrackAnalysis {
@@ -43,6 +46,8 @@ export interface TrackAnalysis {
   /** The segments (empty when keepSegments is false). */
   segments: SegmentAnalysis[];
   segmentCount: number;
+  /** The decode went through with a fault (cut short, damaged frames): what and how much decoded. */
+  decodeWarning: DecodeWarning | null;
 }
 
 /**
@@ -75,6 +80,7 @@ export async function analyzeTrack(path: string, options: AnalyzeTrackOptions = 
     signal: options.signal,
     idleTimeoutMs: options.idleTimeoutMs,
     allowTruncated: options.allowTruncated,
+    minSeconds: options.minSeconds,
     onDuration: (d) => {
       total = d;
       analyzer.setDeclaredSamples(Math.round(d * sr));
@@ -108,5 +114,5 @@ export async function analyzeTrack(path: string, options: AnalyzeTrackOptions = 
     clip = analyzer.finish();
   }
   options.onProgress?.({ seconds: summary.samples / sr, totalSeconds: total, segments: segmentCount });
-  return { path, sampleRate: sr, durationSeconds: summary.samples / sr, clip, segments, segmentCount };
+  return { path, sampleRate: sr, durationSeconds: summary.samples / sr, clip, segments, segmentCount, decodeWarning: summary.warning };
 }

@@ -1,3 +1,4 @@
+import { MIN_DECODED_SHARE } from '../audio/decode-completeness.ts';
 import { parseFromTokenizer } from 'music-metadata';
 import type { IAudioMetadata } from 'music-metadata';
 import { BufferedFileTokenizer } from './buffered-file-tokenizer.ts';
@@ -27,7 +28,8 @@ export async function readTrackMetadata(path: string, sizeBytes: number): Promis
   checkNotTruncated(format, durationS, bitrate, sizeBytes);
   if (format === 'wav' || format === 'aiff') {
     const declared = declaredContainerSize(path);
-    if (declared !== null && sizeBytes < declared) {
+    // under half of it there: too little to classify (decode-completeness.ts); above, classify warns with the share
+    if (declared !== null && sizeBytes < declared * MIN_DECODED_SHARE) {
       throw new TrackReadError(
         `Truncated: the ${format.toUpperCase()} header declares ${kib(declared)}, but the file holds only ${kib(sizeBytes)}`,
       );
@@ -76,7 +78,7 @@ async function parse(path: string, duration: boolean): Promise<IAudioMetadata> {
  */
 function checkNotTruncated(format: string, durationS: number | null, bitrate: number | null, sizeBytes: number): void {
   if (durationS === null || bitrate === null || durationS < 0.5) return;
-  const share = format === 'wav' || format === 'aiff' ? 0.98 : format === 'mp3' || format === 'mp2' ? 0.5 : 0;
+  const share = format === 'wav' || format === 'aiff' || format === 'mp3' || format === 'mp2' ? MIN_DECODED_SHARE : 0;
   if (share === 0) return;
   const promised = (durationS * bitrate) / 8;
   if (sizeBytes < promised * share && promised - sizeBytes > 4096) {

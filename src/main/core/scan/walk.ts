@@ -28,7 +28,8 @@ export interface WalkOptions {
 /**
  * Lists the audio files below a folder, recursively, with their size and mtime. Follows symbolic links to folders
  * (music libraries are often assembled with them) but never visits a folder twice, so link loops end. Folders that
- * cannot be read and broken links are reported as issues; hidden entries (".name") are skipped.
+ * cannot be read, broken links and entries named like audio that are no regular file (named pipes, devices,
+ * sockets) are reported as issues; hidden entries (".name") are skipped.
  * Synchronous on purpose: it runs in a worker thread, where blocking calls are the fastest way to stat 100k files.
  */
 export function walkAudioFiles(root: string, options: WalkOptions = {}): WalkResult {
@@ -77,10 +78,18 @@ export function walkAudioFiles(root: string, options: WalkOptions = {}): WalkRes
           continue;
         }
         if (st.isDirectory()) subdirs.push(path);
-        else if (st.isFile() && isAudioPath(name)) files.push({ path, size: st.size, mtimeMs: Math.floor(st.mtimeMs) });
+        else if (isAudioPath(name)) {
+          if (st.isFile()) files.push({ path, size: st.size, mtimeMs: Math.floor(st.mtimeMs) });
+          else issues.push({ path, error: notARegularFile(st) });
+        }
         continue;
       }
-      if (!entry.isFile() || !isAudioPath(name)) continue;
+      if (!isAudioPath(name)) continue;
+      if (!entry.isFile()) {
+        // a named pipe, device or socket named like audio: reading it could block forever or never end
+        issues.push({ path, error: notARegularFile(entry) });
+        continue;
+      }
       try {
         const st = statSync(path);
         files.push({ path, size: st.size, mtimeMs: Math.floor(st.mtimeMs) });
@@ -98,6 +107,18 @@ export function walkAudioFiles(root: string, options: WalkOptions = {}): WalkRes
   }
   options.onFound?.(files.length);
   return { files, issues };
+}
+
+/** Why an entry named like audio is not read: it is no regular file. */
+export function notARegularFile(kind: Pick<Stats, 'isFIFO' | 'isCharacterDevice' | 'isBlockDevice' | 'isSocket'>): string {
+  const what = kind.isFIFO()
+    ? 'a named pipe (FIFO)'
+    : kind.isCharacterDevice() || kind.isBlockDevice()
+      ? 'a device file'
+      : kind.isSocket()
+        ? 'a socket'
+        : 'not a regular file';
+  return `Not a regular file: ${what}, so it is not read`;
 }
 
 /**
