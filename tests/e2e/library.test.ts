@@ -103,6 +103,8 @@ describe('library view in a real browser, on the real services', () => {
       new RegExp(`, ${fixture.issues.length} skipped \\(could not be listed or opened\\)\\.$`),
     );
     await page.getByTestId('scan-issues-toggle').click();
+    // The list is fetched when it opens: wait for it before reading it (allInnerTexts does not wait).
+    await page.getByTestId('scan-issue').first().waitFor();
     const listed = await page.getByTestId('scan-issue').allInnerTexts();
     const expected = fixture.issues.map((i) => ({ ...i, path: join(fixture.root, i.rel) })).sort((a, b) => (a.path < b.path ? -1 : 1));
     expect(listed).toHaveLength(expected.length);

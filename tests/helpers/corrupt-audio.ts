@@ -99,7 +99,7 @@ export function buildBadFileCorpus(root: string): ExpectedOutcome[] {
   makeCutFile(join(root, 'cut-at-80.wav'), { format: 'wav', seconds: 10, source: 'anoisesrc=color=pink:amplitude=0.3' }, 0.8);
   out.push({ rel: 'cut-at-80.wav', outcome: 'warning', reason: /^The file looks truncated; (79|80)% decoded \(8\.0 s of 10\.0 s\), classified from what decodes$/ });
   makeAudioFile(join(root, 'click.flac'), { format: 'flac', seconds: 0.05, source: 'anoisesrc=color=white:amplitude=0.5' });
-  out.push({ rel: 'click.flac', outcome: 'unreadable', reason: /^Too short to classify: 0\.05 s of audio \(at least 1 s is needed\)$/ });
+  out.push({ rel: 'click.flac', outcome: 'unreadable', reason: /^Too short to classify: 0\.05 s of audio \(at least 0\.5 s is needed\)$/ });
   writeFileSync(join(root, 'empty.mp3'), '');
   out.push({ rel: 'empty.mp3', outcome: 'unreadable', reason: /empty/i });
   writeFileSync(join(root, 'notes.mp3'), 'These are liner notes, not audio.\n'.repeat(20));
