@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { genreCounts, predictPersonal, trainPersonalModel } from '../../../src/main/core/personal/personal-model.ts';
-import { fitSoftmax, softmaxProbabilities } from '../../../src/main/core/personal/softmax-regression.ts';
+import { fitSoftmax, softmaxLossAndGradient, softmaxProbabilities } from '../../../src/main/core/personal/softmax-regression.ts';
 import { SeededRandom } from '../../../src/main/core/training/seeded-random.ts';
 
 describe('softmax regression', () => {
@@ -9,6 +9,25 @@ describe('softmax regression', () => {
     const fit = fitSoftmax({ x: Float64Array.of(1), n: 1, d: 1, targets: Float64Array.of(0.8, 0.2), k: 2, l2: 0, tolerance: 1e-10, maxIterations: 500 });
     const p = softmaxProbabilities(fit.params, 2, 1, [1], 1);
     expect(p[0]).toBeCloseTo(0.8, 6);
+  });
+
+  it('gives the same loss and gradient with the float32 SIMD kernels as in float64 (features and classes not multiples of 4)', () => {
+    const random = new SeededRandom(1);
+    const n = 500;
+    const d = 13;
+    const k = 7;
+    const x = Float64Array.from({ length: n * d }, () => random.normal());
+    const targets = new Float64Array(n * k);
+    for (let i = 0; i < n; i++) targets[i * k + random.int(k)] = 1;
+    const params = Float64Array.from({ length: k * (d + 1) }, () => random.normal() * 0.3);
+    const problem = { x, n, d, targets, k, l2: 0.01, sampleWeights: Float64Array.from({ length: n }, () => 0.5 + random.next()) };
+    const exact = softmaxLossAndGradient(problem, params, false);
+    const simd = softmaxLossAndGradient(problem, params, true);
+    expect(simd.loss).toBeCloseTo(exact.loss, 6);
+    let worst = 0;
+    exact.gradient.forEach((g, q) => (worst = Math.max(worst, Math.abs(g - simd.gradient[q]))));
+    expect(worst).toBeLessThan(1e-6);
+    expect(Math.max(...exact.gradient.map(Math.abs))).toBeGreaterThan(0.01);
   });
 
   it('with a strong penalty, stays at its prior', () => {

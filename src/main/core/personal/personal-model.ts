@@ -54,8 +54,13 @@ export interface PersonalTrainingSet {
   reference?: { rows: ArrayLike<number>; n: number };
   /** For a genre, the embedding column holding the base model's log-probability of the same genre, or null. */
   priorColumn?: (genre: string) => string | null;
-  /** A fitted model to start from (same genres and columns): folds converge in a few iterations. */
+  /**
+   * A fitted model to start from (same genres and columns). Never one fitted on tracks a cross-validation fold
+   * tests: a fit that stops before converging would keep some of what it learned from them.
+   */
   warmStart?: PersonalModelSpec;
+  /** L-BFGS steps at most (default 100). */
+  maxIterations?: number;
   signal?: AbortSignal;
 }
 
@@ -164,7 +169,7 @@ export function trainPersonalModel(set: PersonalTrainingSet, hyper: PersonalHype
     set.warmStart && sameColumns(set.warmStart, set.featureNames) && sameGenres(set.warmStart, genres)
       ? Float64Array.from(set.warmStart.params)
       : undefined;
-  const fit = fitSoftmax({ x, n: m, d, targets, k, sampleWeights: weights, l2: hyper.l2 / m, prior, init: warm, signal: set.signal });
+  const fit = fitSoftmax({ x, n: m, d, targets, k, sampleWeights: weights, l2: hyper.l2 / m, prior, init: warm, signal: set.signal, maxIterations: set.maxIterations });
   return {
     format: 'genre-tagger-personal',
     formatVersion: 1,

@@ -106,7 +106,8 @@ export function retrainPersonal(data: LabelledEmbeddings, options: RetrainOption
     const test = subset(data, testIdx.map((a) => usable[a]));
     const train = subset(data, trainIdx.map((a) => usable[a]));
     try {
-      const m = trainPersonalModel({ ...base, rows: train.rows, labels: train.labels, warmStart: spec }, hyper);
+      // Cold start: warm-starting from the model fitted on every label would leak this fold's labels into it.
+      const m = trainPersonalModel({ ...base, rows: train.rows, labels: train.labels }, hyper);
       const p = predictPersonal(m, data.columns, test.rows, testIdx.length);
       testIdx.forEach((a, r) => (candidatePred[a] = top(p, r, m.genres)));
     } catch (error) {

@@ -1,3 +1,5 @@
+import { SoftmaxKernels } from './softmax-kernels.ts';
+
 /**
  * Multinomial logistic regression (softmax) with soft targets, sample weights and an L2 penalty that pulls the
  * weights towards a prior instead of towards zero, fitted by L-BFGS. It is the personal model's learner: a few
@@ -37,43 +39,125 @@ export interface SoftmaxFit {
   loss: number;
 }
 
-/** Loss and gradient at `params` ([k, d+1]); `grad` is overwritten. */
-function lossAndGradient(p: SoftmaxProblem, params: Float64Array, grad: Float64Array, logits: Float64Array): number {
+/**
+ * logits[c] = W[c] . x[row] + b[c] for every class. Four classes share each pass over the row, so each feature is
+ * loaded once per four dot products (about 2.5x faster than one class at a time at 211 features).
+ */
+function rowLogits(params: Float64Array, k: number, d: number, x: ArrayLike<number>, row: number, logits: Float64Array): void {
+  const stride = d + 1;
+  let c = 0;
+  for (; c + 3 < k; c += 4) {
+    const b0 = c * stride;
+    const b1 = b0 + stride;
+    const b2 = b1 + stride;
+    const b3 = b2 + stride;
+    let z0 = params[b0 + d];
+    let z1 = params[b1 + d];
+    let z2 = params[b2 + d];
+    let z3 = params[b3 + d];
+    for (let j = 0; j < d; j++) {
+      const v = x[row + j];
+      z0 += params[b0 + j] * v;
+      z1 += params[b1 + j] * v;
+      z2 += params[b2 + j] * v;
+      z3 += params[b3 + j] * v;
+    }
+    logits[c] = z0;
+    logits[c + 1] = z1;
+    logits[c + 2] = z2;
+    logits[c + 3] = z3;
+  }
+  for (; c < k; c++) {
+    const b = c * stride;
+    let z = params[b + d];
+    for (let j = 0; j < d; j++) z += params[b + j] * x[row + j];
+    logits[c] = z;
+  }
+}
+
+/** grad[c] += g[c] * [x[row], 1] for every class, four classes per pass over the row. */
+function addRowGradient(grad: Float64Array, g: Float64Array, k: number, d: number, x: Float64Array, row: number): void {
+  const stride = d + 1;
+  let c = 0;
+  for (; c + 3 < k; c += 4) {
+    const b0 = c * stride;
+    const b1 = b0 + stride;
+    const b2 = b1 + stride;
+    const b3 = b2 + stride;
+    const g0 = g[c];
+    const g1 = g[c + 1];
+    const g2 = g[c + 2];
+    const g3 = g[c + 3];
+    for (let j = 0; j < d; j++) {
+      const v = x[row + j];
+      grad[b0 + j] += g0 * v;
+      grad[b1 + j] += g1 * v;
+      grad[b2 + j] += g2 * v;
+      grad[b3 + j] += g3 * v;
+    }
+    grad[b0 + d] += g0;
+    grad[b1 + d] += g1;
+    grad[b2 + d] += g2;
+    grad[b3 + d] += g3;
+  }
+  for (; c < k; c++) {
+    const b = c * stride;
+    const gc = g[c];
+    for (let j = 0; j < d; j++) grad[b + j] += gc * x[row + j];
+    grad[b + d] += gc;
+  }
+}
+
+/**
+ * Problems at least this large (rows x features x classes) use the float32 SIMD kernels; smaller ones stay in
+ * float64 JavaScript, exact to the last digit and fast enough (a GTZAN-sized problem takes milliseconds).
+ */
+const KERNEL_MIN_WORK = 2_000_000;
+
+/**
+ * Loss and gradient at `params` ([k, d+1]); `grad` is overwritten. `work` holds 3k numbers. With `kernels`, the
+ * two matrix products run as float32 SIMD kernels (large problems); without, in float64 JavaScript.
+ */
+function lossAndGradient(p: SoftmaxProblem, params: Float64Array, grad: Float64Array, work: Float64Array, kernels: SoftmaxKernels | null): number {
   const { x, n, d, k, targets } = p;
   const w = p.sampleWeights;
   const stride = d + 1;
+  const logits = work.subarray(0, k);
+  const exps = work.subarray(k, 2 * k);
+  const g = work.subarray(2 * k, 3 * k);
   grad.fill(0);
   let totalWeight = 0;
   let loss = 0;
+  const z = kernels ? kernels.logits(params) : null;
+  const kp = kernels ? kernels.kp : 0;
   for (let i = 0; i < n; i++) {
     const row = i * d;
+    if (z) for (let c = 0; c < k; c++) logits[c] = z[i * kp + c] + params[c * stride + d];
+    else rowLogits(params, k, d, x, row, logits);
     let max = -Infinity;
-    for (let c = 0; c < k; c++) {
-      const base = c * stride;
-      let z = params[base + d];
-      for (let j = 0; j < d; j++) z += params[base + j] * x[row + j];
-      logits[c] = z;
-      if (z > max) max = z;
-    }
+    for (let c = 0; c < k; c++) if (logits[c] > max) max = logits[c];
     let sum = 0;
     for (let c = 0; c < k; c++) {
-      logits[k + c] = Math.exp(logits[c] - max);
-      sum += logits[k + c];
+      exps[c] = Math.exp(logits[c] - max);
+      sum += exps[c];
     }
     const logSum = Math.log(sum) + max;
     const wi = w ? w[i] : 1;
     totalWeight += wi;
     for (let c = 0; c < k; c++) {
       const t = targets[i * k + c];
-      const prob = logits[k + c] / sum;
       if (t > 0) loss -= wi * t * (logits[c] - logSum);
-      const g = wi * (prob - t);
-      if (g === 0) continue;
-      const base = c * stride;
-      for (let j = 0; j < d; j++) grad[base + j] += g * x[row + j];
-      grad[base + d] += g;
+      g[c] = wi * (exps[c] / sum - t);
     }
+    if (z) {
+      // The row's logits are read: its slot takes the gradient factors; the kernel adds them up after the loop.
+      for (let c = 0; c < k; c++) {
+        z[i * kp + c] = g[c];
+        grad[c * stride + d] += g[c];
+      }
+    } else addRowGradient(grad, g, k, d, x, row);
   }
+  if (kernels) kernels.gradient(grad);
   const scale = totalWeight > 0 ? 1 / totalWeight : 0;
   loss *= scale;
   for (let q = 0; q < grad.length; q++) grad[q] *= scale;
@@ -117,10 +201,11 @@ export function fitSoftmax(p: SoftmaxProblem): SoftmaxFit {
   const maxIterations = p.maxIterations ?? 100;
   const tolerance = p.tolerance ?? 1e-4;
   const memory = 10;
-  const logits = new Float64Array(2 * p.k); // logits, then their exponentials
+  const logits = new Float64Array(3 * p.k); // logits, their exponentials, the row's gradient factors
+  const kernels = p.n * p.d * p.k >= KERNEL_MIN_WORK ? new SoftmaxKernels(p.x, p.n, p.d, p.k) : null;
   let x = initialParams(p);
   let g = new Float64Array(size);
-  let f = lossAndGradient(p, x, g, logits);
+  let f = lossAndGradient(p, x, g, logits, kernels);
   const sList: Float64Array[] = [];
   const yList: Float64Array[] = [];
   const rho: number[] = [];
@@ -165,7 +250,7 @@ export function fitSoftmax(p: SoftmaxProblem): SoftmaxFit {
     let fNew = Infinity;
     for (let tries = 0; tries < 30; tries++) {
       for (let q = 0; q < size; q++) xNew[q] = x[q] + step * dir[q];
-      fNew = lossAndGradient(p, xNew, gNew, logits);
+      fNew = lossAndGradient(p, xNew, gNew, logits, kernels);
       if (fNew <= f + 1e-4 * step * slope) break;
       step *= 0.5;
     }
@@ -199,22 +284,26 @@ export function fitSoftmax(p: SoftmaxProblem): SoftmaxFit {
 /** Class probabilities [n, k] for standardised rows [n, d]. */
 export function softmaxProbabilities(params: Float64Array, k: number, d: number, x: ArrayLike<number>, n: number): Float64Array {
   const out = new Float64Array(n * k);
-  const stride = d + 1;
+  const logits = new Float64Array(k);
   for (let i = 0; i < n; i++) {
+    rowLogits(params, k, d, x, i * d, logits);
     let max = -Infinity;
-    for (let c = 0; c < k; c++) {
-      let z = params[c * stride + d];
-      for (let j = 0; j < d; j++) z += params[c * stride + j] * x[i * d + j];
-      out[i * k + c] = z;
-      if (z > max) max = z;
-    }
+    for (let c = 0; c < k; c++) if (logits[c] > max) max = logits[c];
     let sum = 0;
     for (let c = 0; c < k; c++) {
-      const e = Math.exp(out[i * k + c] - max);
+      const e = Math.exp(logits[c] - max);
       out[i * k + c] = e;
       sum += e;
     }
     for (let c = 0; c < k; c++) out[i * k + c] /= sum;
   }
   return out;
+}
+
+/** The loss and its gradient at `params`, by the float32 kernels or by float64 JavaScript (to check one against the other). */
+export function softmaxLossAndGradient(p: SoftmaxProblem, params: Float64Array, useKernels: boolean): { loss: number; gradient: Float64Array } {
+  const gradient = new Float64Array(p.k * (p.d + 1));
+  const kernels = useKernels ? new SoftmaxKernels(p.x, p.n, p.d, p.k) : null;
+  const loss = lossAndGradient(p, params, gradient, new Float64Array(3 * p.k), kernels);
+  return { loss, gradient };
 }
