@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { importTags, labelSummary } from '../../services/personal.ts';
+import { importTags, labelSummary, setUnsureThreshold } from '../../services/personal.ts';
 import { openCliContext } from '../cli-context.ts';
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
@@ -7,16 +7,20 @@ import { UsageError } from '../command.ts';
 export const labelsCommand: CliCommand = {
   name: 'labels',
   summary: "Show the library's labels per genre and source; `labels import-tags` turns the files' genre tags into labels",
-  usage: 'genre-tagger labels [--db FILE] [--json] | genre-tagger labels import-tags [--folder DIR] [--dry-run] [--db FILE] [--json]',
+  usage:
+    'genre-tagger labels [--unsure-threshold X] [--db FILE] [--json] | genre-tagger labels import-tags [--folder DIR] [--dry-run] [--db FILE] [--json]\n' +
+    '       --unsure-threshold X (0..1) sets the library\'s threshold under which a prediction is shown as unsure (default 0.5)',
   async run(args) {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
-      options: { db: { type: 'string' }, json: { type: 'boolean' }, folder: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+      options: { db: { type: 'string' }, json: { type: 'boolean' }, folder: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'unsure-threshold': { type: 'string' } },
     });
     const [action] = positionals;
     if (action !== undefined && action !== 'import-tags') throw new UsageError(`Unknown action ${action}`);
     if (action === undefined && (values.folder || values['dry-run'])) throw new UsageError('--folder and --dry-run belong to `labels import-tags`.');
+    const threshold = values['unsure-threshold'] === undefined ? undefined : Number(values['unsure-threshold']);
+    if (threshold !== undefined && !(threshold >= 0 && threshold <= 1)) throw new UsageError('--unsure-threshold takes a number from 0 to 1');
     const { ctx } = openCliContext(values.db);
     const out = process.stdout;
     try {
@@ -38,12 +42,14 @@ export const labelsCommand: CliCommand = {
         }
         return 0;
       }
+      if (threshold !== undefined) setUnsureThreshold(ctx, threshold);
       const s = labelSummary(ctx);
       if (values.json) {
         out.write(`${JSON.stringify(s)}\n`);
         return 0;
       }
       out.write(`${s.labelled} labelled track${s.labelled === 1 ? '' : 's'}: ${s.bySource.corrected} corrected, ${s.bySource.accepted} accepted, ${s.bySource.tag} from tags.\n`);
+      out.write(`Predictions under ${Math.round(100 * s.unsureThreshold)}% are shown as unsure.\n`);
       if (s.notListened > 0) out.write(`${s.notListened} of them not listened to yet: \`genre-tagger classify\` brings them in.\n`);
       if (s.genres.length > 0) {
         out.write('\nGENRE                           TRACKS  CORRECTED  ACCEPTED  FROM TAG\n');
