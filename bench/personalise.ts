@@ -19,9 +19,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
-import { float32Blob } from '../src/main/core/classify/blob-codec.ts';
-import { openDatabase } from '../src/main/core/db/database.ts';
-import { EmbeddingWriter } from '../src/main/core/db/track-embeddings.ts';
+import { labelledLibrary } from '../tests/helpers/labelled-library.ts';
 import type { RetrainSummary } from '../src/shared/api/personal.ts';
 import { gtzanLibraries } from './personalise-data.ts';
 import type { SimulatedLibrary } from './personalise-data.ts';
@@ -194,36 +192,6 @@ function speedBench(): void {
   }
 }
 
-/** A library database of n labelled tracks with embeddings and a base prediction each, as classify leaves it. */
-function syntheticLibrary(path: string, n: number, columns: readonly string[], genres: readonly string[]): void {
-  const db = openDatabase(path);
-  const d = columns.length;
-  const random = new SeededRandom(11);
-  const centres = genres.map(() => Array.from({ length: d }, () => random.normal()));
-  const base = ['blues', 'classical', 'country', 'disco', 'hiphop', 'jazz', 'metal', 'pop', 'reggae', 'rock'];
-  db.prepare("INSERT INTO roots (id, path, added_at) VALUES (1, '/music', 0)").run();
-  db.prepare("INSERT INTO model_versions (kind, version, architecture, labels_json, first_used_at) VALUES ('ensemble', 'bench', 'ensemble', ?, 0)").run(JSON.stringify(base));
-  const track = db.prepare(`INSERT INTO tracks (id, root_id, path, dir, filename, size, mtime_ms, status, artist, album, added_at, updated_at)
-    VALUES (?, 1, ?, ?, ?, 1000, 1, 'ok', ?, ?, 0, 0)`);
-  const label = db.prepare("INSERT INTO track_labels (track_id, genres_json, source, created_at, updated_at) VALUES (?, ?, 'tag', 0, 0)");
-  const prediction = db.prepare(`INSERT INTO predictions (track_id, model_kind, model_version, content_version, probabilities, segment_count,
-    segment_seconds, segment_starts, segment_probabilities, top_genre, confidence, predicted_at) VALUES (?, 'ensemble', 'bench', 1, ?, 0, 3, ?, ?, ?, 0.4, 0)`);
-  const embeddings = new EmbeddingWriter(db);
-  const values = new Float32Array(d);
-  db.transaction(() => {
-    for (let i = 1; i <= n; i++) {
-      const album = Math.floor((i - 1) / 10);
-      const g = album % genres.length;
-      track.run(i, `/music/${album}/${i}.mp3`, `/music/${album}`, `${i}.mp3`, `Artist ${album % 500}`, `Album ${album}`);
-      label.run(i, JSON.stringify([genres[g]]));
-      prediction.run(i, float32Blob(base.map(() => 0.1)), Buffer.alloc(0), Buffer.alloc(0), base[g % base.length]);
-      for (let j = 0; j < d; j++) values[j] = centres[g][j] * 0.6 + random.normal();
-      embeddings.write(i, 1, columns, values);
-    }
-  })();
-  db.close();
-}
-
 function libraryRetrainBench(): void {
   const labels10 = ['blues', 'classical', 'country', 'disco', 'hiphop', 'jazz', 'metal', 'pop', 'reggae', 'rock'];
   const columns = embeddingColumnsFor({ clip: gtzanFeatureNames, segmentStats: gtzanFeatureNames, models: ['ensemble', 'cnn', 'mlfi', 'svm'].map((kind) => ({ kind, labels: labels10 })) });
@@ -231,7 +199,7 @@ function libraryRetrainBench(): void {
   const dir = mkdtempSync(join(tmpdir(), 'gt-bench-personal-'));
   try {
     const db = join(dir, 'lib.sqlite');
-    syntheticLibrary(db, 20000, columns, genres);
+    labelledLibrary(db, 20000, columns, genres);
     console.log('\n`genre-tagger retrain` end to end on a SQLite library of 20,000 labelled tracks (25 genres; worker, comparison with the base models, re-prediction):');
     for (const round of [1, 2]) {
       const started = performance.now();
