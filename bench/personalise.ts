@@ -29,7 +29,7 @@ import type { SimulatedLibrary } from './personalise-data.ts';
 import { baseLabelFor } from '../src/main/core/personal/base-genre.ts';
 import { embeddingColumnsFor, logProbabilityColumn } from '../src/main/core/personal/embedding-columns.ts';
 import type { PersonalModelSpec } from '../src/main/core/personal/personal-model.ts';
-import { defaultPersonalHyperParameters, predictPersonal, standardizeRows, trainPersonalModel } from '../src/main/core/personal/personal-model.ts';
+import { defaultPersonalHyperParameters, predictPersonal, standardization, standardizeRows, trainPersonalModel } from '../src/main/core/personal/personal-model.ts';
 import { retrainPersonal } from '../src/main/core/personal/retrain-personal.ts';
 import { reviewOrder } from '../src/main/core/personal/review-order.ts';
 import { gtzanFeatureNames } from '../src/main/core/features/index.ts';
@@ -85,11 +85,7 @@ function randomPicks(lib: SimulatedLibrary, k: number, seed: number, pool: reado
 /** The person labels in review order: every round, each genre still short takes its best-ranked track. */
 function reviewPicks(lib: SimulatedLibrary, k: number, pool: readonly number[], seed: number): number[] {
   const d = lib.featureNames.length;
-  const mean = new Array<number>(d).fill(0);
-  const scale = new Array<number>(d).fill(0);
-  for (let i = 0; i < lib.n; i++) for (let j = 0; j < d; j++) mean[j] += lib.rows[i * d + j] / lib.n;
-  for (let i = 0; i < lib.n; i++) for (let j = 0; j < d; j++) scale[j] += (lib.rows[i * d + j] - mean[j]) ** 2 / lib.n;
-  const x = standardizeRows({ mean, scale: scale.map((v) => Math.sqrt(v) || 1) }, lib.rows, lib.n);
+  const x = standardizeRows(standardization(lib.rows, lib.n, d), lib.rows, lib.n);
   const inPool = new Uint8Array(lib.n);
   for (const i of pool) inPool[i] = 1;
   const labelled = new Uint8Array(lib.n);

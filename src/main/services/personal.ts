@@ -4,11 +4,12 @@ import type { LabelSource } from '../../shared/api/labels.ts';
 import type { JobInfo } from '../../shared/api/jobs.ts';
 import { ApiError } from '../../shared/errors.ts';
 import { activeModels } from '../core/classify/active-models.ts';
-import { activatePersonalVersion, activePersonalVersion, listPersonalVersions, readPersonalVersion } from '../core/db/personal-models.ts';
+import { activePersonalSpec, activatePersonalVersion, activePersonalVersion, listPersonalVersions, readPersonalVersion } from '../core/db/personal-models.ts';
 import { allLabels, importTagLabels } from '../core/db/track-labels.ts';
 import type { TagLabel } from '../core/db/track-labels.ts';
-import { libraryTrainingData } from '../core/personal/library-training-data.ts';
-import { defaultPersonalHyperParameters, predictPersonal, standardization, standardizeRows } from '../core/personal/personal-model.ts';
+import { baseDisagreement, currentProbabilities } from '../core/personal/current-opinion.ts';
+import { mainEmbeddingBlock } from '../core/personal/library-training-data.ts';
+import { defaultPersonalHyperParameters, standardization, standardizeRows } from '../core/personal/personal-model.ts';
 import { reviewOrder } from '../core/personal/review-order.ts';
 import { albumGroupKey } from '../core/personal/grouped-folds.ts';
 import { labelGenresFromTag } from '../core/personal/tag-label-genres.ts';
@@ -137,49 +138,14 @@ export function rollbackPersonal(ctx: AppContext): { version: string | null; pre
 
 /** The review queue: unlabelled, listened-to tracks in the order in which their labels would teach most. */
 export function reviewQueue(ctx: AppContext, limit = 50): ReviewItem[] {
-  const t = libraryTrainingData(ctx.db);
-  const all = t.all;
+  const all = mainEmbeddingBlock(ctx.db);
   const n = all.trackIds.length;
   if (n === 0) return [];
   const d = all.columns.length;
   const labelledIds = new Set(allLabels(ctx.db).map((l) => l.trackId));
   const labelled = Uint8Array.from(all.trackIds, (id) => (labelledIds.has(id) ? 1 : 0));
-  const personal = activePersonalVersion(ctx.db);
-  // The current model's probabilities: the personal model's, else the preferred base model's (from its log-probs).
-  let genres: string[];
-  let probabilities: Float64Array;
-  if (personal && personal.spec.featureNames.every((f) => all.columns.includes(f))) {
-    genres = personal.spec.genres;
-    probabilities = predictPersonal(personal.spec, all.columns, all.rows, n);
-  } else {
-    const kind = baseModels(ctx).preference.find((k) => all.columns.some((c) => c.startsWith(`logp.${k}.`))) ?? 'svm';
-    const cols = all.columns.map((c, j) => [c, j] as const).filter(([c]) => c.startsWith(`logp.${kind}.`));
-    genres = cols.map(([c]) => c.slice(`logp.${kind}.`.length));
-    probabilities = new Float64Array(n * genres.length);
-    for (let i = 0; i < n; i++) {
-      let sum = 0;
-      cols.forEach(([, j], c) => (sum += probabilities[i * genres.length + c] = Math.exp(all.rows[i * d + j])));
-      for (let c = 0; c < genres.length; c++) probabilities[i * genres.length + c] /= sum;
-    }
-  }
-  // Disagreement: the share of base models whose top genre differs from the first one's.
-  const kinds = [...new Set(all.columns.filter((c) => c.startsWith('logp.')).map((c) => c.split('.')[1]))];
-  const disagreement = new Float64Array(n);
-  if (kinds.length > 1) {
-    const tops = kinds.map((k) => {
-      const cols = all.columns.map((c, j) => [c, j] as const).filter(([c]) => c.startsWith(`logp.${k}.`));
-      return Array.from({ length: n }, (_, i) => {
-        let best = cols[0];
-        for (const col of cols) if (all.rows[i * d + col[1]] > all.rows[i * d + best[1]]) best = col;
-        return best[0].slice(`logp.${k}.`.length);
-      });
-    });
-    for (let i = 0; i < n; i++) {
-      let differ = 0;
-      for (let m = 1; m < tops.length; m++) if (tops[m][i] !== tops[0][i]) differ++;
-      disagreement[i] = differ / (tops.length - 1);
-    }
-  }
+  const { genres, probabilities } = currentProbabilities(all, activePersonalSpec(ctx.db)?.spec ?? null, baseModels(ctx).preference);
+  const disagreement = baseDisagreement(all);
   const meta = ctx.db
     .prepare(`SELECT id, path, title, artist, album, album_artist AS albumArtist, dir, predicted_genre AS predictedGenre,
       predicted_confidence AS confidence FROM tracks WHERE id IN (SELECT value FROM json_each(?))`)

@@ -82,6 +82,12 @@ export function activePersonalVersion(db: Database): StoredPersonalModel | null 
   return v ? readPersonalVersion(db, v) : null;
 }
 
+/** The active personal model's version and spec only (not the labels it learned from): what predicting needs. */
+export function activePersonalSpec(db: Database): { version: string; spec: PersonalModelSpec } | null {
+  const r = db.prepare('SELECT version, spec_json FROM personal_models WHERE active = 1').get() as { version: string; spec_json: string } | undefined;
+  return r ? { version: r.version, spec: JSON.parse(r.spec_json) as PersonalModelSpec } : null;
+}
+
 /**
  * Makes `version` the active personal model (null: none, the base models speak again) and refreshes every track's
  * prediction from the stored embeddings, in one transaction. `basePreference`: the base model kinds in order of
@@ -104,18 +110,18 @@ export function activatePersonalVersion(db: Database, version: string | null, ba
  * preferred base model's. Deterministic: the same model and embeddings give byte-identical predictions.
  */
 export function refreshPersonalPredictions(db: Database, basePreference: readonly string[], trackIds?: readonly number[], now = Date.now()): { predicted: number } {
-  const active = activePersonalVersion(db);
+  const active = activePersonalSpec(db);
   const ids = trackIds ? JSON.stringify(trackIds) : null;
   const run = (): { predicted: number } => {
     db.prepare('DELETE FROM personal_predictions WHERE @ids IS NULL OR track_id IN (SELECT value FROM json_each(@ids))').run({ ids });
     // Everything back to the base models first.
     const order = basePreference.length > 0 ? basePreference : ['ensemble', 'cnn', 'mlfi', 'svm'];
+    // The preferred kind first; kinds outside the list after it.
+    const rank = `coalesce((SELECT key FROM json_each(@order) WHERE value = p.model_kind), ${order.length})`;
     db.prepare(
-      `UPDATE tracks SET
-         predicted_genre = (SELECT p.top_genre FROM predictions p WHERE p.track_id = tracks.id AND p.content_version = tracks.content_version
-           ORDER BY (SELECT key FROM json_each(@order) WHERE value = p.model_kind) IS NULL, (SELECT key FROM json_each(@order) WHERE value = p.model_kind) LIMIT 1),
-         predicted_confidence = (SELECT p.confidence FROM predictions p WHERE p.track_id = tracks.id AND p.content_version = tracks.content_version
-           ORDER BY (SELECT key FROM json_each(@order) WHERE value = p.model_kind) IS NULL, (SELECT key FROM json_each(@order) WHERE value = p.model_kind) LIMIT 1)
+      `UPDATE tracks SET (predicted_genre, predicted_confidence) = (
+         SELECT p.top_genre, p.confidence FROM predictions p WHERE p.track_id = tracks.id AND p.content_version = tracks.content_version
+         ORDER BY ${rank} LIMIT 1)
        WHERE @ids IS NULL OR id IN (SELECT value FROM json_each(@ids))`,
     ).run({ order: JSON.stringify(order), ids });
     if (!active) return { predicted: 0 };

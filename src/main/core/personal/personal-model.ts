@@ -54,11 +54,6 @@ export interface PersonalTrainingSet {
   reference?: { rows: ArrayLike<number>; n: number };
   /** For a genre, the embedding column holding the base model's log-probability of the same genre, or null. */
   priorColumn?: (genre: string) => string | null;
-  /**
-   * A fitted model to start from (same genres and columns). Never one fitted on tracks a cross-validation fold
-   * tests: a fit that stops before converging would keep some of what it learned from them.
-   */
-  warmStart?: PersonalModelSpec;
   /** L-BFGS steps at most (default 100). */
   maxIterations?: number;
   signal?: AbortSignal;
@@ -133,12 +128,7 @@ export function trainPersonalModel(set: PersonalTrainingSet, hyper: PersonalHype
   const keep: number[] = [];
   for (let i = 0; i < n; i++) if (set.labels[i].some((g) => genreIndex.has(g))) keep.push(i);
   const m = keep.length;
-  const stats =
-    set.warmStart && sameColumns(set.warmStart, set.featureNames)
-      ? { mean: set.warmStart.mean, scale: set.warmStart.scale }
-      : set.reference
-        ? standardization(set.reference.rows, set.reference.n, d)
-        : standardization(set.rows, n, d);
+  const stats = set.reference ? standardization(set.reference.rows, set.reference.n, d) : standardization(set.rows, n, d);
   const picked = new Float64Array(m * d);
   keep.forEach((r, i) => {
     for (let j = 0; j < d; j++) picked[i * d + j] = set.rows[r * d + j];
@@ -165,11 +155,7 @@ export function trainPersonalModel(set: PersonalTrainingSet, hyper: PersonalHype
     const j = set.featureNames.indexOf(col);
     if (j >= 0) prior[c * d + j] = hyper.priorStrength * stats.scale[j];
   });
-  const warm =
-    set.warmStart && sameColumns(set.warmStart, set.featureNames) && sameGenres(set.warmStart, genres)
-      ? Float64Array.from(set.warmStart.params)
-      : undefined;
-  const fit = fitSoftmax({ x, n: m, d, targets, k, sampleWeights: weights, l2: hyper.l2 / m, prior, init: warm, signal: set.signal, maxIterations: set.maxIterations });
+  const fit = fitSoftmax({ x, n: m, d, targets, k, sampleWeights: weights, l2: hyper.l2 / m, prior, signal: set.signal, maxIterations: set.maxIterations });
   return {
     format: 'genre-tagger-personal',
     formatVersion: 1,
@@ -182,14 +168,6 @@ export function trainPersonalModel(set: PersonalTrainingSet, hyper: PersonalHype
     priorColumns,
     examples: counts,
   };
-}
-
-function sameColumns(spec: PersonalModelSpec, names: readonly string[]): boolean {
-  return spec.featureNames.length === names.length && spec.featureNames.every((f, i) => f === names[i]);
-}
-
-function sameGenres(spec: PersonalModelSpec, genres: readonly string[]): boolean {
-  return spec.genres.length === genres.length && spec.genres.every((g, i) => g === genres[i]);
 }
 
 /**
