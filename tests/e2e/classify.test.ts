@@ -48,7 +48,8 @@ describe('classification in a real browser, on the real services', () => {
     await page.getByTestId('folder-submit').click();
     const progress = page.locator('[data-testid=job-progress][data-kind=classify]');
     await progress.waitFor({ timeout: 60_000 });
-    await expect.poll(() => progress.getByTestId('job-count').innerText()).toMatch(/^[0-3] of 4$/);
+    // The worker reports the total once it has loaded the models: seconds on a loaded machine.
+    await expect.poll(() => progress.getByTestId('job-count').innerText(), { timeout: 60_000 }).toMatch(/^[0-3] of 4$/);
     expect(await progress.getByTestId('job-message').innerText()).toMatch(/Listening and classifying \(\d workers?; ensemble, svm, cnn, mlfi\)/);
     await expect.poll(() => progress.getByTestId('job-cancel').isVisible()).toBe(true);
     await page.getByTestId('classify-summary').waitFor({ timeout: 120_000 });
@@ -57,7 +58,7 @@ describe('classification in a real browser, on the real services', () => {
 
   it('fills the predicted column with a genre and a confidence', async () => {
     for (const title of ['metal.00001.opus', 'Pink Noise', 'Low Tone']) {
-      await expect.poll(() => row(title).locator('.col-predicted').innerText()).toMatch(/^[a-z]+$/);
+      await expect.poll(() => row(title).locator('.col-predicted').innerText(), { timeout: 30_000 }).toMatch(/^[a-z]+$/);
       expect(await row(title).locator('.col-confidence').innerText()).toMatch(/^\d{1,3}%$/);
     }
     expect(await row('corrupt.flac').locator('.col-predicted').innerText()).toBe('');
@@ -66,7 +67,7 @@ describe('classification in a real browser, on the real services', () => {
   it('filters by predicted genre, with counts', async () => {
     const genres = page.getByTestId('predicted-genre');
     const read = () => genres.evaluateAll((els) => els.map((e) => [e.getAttribute('data-genre'), Number(e.querySelector('.n')!.textContent)] as const));
-    await expect.poll(async () => (await read()).reduce((n, [, c]) => n + c, 0)).toBe(3);
+    await expect.poll(async () => (await read()).reduce((n, [, c]) => n + c, 0), { timeout: 30_000 }).toBe(3);
     const counts = await read();
     const [genre, count] = counts[0];
     await genres.first().click();
