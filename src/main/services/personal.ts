@@ -5,6 +5,7 @@ import type { JobInfo } from '../../shared/api/jobs.ts';
 import { ApiError } from '../../shared/errors.ts';
 import { activeModels } from '../core/classify/active-models.ts';
 import { activePersonalSpec, activatePersonalVersion, activePersonalVersion, listPersonalVersions, readPersonalVersion } from '../core/db/personal-models.ts';
+import { readUnsureThreshold, writeUnsureThreshold } from '../core/db/library-settings.ts';
 import { allLabels, importTagLabels } from '../core/db/track-labels.ts';
 import type { TagLabel } from '../core/db/track-labels.ts';
 import { baseDisagreement, currentProbabilities } from '../core/personal/current-opinion.ts';
@@ -13,7 +14,6 @@ import { defaultPersonalHyperParameters, standardization, standardizeRows } from
 import { reviewOrder } from '../core/personal/review-order.ts';
 import { albumGroupKey } from '../core/personal/grouped-folds.ts';
 import { labelGenresFromTag } from '../core/personal/tag-label-genres.ts';
-import { DEFAULT_UNSURE_THRESHOLD } from '../core/personal/unsure.ts';
 import { defaultTaxonomy } from '../core/tags/taxonomy.ts';
 import type { RetrainPayload } from '../workers/retrain.worker.ts';
 import type { AppContext } from './app-context.ts';
@@ -30,11 +30,6 @@ function baseModels(ctx: AppContext): { preference: string[]; name: string } {
   } catch {
     return { preference: [], name: 'base models' };
   }
-}
-
-export function unsureThreshold(ctx: AppContext): number {
-  const v = ctx.db.prepare("SELECT value_json FROM settings WHERE key = 'unsureThreshold'").pluck().get() as string | undefined;
-  return v === undefined ? DEFAULT_UNSURE_THRESHOLD : Number(JSON.parse(v));
 }
 
 export function labelSummary(ctx: AppContext): LabelSummary {
@@ -67,7 +62,7 @@ export function labelSummary(ctx: AppContext): LabelSummary {
       .sort((a, b) => b.count - a.count || a.genre.localeCompare(b.genre)),
     minExamples: min,
     notListened: labels.filter((l) => !embedded.has(l.trackId)).length,
-    unsureThreshold: unsureThreshold(ctx),
+    unsureThreshold: readUnsureThreshold(ctx.db),
   };
 }
 
@@ -186,7 +181,7 @@ export function reviewQueue(ctx: AppContext, limit = 50): ReviewItem[] {
 }
 
 export function setUnsureThreshold(ctx: AppContext, threshold: number): { threshold: number } {
-  ctx.db.prepare("INSERT INTO settings (key, value_json) VALUES ('unsureThreshold', ?) ON CONFLICT (key) DO UPDATE SET value_json = excluded.value_json").run(JSON.stringify(threshold));
+  writeUnsureThreshold(ctx.db, threshold);
   ctx.events.emit('library.changed', { reason: 'predictions' });
   return { threshold };
 }

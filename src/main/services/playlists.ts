@@ -9,6 +9,7 @@ import type {
 } from '../../shared/api/playlists.ts';
 import { ApiError } from '../../shared/errors.ts';
 import { PlaylistExportError, writePlaylists } from '../core/playlists/export-playlists.ts';
+import { readUnsureThreshold } from '../core/db/library-settings.ts';
 import { planPlaylists } from '../core/playlists/plan-playlists.ts';
 import type { PlaylistPlan } from '../core/playlists/plan-playlists.ts';
 import { uniqueFileNames } from '../core/playlists/playlist-file-name.ts';
@@ -18,7 +19,7 @@ import type { HandlerSet } from './handler-set.ts';
 /** The playlists a request selects; a view is resolved exactly as the library table resolves it. */
 export function planRequest(ctx: AppContext, request: ParsedPlaylistRequest): PlaylistPlan {
   const viewIds = request.view ? ctx.trackQueries.resultIds(trackQuerySchema.parse(request.view)) : null;
-  return planPlaylists(ctx.db, request, { viewIds });
+  return planPlaylists(ctx.db, request, { viewIds, unsureThreshold: readUnsureThreshold(ctx.db) });
 }
 
 const plural = (n: number, word: string): string => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
