@@ -9,6 +9,12 @@ if (major < 22 || (major === 22 && minor < 18)) {
   );
   process.exit(1);
 }
+// `genre-tagger list | head` closes the pipe early: stop quietly, as other command-line tools do, instead of
+// crashing with an unhandled EPIPE.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 const { main } = await import('../src/main/cli/index.ts');
 main(process.argv.slice(2)).then(
   (code) => {
