@@ -1,6 +1,6 @@
-import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
+import { renameSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { fsyncFolder, removeQuietly, tempPathFor } from '../tags/atomic-replace.ts';
+import { fsyncFolder, removeQuietly, tempPathFor, writeNewFileSync } from '../tags/atomic-replace.ts';
 
 /**
  * Writes `text` (UTF-8, no byte-order mark) to `target` so that the path holds either what it held before or the
@@ -9,24 +9,10 @@ import { fsyncFolder, removeQuietly, tempPathFor } from '../tags/atomic-replace.
  */
 export function writeFileAtomic(target: string, text: string): void {
   const temp = tempPathFor(target);
-  const bytes = Buffer.from(text, 'utf8');
-  let fd: number | null = null;
+  writeNewFileSync(temp, Buffer.from(text, 'utf8'), 0o666);
   try {
-    fd = openSync(temp, 'wx', 0o666);
-    let off = 0;
-    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = null;
     renameSync(temp, target);
   } catch (error) {
-    if (fd !== null) {
-      try {
-        closeSync(fd);
-      } catch {
-        // already failing
-      }
-    }
     removeQuietly(temp);
     throw error;
   }

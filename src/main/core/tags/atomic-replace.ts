@@ -88,23 +88,20 @@ export function checkReplaceable(st: Stats): void {
   }
 }
 
-/** Writes `bytes` to a new temporary file beside `target` with the original's mode and owner, fsynced. */
-export function writeTempFile(target: string, bytes: Uint8Array, original: Stats): string {
-  const temp = tempPathFor(target);
+/**
+ * Creates `path` (it must not exist yet) holding `bytes`, fsynced; `prepare` runs on the open file before the fsync
+ * (to set its owner and mode). If anything fails the new file is removed again and the error is thrown as it came.
+ */
+export function writeNewFileSync(path: string, bytes: Uint8Array, mode: number, prepare?: (fd: number) => void): void {
   let fd: number | null = null;
   try {
-    fd = openSync(temp, 'wx', 0o600);
+    fd = openSync(path, 'wx', mode);
     let off = 0;
     while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-    const uid = process.getuid?.();
-    if (uid !== undefined && (original.uid !== uid || original.gid !== process.getgid?.())) {
-      fchownSync(fd, original.uid, original.gid);
-    }
-    fchmodSync(fd, original.mode & 0o7777);
+    prepare?.(fd);
     fsyncSync(fd);
     closeSync(fd);
     fd = null;
-    return temp;
   } catch (error) {
     if (fd !== null) {
       try {
@@ -113,9 +110,26 @@ export function writeTempFile(target: string, bytes: Uint8Array, original: Stats
         // already failing
       }
     }
-    removeQuietly(temp);
+    removeQuietly(path);
+    throw error;
+  }
+}
+
+/** Writes `bytes` to a new temporary file beside `target` with the original's mode and owner, fsynced. */
+export function writeTempFile(target: string, bytes: Uint8Array, original: Stats): string {
+  const temp = tempPathFor(target);
+  try {
+    writeNewFileSync(temp, bytes, 0o600, (fd) => {
+      const uid = process.getuid?.();
+      if (uid !== undefined && (original.uid !== uid || original.gid !== process.getgid?.())) {
+        fchownSync(fd, original.uid, original.gid);
+      }
+      fchmodSync(fd, original.mode & 0o7777);
+    });
+  } catch (error) {
     throw describeWriteFsError(error, 'new copy of the file');
   }
+  return temp;
 }
 
 /** Atomically puts `temp` in place of `target` and makes the rename durable. */
