@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { method } from '../method.ts';
-import { sortColumns } from './library.ts';
+import { trackQuerySchema } from './library.ts';
 import { genreNameSchema } from './tags.ts';
 
 /**
@@ -27,18 +27,8 @@ export const playlistSorts = ['artist', 'album', 'title', 'path', 'confidence', 
  */
 export type PlaylistSort = (typeof playlistSorts)[number];
 
-/** The library view's filter, exactly as `library.query` takes it (without paging). */
-export const viewFilterSchema = z
-  .object({
-    sort: z.enum(sortColumns).default('artist'),
-    dir: z.enum(['asc', 'desc']).default('asc'),
-    search: z.string().max(500).optional(),
-    folder: z.string().max(4096).optional(),
-    status: z.enum(['ok', 'error', 'missing']).optional(),
-    predicted: z.string().max(200).optional(),
-    minConfidence: z.number().min(0).max(1).optional(),
-  })
-  .strict();
+/** The library view's filter, exactly as `library.query` takes it (without paging): the same schema, so new filters follow. */
+export const viewFilterSchema = trackQuerySchema.omit({ offset: true, limit: true });
 export type ViewFilter = z.input<typeof viewFilterSchema>;
 
 export const playlistRequestSchema = z
