@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { method } from '../method.ts';
-import { sortColumns } from './library.ts';
+import { sortColumns, trackFilterShape } from './library.ts';
 import { genreNameSchema } from './tags.ts';
 
 /**
@@ -32,11 +32,7 @@ export const viewFilterSchema = z
   .object({
     sort: z.enum(sortColumns).default('artist'),
     dir: z.enum(['asc', 'desc']).default('asc'),
-    search: z.string().max(500).optional(),
-    folder: z.string().max(4096).optional(),
-    status: z.enum(['ok', 'error', 'missing']).optional(),
-    predicted: z.string().max(200).optional(),
-    minConfidence: z.number().min(0).max(1).optional(),
+    ...trackFilterShape,
   })
   .strict();
 export type ViewFilter = z.input<typeof viewFilterSchema>;
