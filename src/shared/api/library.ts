@@ -39,6 +39,8 @@ export interface TrackRow {
   /** The person's genres for the track (a correction, an accepted prediction or imported from its tag), or null. */
   label: string[] | null;
   labelSource: LabelSource | null;
+  /** Why listening to the track failed, when its last analysis failed (a file that cannot be decoded at all is status 'error'). */
+  analysisError: string | null;
 }
 
 export interface TrackDetail extends TrackRow {
