@@ -18,7 +18,7 @@ const plural = (n: number, word: string): string => `${n.toLocaleString('en-US')
 
 function describe(r: ParsedBulkRequest, changed: number): string {
   if (r.action === 'accept') return `Accepted the predictions of ${plural(changed, 'track')}`;
-  if (r.action === 'set') return `Labelled ${plural(changed, 'track')} ${r.genres!.join('; ')}`;
+  if (r.action === 'set') return `Labelled ${plural(changed, 'track')} as ${r.genres!.join('; ')}`;
   return `Cleared the labels of ${plural(changed, 'track')}`;
 }
 
