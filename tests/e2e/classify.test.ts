@@ -53,12 +53,13 @@ describe('classification in a real browser, on the real services', () => {
     expect(await progress.getByTestId('job-message').innerText()).toMatch(/Listening and classifying \(\d workers?; ensemble, svm, cnn, mlfi\)/);
     await expect.poll(() => progress.getByTestId('job-cancel').isVisible()).toBe(true);
     await page.getByTestId('classify-summary').waitFor({ timeout: 120_000 });
-    expect(await page.getByTestId('classify-summary').innerText()).toBe('Classification finished: 3 of 4 tracks, 1 could not be decoded.');
+    expect(await page.getByTestId('classify-summary-text').innerText()).toBe('Classification finished: 3 of 4 tracks, 1 could not be decoded.');
   });
 
   it('fills the predicted column with a genre and a confidence', async () => {
     for (const title of ['metal.00001.opus', 'Pink Noise', 'Low Tone']) {
-      await expect.poll(() => row(title).locator('.col-predicted').innerText(), { timeout: 30_000 }).toMatch(/^[a-z]+$/);
+      // The genre (an unsure one carries an "unsure" badge beside it).
+      await expect.poll(() => row(title).locator('.col-predicted .genre-name').innerText(), { timeout: 30_000 }).toMatch(/^[a-z]+$/);
       expect(await row(title).locator('.col-confidence').innerText()).toMatch(/^\d{1,3}%$/);
     }
     expect(await row('corrupt.flac').locator('.col-predicted').innerText()).toBe('');
@@ -72,7 +73,7 @@ describe('classification in a real browser, on the real services', () => {
     const [genre, count] = counts[0];
     await genres.first().click();
     await expect.poll(() => page.getByTestId('track-row').count()).toBe(count);
-    const shown = await page.$$eval('[data-testid=track-row] .col-predicted', (cells) => cells.map((c) => (c as HTMLElement).innerText));
+    const shown = await page.$$eval('[data-testid=track-row] .col-predicted .genre-name', (cells) => cells.map((c) => (c as HTMLElement).innerText));
     expect(shown.every((g) => g === genre)).toBe(true);
     await page.getByTestId('predicted-all').click();
     await expect.poll(() => page.getByTestId('track-row').count()).toBe(4);

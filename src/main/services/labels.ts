@@ -3,6 +3,7 @@ import { ApiError } from '../../shared/errors.ts';
 import { clearLabels, getLabels, setLabels, unknownTrackIds } from '../core/db/track-labels.ts';
 import { normalizeGenres } from '../core/tags/taxonomy.ts';
 import type { AppContext } from './app-context.ts';
+import { bulkLabels, undoBulkLabels } from './bulk-labels.ts';
 import type { HandlerSet } from './handler-set.ts';
 import { importTags, labelSummary } from './personal.ts';
 
@@ -26,6 +27,8 @@ export function labelHandlers(ctx: AppContext): HandlerSet<'labels.'> {
       return { cleared };
     },
     'labels.get': ({ trackIds }) => getLabels(ctx.db, trackIds),
+    'labels.bulk': (request) => bulkLabels(ctx, request),
+    'labels.undoBulk': ({ token }) => undoBulkLabels(ctx, token),
     'labels.summary': () => labelSummary(ctx),
     'labels.importTags': (input) => importTags(ctx, input),
   };

@@ -39,6 +39,8 @@ export interface TrackRow {
   /** The person's genres for the track (a correction, an accepted prediction or imported from its tag), or null. */
   label: string[] | null;
   labelSource: LabelSource | null;
+  /** Why listening to the track failed, when its last analysis failed (a file that cannot be decoded at all is status 'error'). */
+  analysisError: string | null;
 }
 
 export interface TrackDetail extends TrackRow {
@@ -69,21 +71,39 @@ export const sortColumns = [
 ] as const;
 export type SortColumn = (typeof sortColumns)[number];
 
+/**
+ * The library view's filter: what the table shows, and what actions "on the whole view" (bulk labels, tag writes,
+ * playlists) resolve in the main process exactly as the table does. Every condition narrows; all must hold.
+ */
+export const trackFilterShape = {
+  /** Text typed in the search box: matched against title, artist, album, genre and path. */
+  search: z.string().max(500).optional(),
+  /** Only tracks below this folder (a library root or any folder inside one). */
+  folder: z.string().max(4096).optional(),
+  status: z.enum(['ok', 'error', 'missing']).optional(),
+  /** Only tracks whose top predicted genre is this one. */
+  predicted: z.string().max(200).optional(),
+  /** Only tracks whose top prediction has at least this probability (0..1). */
+  minConfidence: z.number().min(0).max(1).optional(),
+  /** Only tracks whose top prediction has less than this probability (0..1): "confidence below X". */
+  maxConfidence: z.number().min(0).max(1).optional(),
+  /** true: only tracks with a label (of any source); false: only tracks without one. */
+  labelled: z.boolean().optional(),
+  /** Only tracks whose prediction is under the library's unsure threshold (`settings.unsureThreshold`). */
+  unsure: z.boolean().optional(),
+  /** Only tracks whose base models (CNN, MLFI, SVM) disagree on the top genre. */
+  disagree: z.boolean().optional(),
+};
+export const trackFilterSchema = z.object(trackFilterShape).strict();
+export type TrackFilter = z.input<typeof trackFilterSchema>;
+
 export const trackQuerySchema = z
   .object({
     offset: z.number().int().min(0).default(0),
     limit: z.number().int().min(1).max(1000).default(100),
     sort: z.enum(sortColumns).default('artist'),
     dir: z.enum(['asc', 'desc']).default('asc'),
-    /** Text typed in the search box: matched against title, artist, album, genre and path. */
-    search: z.string().max(500).optional(),
-    /** Only tracks below this folder (a library root or any folder inside one). */
-    folder: z.string().max(4096).optional(),
-    status: z.enum(['ok', 'error', 'missing']).optional(),
-    /** Only tracks whose top predicted genre is this one. */
-    predicted: z.string().max(200).optional(),
-    /** Only tracks whose top prediction has at least this probability (0..1). */
-    minConfidence: z.number().min(0).max(1).optional(),
+    ...trackFilterShape,
   })
   .strict();
 export type TrackQuery = z.input<typeof trackQuerySchema>;

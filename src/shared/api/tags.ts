@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { method } from '../method.ts';
+import { trackFilterSchema } from './library.ts';
 
 /**
  * Tag write-back: preview which genres would be written where, apply them as a job (progress, cancel, per-file
@@ -50,16 +51,8 @@ export const tagSelectionSchema = z
   .object({
     /** Exactly these tracks. */
     trackIds: z.array(trackId).min(1).max(200_000).optional(),
-    /** Tracks matching the library view's filters (text search, folder, status, predicted genre). */
-    filter: z
-      .object({
-        search: z.string().max(500).optional(),
-        folder: z.string().max(4096).optional(),
-        status: z.enum(['ok', 'error', 'missing']).optional(),
-        predicted: z.string().max(200).optional(),
-      })
-      .strict()
-      .optional(),
+    /** Tracks matching the library view's filter, exactly as the table shows them (`library.query`'s filter). */
+    filter: trackFilterSchema.optional(),
     /** Only tracks whose top prediction is at least this confident (tracks with a label are exempt). */
     minConfidence: z.number().min(0).max(1).optional(),
     /** Tracks unticked in the preview. */

@@ -1,6 +1,9 @@
 import type { SortColumn, TrackPage, TrackQuery } from '../../../shared/api/library.ts';
+import type { z } from 'zod';
+import type { trackFilterSchema } from '../../../shared/api/library.ts';
 import { trackQuerySchema } from '../../../shared/api/library.ts';
 import { changeStamp } from './change-stamp.ts';
+import { readUnsureThreshold } from './library-settings.ts';
 import type { Database } from './database.ts';
 import { toTrackRow, trackRowColumns } from './track-rows.ts';
 import type { TrackRowRecord } from './track-rows.ts';
@@ -24,7 +27,7 @@ const orderTerms: Record<SortColumn, string[]> = {
 /** FTS5's trigram tokenizer matches substrings of three characters or more. */
 const trigramLength = 3;
 
-type Filters = Pick<ReturnType<typeof trackQuerySchema.parse>, 'search' | 'folder' | 'status' | 'predicted' | 'minConfidence'>;
+type Filters = z.output<typeof trackFilterSchema>;
 
 export interface Where {
   sql: string;
@@ -58,8 +61,18 @@ export function searchMatch(search: string | undefined): SearchMatch {
   };
 }
 
-/** Conditions other than text: folder, status, predicted genre, least confidence. */
-function otherFilters(q: Filters): Where {
+/**
+ * Tracks whose base models (every kind but the ensemble, which is made of them) name different top genres. The
+ * predictions' primary key is (track_id, model_kind), so this is one walk of it, cached with the filter's ids.
+ */
+const modelsDisagree = `id IN (SELECT track_id FROM predictions WHERE model_kind <> 'ensemble'
+  GROUP BY track_id HAVING min(top_genre) <> max(top_genre))`;
+
+/**
+ * Conditions other than text: folder, status, predicted genre, confidence range, labelled or not, unsure (under
+ * `unsureThreshold`, the library's setting: see readUnsureThreshold), models disagree.
+ */
+function otherFilters(q: Filters, unsureThreshold: number): Where {
   const clauses: string[] = [];
   const params: unknown[] = [];
   if (q.folder) {
@@ -79,11 +92,24 @@ function otherFilters(q: Filters): Where {
     clauses.push('predicted_confidence >= ?');
     params.push(q.minConfidence);
   }
+  if (q.maxConfidence !== undefined) {
+    clauses.push('predicted_confidence < ?');
+    params.push(q.maxConfidence);
+  }
+  if (q.unsure) {
+    clauses.push('predicted_confidence < ?');
+    params.push(unsureThreshold);
+  }
+  if (q.labelled !== undefined) clauses.push(`id ${q.labelled ? '' : 'NOT '}IN (SELECT track_id FROM track_labels)`);
+  if (q.disagree) clauses.push(modelsDisagree);
   return { sql: clauses.join(' AND '), params };
 }
 
-/** The WHERE clause for a set of filters, for selecting tracks in SQL (e.g. tag writes by filter); empty when none. */
-export function trackWhere(q: Filters): Where {
+/**
+ * The WHERE clause for a set of filters, for selecting tracks in SQL (e.g. tag writes by filter); empty when none.
+ * `unsureThreshold` is the library's (readUnsureThreshold), for the `unsure` filter.
+ */
+export function trackWhere(q: Filters, unsureThreshold: number): Where {
   const clauses: string[] = [];
   const params: unknown[] = [];
   const m = searchMatch(q.search);
@@ -95,7 +121,7 @@ export function trackWhere(q: Filters): Where {
     clauses.push('id IN (SELECT rowid FROM tracks_words WHERE tracks_words MATCH ?)');
     params.push(m.prefixes);
   }
-  const other = otherFilters(q);
+  const other = otherFilters(q, unsureThreshold);
   if (other.sql) {
     clauses.push(other.sql);
     params.push(...other.params);
@@ -143,7 +169,7 @@ export class TrackQueryCache {
       this.ordered.set(orderKey, all);
     }
     const m = searchMatch(q.search);
-    const other = otherFilters(q);
+    const other = otherFilters(q, q.unsure ? readUnsureThreshold(this.db) : 0);
     if (!m.substrings && !m.prefixes && !other.sql) return all;
     const key = `${orderKey}|${m.substrings}|${m.prefixes}|${other.sql}|${JSON.stringify(other.params)}`;
     const hit = this.filtered.get(key);

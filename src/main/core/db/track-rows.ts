@@ -7,7 +7,8 @@ export const trackRowColumns = `id, root_id, path, dir, filename, title, artist,
   status, error, predicted_genre, predicted_confidence,
   (SELECT l.genres_json FROM track_labels l WHERE l.track_id = tracks.id) AS label_json,
   (SELECT l.source FROM track_labels l WHERE l.track_id = tracks.id) AS label_source,
-  (SELECT s.value_json FROM settings s WHERE s.key = 'unsureThreshold') AS unsure_threshold_json`;
+  (SELECT s.value_json FROM settings s WHERE s.key = 'unsureThreshold') AS unsure_threshold_json,
+  (SELECT a.error FROM track_analyses a WHERE a.track_id = tracks.id AND a.status = 'error') AS analysis_error`;
 
 export const trackDetailColumns = `${trackRowColumns}, album_artist, year, track_no, codec, sample_rate, channels,
   bitrate, size, mtime_ms, added_at, scanned_at, missing_since`;
@@ -31,6 +32,7 @@ export interface TrackRowRecord {
   label_json: string | null;
   label_source: LabelSource | null;
   unsure_threshold_json: string | null;
+  analysis_error: string | null;
 }
 
 export interface TrackDetailRecord extends TrackRowRecord {
@@ -68,6 +70,7 @@ export function toTrackRow(r: TrackRowRecord): TrackRow {
     unsure: r.unsure_threshold_json === null ? isUnsure(r.predicted_confidence) : isUnsure(r.predicted_confidence, Number(JSON.parse(r.unsure_threshold_json))),
     label: r.label_json === null ? null : (JSON.parse(r.label_json) as string[]),
     labelSource: r.label_source,
+    analysisError: r.analysis_error,
   };
 }
 

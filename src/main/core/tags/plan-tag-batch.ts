@@ -1,5 +1,6 @@
 import type { ParsedTagRequest, TagErrorCode, TagPreviewAction, Taxonomy } from '../../../shared/api/tags.ts';
 import type { Database } from '../db/database.ts';
+import { readUnsureThreshold } from '../db/library-settings.ts';
 import { trackWhere } from '../db/track-query.ts';
 import type { Where } from '../db/track-query.ts';
 import { writableFormats } from './genre-tag.ts';
@@ -42,10 +43,10 @@ export function requestTaxonomy(request: ParsedTagRequest): Taxonomy | null {
   return request.taxonomy === undefined ? defaultTaxonomy : request.taxonomy;
 }
 
-function selectionWhere(request: ParsedTagRequest): Where {
+function selectionWhere(db: Database, request: ParsedTagRequest): Where {
   const s = request.selection;
   if (s.trackIds) return { sql: 'WHERE id IN (SELECT value FROM json_each(?))', params: [JSON.stringify(s.trackIds)] };
-  if (s.filter) return trackWhere(s.filter);
+  if (s.filter) return trackWhere(s.filter, readUnsureThreshold(db));
   return { sql: '', params: [] };
 }
 
@@ -66,7 +67,7 @@ function parseList(json: string | null): string[] {
  * a path that leads outside the library folders is skipped, one through a link inside them says where it writes.
  */
 export function planTagBatch(db: Database, request: ParsedTagRequest): PlannedTrack[] {
-  const where = selectionWhere(request);
+  const where = selectionWhere(db, request);
   const rows = db
     .prepare(
       `SELECT t.id, t.path, t.format, t.status, t.error, t.genres_json, t.predicted_genre, t.predicted_confidence,

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
-import { computed, ref, shallowRef } from 'vue';
-import type { LibraryRoot, SortColumn, TrackRow } from '../../../shared/contract.ts';
+import { computed, ref, shallowRef, watch } from 'vue';
+import type { LibraryRoot, SortColumn, TrackFilter, TrackRow } from '../../../shared/contract.ts';
 import { api } from '../lib/api.ts';
 
 export const pageSize = 200;
@@ -19,6 +19,11 @@ export const useLibraryStore = defineStore('library', () => {
   /** Only tracks whose top predicted genre is this one, and whose prediction is at least this sure (0..1). */
   const predicted = ref<string | null>(null);
   const minConfidence = ref(0);
+  /** Review filters: labelled or not (null: both), unsure only, confidence below this (0: off), models disagree. */
+  const labelled = ref<boolean | null>(null);
+  const unsure = ref(false);
+  const maxConfidence = ref(0);
+  const disagree = ref(false);
   const total = ref(0);
   const loaded = ref(false);
   const error = ref<string | null>(null);
@@ -29,14 +34,24 @@ export const useLibraryStore = defineStore('library', () => {
 
   /** Tracks the person selected (click, Ctrl/Cmd-click, Shift-click), by id; kept across filter changes. */
   const selected = ref<Set<number>>(new Set());
+  /** Ctrl+A: the selection is every track of the current view (by its filter, resolved in the main process). */
+  const allInView = ref(false);
   let anchor: number | null = null;
 
   function selectOnly(index: number, id: number): void {
+    allInView.value = false;
     selected.value = new Set([id]);
     anchor = index;
   }
 
+  function selectAllInView(): void {
+    allInView.value = true;
+    selected.value = new Set();
+    anchor = null;
+  }
+
   function toggleSelected(index: number, id: number): void {
+    allInView.value = false;
     const next = new Set(selected.value);
     if (next.has(id)) next.delete(id);
     else next.add(id);
@@ -47,6 +62,7 @@ export const useLibraryStore = defineStore('library', () => {
   /** Shift-click: everything between the last clicked row and this one (rows on screen are always loaded). */
   function selectRange(index: number): void {
     if (anchor === null) return;
+    allInView.value = false;
     const next = new Set(selected.value);
     for (let i = Math.min(anchor, index); i <= Math.max(anchor, index); i++) {
       const row = rowAt(i);
@@ -56,27 +72,32 @@ export const useLibraryStore = defineStore('library', () => {
   }
 
   function clearSelection(): void {
+    allInView.value = false;
     selected.value = new Set();
     anchor = null;
   }
 
-  const queryKey = computed(() =>
-    JSON.stringify([search.value, sort.value, dir.value, folder.value, status.value, predicted.value, minConfidence.value]),
-  );
+  /** The view's filter, exactly as `library.query` takes it: also what "Write genres…", playlists and bulk labels send. */
+  const filter = computed<TrackFilter>(() => ({
+    search: search.value.trim() || undefined,
+    folder: folder.value ?? undefined,
+    status: status.value ?? undefined,
+    predicted: predicted.value ?? undefined,
+    minConfidence: minConfidence.value > 0 ? minConfidence.value : undefined,
+    maxConfidence: maxConfidence.value > 0 ? maxConfidence.value : undefined,
+    labelled: labelled.value ?? undefined,
+    unsure: unsure.value || undefined,
+    disagree: disagree.value || undefined,
+  }));
+  const queryKey = computed(() => JSON.stringify([sort.value, dir.value, filter.value]));
+  // The view changed: a view-wide selection no longer means the same tracks.
+  watch(() => JSON.stringify(filter.value), () => (allInView.value = false));
+  const hasSelection = computed(() => allInView.value || selected.value.size > 0);
+  const selectionCount = computed(() => (allInView.value ? total.value : selected.value.size));
   const isEmptyLibrary = computed(() => loaded.value && roots.value.length === 0);
 
   function query(offset: number) {
-    return {
-      offset,
-      limit: pageSize,
-      sort: sort.value,
-      dir: dir.value,
-      search: search.value.trim() || undefined,
-      folder: folder.value ?? undefined,
-      status: status.value ?? undefined,
-      predicted: predicted.value ?? undefined,
-      minConfidence: minConfidence.value > 0 ? minConfidence.value : undefined,
-    };
+    return { offset, limit: pageSize, sort: sort.value, dir: dir.value, ...filter.value };
   }
 
   async function loadPage(index: number): Promise<void> {
@@ -146,7 +167,8 @@ export const useLibraryStore = defineStore('library', () => {
   }
 
   return {
-    roots, search, sort, dir, folder, status, predicted, minConfidence, total, loaded, error, generation, pages, isEmptyLibrary, selected,
-    loadPage, refresh, reloadVisible, rowAt, loadRoots, setSort, selectOnly, toggleSelected, selectRange, clearSelection,
+    roots, search, sort, dir, folder, status, predicted, minConfidence, labelled, unsure, maxConfidence, disagree, filter, total, loaded,
+    error, generation, pages, isEmptyLibrary, selected, allInView, hasSelection, selectionCount,
+    loadPage, refresh, reloadVisible, rowAt, loadRoots, setSort, selectOnly, toggleSelected, selectRange, clearSelection, selectAllInView,
   };
 });
