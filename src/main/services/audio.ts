@@ -20,7 +20,8 @@ export function audioSource(ctx: AppContext, trackId: number): AudioSource {
     return { trackId, title: f.title, artist: f.artist, durationS: f.durationS, format: f.format, transcoded: f.contentType === null };
   } catch (error) {
     if (error instanceof TrackAudioRefused) {
-      throw new ApiError(error.status === 404 ? 'not_found' : error.status === 403 ? 'forbidden' : 'conflict', error.message);
+      const code = error.status === 404 ? 'not_found' : error.status === 403 ? 'forbidden' : 'conflict';
+      throw new ApiError(code, error.title === null ? error.message : `“${error.title}” cannot be played. ${error.message}`);
     }
     throw error;
   }

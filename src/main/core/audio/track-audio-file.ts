@@ -6,10 +6,13 @@ import { browserContentType } from './browser-audio-format.ts';
 /** Why a track's audio is not served, with the HTTP status that says it. */
 export class TrackAudioRefused extends Error {
   readonly status: 403 | 404 | 409;
-  constructor(status: 403 | 404 | 409, message: string) {
+  /** The track's title (or file name), when the track exists. */
+  readonly title: string | null;
+  constructor(status: 403 | 404 | 409, message: string, title: string | null = null) {
     super(message);
     this.name = 'TrackAudioRefused';
     this.status = status;
+    this.title = title;
   }
 }
 
@@ -49,13 +52,15 @@ export function resolveTrackAudio(db: Database, trackId: number): TrackAudioFile
     .prepare('SELECT path, filename, status, error, format, codec, title, artist, duration_s FROM tracks WHERE id = ?')
     .get(trackId) as TrackRecord | undefined;
   if (!t) throw new TrackAudioRefused(404, `No track with id ${trackId}`);
-  if (t.status === 'missing') throw new TrackAudioRefused(404, 'The file is missing from disk (since the last scan).');
-  if (t.status !== 'ok') throw new TrackAudioRefused(409, `The file could not be read at the last scan: ${t.error ?? 'unknown reason'}`);
+  const title = t.title ?? t.filename;
+  const refuse = (status: 403 | 404 | 409, message: string): TrackAudioRefused => new TrackAudioRefused(status, message, title);
+  if (t.status === 'missing') throw refuse(404, 'The file is missing from disk (since the last scan).');
+  if (t.status !== 'ok') throw refuse(409, `The file could not be read at the last scan: ${t.error ?? 'unknown reason'}`);
   let real: string;
   try {
     real = realpathSync(t.path);
   } catch {
-    throw new TrackAudioRefused(404, 'The file is no longer on disk; rescan the folder.');
+    throw refuse(404, 'The file is no longer on disk; rescan the folder.');
   }
   const roots = (db.prepare('SELECT path FROM roots').all() as { path: string }[]).flatMap((r) => {
     try {
@@ -65,25 +70,25 @@ export function resolveTrackAudio(db: Database, trackId: number): TrackAudioFile
     }
   });
   if (!roots.some((root) => isInside(real, root))) {
-    throw new TrackAudioRefused(
+    throw refuse(
       403,
       'The file leads outside the library folders (through a link), so it is not played. Add the folder it is in to the library to play it.',
     );
   }
   const st = statSync(real);
-  if (!st.isFile()) throw new TrackAudioRefused(403, 'Not a regular file, so it is not read.');
+  if (!st.isFile()) throw refuse(403, 'Not a regular file, so it is not read.');
   let magic: Uint8Array;
   try {
     magic = readMagic(real);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new TrackAudioRefused(403, code === 'EACCES' || code === 'EPERM' ? 'Permission denied: the file cannot be read.' : `The file cannot be read: ${(error as Error).message}`);
+    throw refuse(403, code === 'EACCES' || code === 'EPERM' ? 'Permission denied: the file cannot be read.' : `The file cannot be read: ${(error as Error).message}`);
   }
   return {
     trackId,
     path: real,
     size: st.size,
-    title: t.title ?? t.filename,
+    title,
     artist: t.artist,
     durationS: t.duration_s,
     format: t.format,
