@@ -131,6 +131,8 @@ describe('the audio stream of `serve`: library tracks by id, with byte ranges, t
       expect(res.headers.get('content-length')).toBeNull();
       expect(probeDuration(Buffer.from(await res.arrayBuffer()), tmp.dir, `${name}.ogg`)).toBeCloseTo(seconds, 0);
     }
+    const head = await audio('voice.wma', { method: 'HEAD' });
+    expect([head.status, head.headers.get('content-type'), head.headers.get('accept-ranges')]).toEqual([200, 'audio/ogg', 'none']);
     // Seeking a transcoded stream asks for one that starts later.
     const later = await audio('voice.wma', { t: 2.5 });
     expect(later.status).toBe(200);

@@ -34,6 +34,11 @@ function chooseEncoder(ffmpeg: string): { args: string[]; contentType: string } 
   return encoder;
 }
 
+/** The Content-Type of what startTranscode streams (throws FfmpegNotFoundError without ffmpeg). */
+export function transcodedContentType(): string {
+  return chooseEncoder(requireFfmpeg().path).contentType;
+}
+
 /**
  * Transcodes a file the browser cannot play into a format it can, as a stream, starting `startS` seconds in.
  * Resolves once ffmpeg has produced its first bytes, so a file ffmpeg cannot decode is an error with ffmpeg's

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { Database } from '../db/database.ts';
-import { startTranscode, TranscodeError } from './audio-transcoder.ts';
+import { startTranscode, TranscodeError, transcodedContentType } from './audio-transcoder.ts';
 import { FfmpegNotFoundError } from './locate-ffmpeg.ts';
 import { parseByteRange } from './byte-range.ts';
 import { resolveTrackAudio, TrackAudioRefused } from './track-audio-file.ts';
@@ -51,8 +51,8 @@ export async function trackAudioResponse(db: Database, request: TrackAudioReques
     return { status: range ? 206 : 200, headers, body };
   }
   const headers = { ...common, 'accept-ranges': 'none' };
-  if (request.method === 'HEAD') return { status: 200, headers: { ...headers, 'content-type': 'audio/ogg' }, body: null };
   try {
+    if (request.method === 'HEAD') return { status: 200, headers: { ...headers, 'content-type': transcodedContentType() }, body: null };
     const t = await startTranscode(file.path, request.startS);
     return { status: 200, headers: { ...headers, 'content-type': t.contentType }, body: t.stream };
   } catch (error) {

@@ -107,8 +107,11 @@ export const usePlayerStore = defineStore('player', () => {
 
   async function toggle(): Promise<void> {
     if (!source.value) return;
-    if (element().paused) await resume();
-    else element().pause();
+    const a = element();
+    if (!a.paused) return a.pause();
+    // After the end a transcoded stream would replay from where it started: start the track again.
+    if (a.ended && source.value.transcoded) seekTo(0);
+    await resume();
   }
 
   function seekTo(t: number): void {
