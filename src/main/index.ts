@@ -1,11 +1,14 @@
 import { app, BrowserWindow, dialog, net, protocol, session, shell } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { AUDIO_SCHEME } from '../shared/api/audio.ts';
+import { audioProtocolHandler } from './bridge/audio-protocol.ts';
 import { contentSecurityPolicy } from './bridge/content-security-policy.ts';
 import { setPackagedBinDir } from './core/audio/locate-ffmpeg.ts';
 import { setShippedModelsDir } from './core/models/store/shipped-models-dir.ts';
 import { registerIpc } from './ipc.ts';
 import { createAppContext } from './services/app-context.ts';
+import { trackAudioStreamer } from './services/audio.ts';
 import { createHandlers } from './services/handlers.ts';
 import { defaultDbPath } from './services/user-data-dir.ts';
 import { setBundledWorkerDir } from './workers/worker-url.ts';
@@ -23,9 +26,11 @@ const devServer = process.env.ELECTRON_RENDERER_URL;
 const rendererDir = join(here, '../renderer');
 const isTrustedUrl = (url: string): boolean => isTrustedRendererUrl(url, devServer);
 
-// The renderer is served from app://renderer (window-security.ts), a standard, secure scheme of its own.
+// The renderer is served from app://renderer (window-security.ts), a standard, secure scheme of its own; library
+// tracks play from genre-audio://track/<id> (bridge/audio-protocol.ts), streamed (media elements need `stream`).
 protocol.registerSchemesAsPrivileged([
   { scheme: RENDERER_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  { scheme: AUDIO_SCHEME, privileges: { standard: true, secure: true, stream: true } },
 ]);
 
 function serveRenderer(): void {
@@ -88,11 +93,13 @@ async function createWindow(): Promise<void> {
   });
   win.webContents.on('will-attach-webview', (e) => e.preventDefault());
   const unregister = registerIpc(createHandlers(ctx), ctx.events, win, isTrustedUrl);
+  protocol.handle(AUDIO_SCHEME, audioProtocolHandler(trackAudioStreamer(ctx)));
   mainWindow = win;
   win.once('ready-to-show', () => win?.show());
   win.on('closed', () => {
     mainWindow = null;
     unregister();
+    protocol.unhandle(AUDIO_SCHEME);
     void ctx.close();
   });
   if (devServer) await win.loadURL(devServer);

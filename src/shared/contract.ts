@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Method } from './method.ts';
 import type { ApiEvents, EventName } from './events.ts';
 import { appApi } from './api/app.ts';
+import { audioApi } from './api/audio.ts';
 import { jobsApi } from './api/jobs.ts';
 import { labelsApi } from './api/labels.ts';
 import { libraryApi } from './api/library.ts';
@@ -23,6 +24,7 @@ export const apiMethods = {
   ...predictionsApi,
   ...personalApi,
   ...playlistsApi,
+  ...audioApi,
 };
 
 export type ApiMethods = typeof apiMethods;
@@ -50,4 +52,5 @@ export * from './api/labels.ts';
 export * from './api/predictions.ts';
 export * from './api/personal.ts';
 export * from './api/playlists.ts';
+export * from './api/audio.ts';
 export * from './errors.ts';

@@ -1,6 +1,9 @@
+import { AUDIO_SCHEME } from '../../shared/api/audio.ts';
+
 /**
  * The renderer's Content-Security-Policy, the same in Electron and over HTTP: only the app's own scripts and
- * styles, no eval, no plugins, no frames; data: and blob: images for spectrogram pictures.
+ * styles, no eval, no plugins, no frames; data: and blob: images for spectrogram pictures; audio from the track
+ * stream only (`serve`'s own /audio/<id>, Electron's genre-audio://track/<id>; see shared/api/audio.ts).
  */
 export function contentSecurityPolicy(devServer?: string): string {
   const self = devServer ? `'self' ${devServer}` : "'self'";
@@ -11,6 +14,7 @@ export function contentSecurityPolicy(devServer?: string): string {
     `style-src ${self}`,
     `img-src ${self} data: blob:`,
     `font-src ${self}`,
+    `media-src 'self' ${AUDIO_SCHEME}:`,
     `connect-src ${connect}`,
     "base-uri 'none'",
     "form-action 'none'",

@@ -4,7 +4,9 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
+import { AUDIO_HTTP_PREFIX, parseAudioStart, parseAudioTrackId } from '../../shared/api/audio.ts';
 import { eventNames } from '../../shared/events.ts';
+import type { TrackAudioStreamer } from '../services/audio.ts';
 import type { EventBus } from '../services/event-bus.ts';
 import { dispatch, toErrorPayload } from '../services/dispatch.ts';
 import type { Handlers } from '../services/handler-set.ts';
@@ -31,6 +33,8 @@ export interface HttpBridgeOptions {
   maxConnections?: number;
   /** Event streams open at once (default 16); more are answered 503. */
   maxEventStreams?: number;
+  /** Streams library tracks on GET /audio/<trackId>?token=… (services/audio.ts); without it that path is 404. */
+  audio?: TrackAudioStreamer;
 }
 
 export interface HttpBridge {
@@ -198,6 +202,7 @@ export async function startHttpBridge(options: HttpBridgeOptions): Promise<HttpB
       if (streams.size >= maxEventStreams) return sendText(res, 503, `Too many event streams (at most ${maxEventStreams}); close another tab`);
       return streamEvents(req, res);
     }
+    if (url.pathname.startsWith(AUDIO_HTTP_PREFIX)) return serveAudio(req, res, url);
     if (url.pathname.startsWith('/api/')) {
       if (req.method !== 'POST') return sendText(res, 405, 'Use POST');
       if (!originOk(req)) return sendText(res, 403, 'Cross-origin requests are refused');
@@ -222,6 +227,37 @@ export async function startHttpBridge(options: HttpBridgeOptions): Promise<HttpB
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed');
     return serveStatic(url.pathname, res);
+  }
+
+  /**
+   * A library track's audio, by id (never by path): the token comes as ?token= (an <audio> element sends no
+   * Authorization header) or as a Bearer header. Range requests are answered 206 (track-audio-stream.ts).
+   */
+  async function serveAudio(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Use GET');
+    if (!originOk(req)) return sendText(res, 403, 'Cross-origin requests are refused');
+    const auth = req.headers.authorization ?? '';
+    if (!tokenOk(url.searchParams.get('token') ?? (auth.startsWith('Bearer ') ? auth.slice(7) : null))) return sendText(res, 401, 'Unauthorized');
+    const trackId = parseAudioTrackId(url.pathname.slice(AUDIO_HTTP_PREFIX.length - 1));
+    if (trackId === null || !options.audio) return sendText(res, 404, 'Not found: the address names no track');
+    const answer = await options.audio({
+      trackId,
+      method: req.method,
+      range: req.headers.range ?? null,
+      startS: parseAudioStart(url.searchParams.get('t')),
+    });
+    res.writeHead(answer.status, { ...answer.headers, 'referrer-policy': 'no-referrer' });
+    const body = answer.body;
+    if (body === null || req.method === 'HEAD') {
+      if (body !== null && typeof body !== 'string') body.destroy();
+      res.end();
+    } else if (typeof body === 'string') res.end(body);
+    else {
+      // The listener went away (a seek, another track): stop reading the file, or stop ffmpeg.
+      res.once('close', () => body.destroy());
+      body.once('error', () => res.destroy());
+      body.pipe(res);
+    }
   }
 
   function streamEvents(req: IncomingMessage, res: ServerResponse): void {

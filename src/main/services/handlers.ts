@@ -1,5 +1,6 @@
 import type { AppContext } from './app-context.ts';
 import { appHandlers } from './app.ts';
+import { audioHandlers } from './audio.ts';
 import type { Handlers } from './handler-set.ts';
 import { jobHandlers } from './jobs.ts';
 import { labelHandlers } from './labels.ts';
@@ -20,5 +21,6 @@ export function createHandlers(ctx: AppContext): Handlers {
     ...predictionsHandlers(ctx),
     ...personalHandlers(ctx),
     ...playlistsHandlers(ctx),
+    ...audioHandlers(ctx),
   };
 }

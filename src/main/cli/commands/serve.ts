@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { startHttpBridge } from '../../bridge/http-bridge.ts';
 import { generateToken, readTokenFile, tokenProblem } from '../../bridge/session-token.ts';
+import { trackAudioStreamer } from '../../services/audio.ts';
 import { openCliContext } from '../cli-context.ts';
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
@@ -51,7 +52,7 @@ export const serveCommand: CliCommand = {
     const token = chooseToken(values);
     const rendererDir = ensureRendererBuilt((line) => process.stderr.write(`${line}\n`));
     const { ctx, api } = openCliContext(values.db, { readOnlyOk: true });
-    const bridge = await startHttpBridge({ handlers: api, events: ctx.events, rendererDir, token, port });
+    const bridge = await startHttpBridge({ handlers: api, events: ctx.events, rendererDir, token, port, audio: trackAudioStreamer(ctx) });
     process.stdout.write(`Genre Tagger is serving ${ctx.dbPath}\nOpen ${bridge.openUrl}\n`);
     await new Promise<void>((resolve) => {
       const stop = (): void => resolve();

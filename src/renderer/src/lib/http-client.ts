@@ -16,6 +16,11 @@ function takeToken(): string {
   return sessionStorage.getItem(tokenKey) ?? '';
 }
 
+/** The session token this page holds (for addresses that cannot carry a header, such as an <audio> element's). */
+export function sessionToken(): string {
+  return sessionStorage.getItem(tokenKey) ?? '';
+}
+
 /** The same contract as Electron's preload, over the HTTP bridge of `genre-tagger serve`. */
 export function createHttpClient(): ApiClient {
   const token = takeToken();
