@@ -107,7 +107,10 @@ export function retrainPersonal(data: LabelledEmbeddings, options: RetrainOption
     const train = subset(data, trainIdx.map((a) => usable[a]));
     try {
       // Cold start: warm-starting from the model fitted on every label would leak this fold's labels into it.
-      const m = trainPersonalModel({ ...base, rows: train.rows, labels: train.labels }, hyper);
+      // The fold learns the genres the model on every label learns, however few of their tracks the fold holds
+      // (a genre with exactly 5 labels has 4 in a fold's training part): the final model is what is measured.
+      const labels = train.labels.map((l) => l.filter((g) => known.has(g)));
+      const m = trainPersonalModel({ ...base, rows: train.rows, labels }, { ...hyper, minExamples: 1 });
       const p = predictPersonal(m, data.columns, test.rows, testIdx.length);
       testIdx.forEach((a, r) => (candidatePred[a] = top(p, r, m.genres)));
     } catch (error) {
@@ -119,9 +122,11 @@ export function retrainPersonal(data: LabelledEmbeddings, options: RetrainOption
       // What the active version knew, minus this fold's tracks.
       const knownIdx = trainIdx.filter((a) => active.labels.has(data.trackIds[usable[a]]));
       const rows = subset(data, knownIdx.map((a) => usable[a])).rows;
-      const labels = knownIdx.map((a) => active.labels.get(data.trackIds[usable[a]])!);
+      // As for the candidate: the active version's own genres, whatever their count in this fold.
+      const activeGenres = new Set(active.spec.genres);
+      const labels = knownIdx.map((a) => active.labels.get(data.trackIds[usable[a]])!.filter((g) => activeGenres.has(g)));
       try {
-        const m = trainPersonalModel({ ...base, rows, labels }, active.spec.hyper);
+        const m = trainPersonalModel({ ...base, rows, labels }, { ...active.spec.hyper, minExamples: 1 });
         const p = predictPersonal(m, data.columns, test.rows, testIdx.length);
         testIdx.forEach((a, r) => (activePred[a] = top(p, r, m.genres)));
       } catch (error) {
