@@ -3,8 +3,11 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PersonalVersionInfo, TrackRow } from '../../src/shared/contract.ts';
+import { gtzanFeatureNames } from '../../src/main/core/features/index.ts';
+import { embeddingColumnsFor } from '../../src/main/core/personal/embedding-columns.ts';
 import { projectRoot } from '../../src/main/project-root.ts';
 import { launchBrowser } from '../helpers/browser.ts';
+import { labelledLibrary } from '../helpers/labelled-library.ts';
 import { startServe } from '../helpers/serve.ts';
 import type { Served } from '../helpers/serve.ts';
 import { callServe } from '../helpers/serve-api.ts';
@@ -158,5 +161,41 @@ describe('the Models view: retrain, compare, activate, roll back, in a real brow
     await expect.poll(() => page.locator('[data-testid=personal-version][data-active=true]').count()).toBe(0);
     expect((await rows()).map((t) => [t.id, t.predictedGenre])).toEqual(before.map((t) => [t.id, t.predictedGenre]));
     expect(pageErrors).toEqual([]);
+  });
+});
+
+describe('the Models view: a long retrain shows its progress and can be cancelled', () => {
+  const tmp = makeTempDir();
+  const db = join(tmp.dir, 'lib.sqlite');
+  let served: Served;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    // 20,000 labelled tracks in 25 genres with stored embeddings (no audio): a retrain of several seconds.
+    const columns = embeddingColumnsFor({ clip: gtzanFeatureNames, segmentStats: gtzanFeatureNames, models: [{ kind: 'ensemble', labels: gtzan }] });
+    labelledLibrary(db, 20_000, columns, Array.from({ length: 25 }, (_, g) => `Genre ${g + 1}`));
+    served = await startServe(db, { GENRE_TAGGER_HOME: join(tmp.dir, 'home') });
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1024, height: 768 } });
+    await page.goto(`${served.url}/?token=${served.token}`);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+    tmp.cleanup();
+  });
+
+  it('cancels: no version is stored, and Retrain can start again', async () => {
+    await page.getByTestId('nav-models').click();
+    await page.getByTestId('retrain').click();
+    const progress = page.locator('[data-testid=job-progress][data-kind=retrain]');
+    await progress.waitFor();
+    expect(await page.getByTestId('retrain').isDisabled()).toBe(true);
+    await progress.getByTestId('job-cancel').click();
+    await page.getByTestId('retrain-cancelled').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('retrain-cancelled').innerText()).toBe('Retrain cancelled; nothing changed.');
+    expect(await callServe(served, 'personal.versions', {})).toEqual([]);
+    expect(await page.getByTestId('retrain').isDisabled()).toBe(false);
   });
 });

@@ -120,6 +120,7 @@ describe('the Review view: labelling with the keyboard only, in a real browser o
 
     await page.keyboard.type('Ambient Dub');
     expect(await page.getByTestId('genre-option').allInnerTexts()).toEqual(['“Ambient Dub” new genre']);
+    await page.screenshot({ path: join(shots, 'review-genre-input.png') });
     await page.keyboard.press('Enter');
     await nextShown(id);
     expect(await labelOf(id)).toMatchObject({ genres: ['Ambient Dub'], source: 'corrected' });
@@ -192,7 +193,7 @@ describe('the Review view: labelling with the keyboard only, in a real browser o
     await page.keyboard.press('Enter');
     const result = page.getByTestId('review-retrain-result');
     await result.waitFor({ timeout: 60_000 });
-    expect(await result.innerText()).toMatch(/^New version \S+: \d+% accuracy against \d+% for the active one\./);
+    expect(await result.locator('p').first().innerText()).toMatch(/^New version \S+: \d+% accuracy against \d+% for the active one\. It is (better|not better: compare before activating it)\.$/);
     for (const [w, h] of [[1024, 768], [1920, 1080]] as const) {
       await page.setViewportSize({ width: w, height: h });
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
