@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 
-export type View = 'library' | 'tags';
+export type View = 'library' | 'tags' | 'review' | 'models';
 export type TagScope = 'selected' | 'view' | 'all';
 
 /** Which view is shown, and what the write-back view starts with when opened from the library. */

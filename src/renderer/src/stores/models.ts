@@ -1,0 +1,114 @@
+import { defineStore } from 'pinia';
+import { computed, ref, watch } from 'vue';
+import type { ActiveModelInfo, JobInfo, LabelSummary, PersonalVersionInfo, RetrainSummary } from '../../../shared/contract.ts';
+import { api } from '../lib/api.ts';
+import { errorMessage } from '../lib/format.ts';
+import { useJobsStore } from './jobs.ts';
+
+/**
+ * The models that speak for the library: the base models, the personal versions, the label counts they learn
+ * from, and the retrain job. Shared by the Models view and the Review view's "Retrain now" prompt.
+ */
+export const useModelsStore = defineStore('models', () => {
+  const jobs = useJobsStore();
+  const baseModels = ref<ActiveModelInfo[]>([]);
+  const versions = ref<PersonalVersionInfo[]>([]);
+  const summary = ref<LabelSummary | null>(null);
+  const error = ref<string | null>(null);
+  const busy = ref(false);
+  /** Retrain results the person already decided on ("Keep the current one" or activated): their panel closes. */
+  const decided = ref<Set<string>>(new Set());
+  let listening = false;
+
+  const active = computed(() => versions.value.find((v) => v.active) ?? null);
+  const retrainJob = computed<JobInfo | null>(() => jobs.latest('retrain'));
+  const retrainRunning = computed(() => retrainJob.value?.status === 'running');
+  /** The finished retrain whose new version waits for the person's decision, if any. */
+  const pendingResult = computed<RetrainSummary | null>(() => {
+    const j = retrainJob.value;
+    if (!j || j.status !== 'done' || !j.result) return null;
+    const r = j.result as RetrainSummary;
+    return decided.value.has(r.version) ? null : r;
+  });
+  /** Genres with enough labels to be learnt; a personal model needs two. */
+  const trainableGenres = computed(() => summary.value?.genres.filter((g) => g.needed === 0).length ?? 0);
+  const canRetrain = computed(() => trainableGenres.value >= 2);
+  const needMore = computed(() => summary.value?.genres.filter((g) => g.needed > 0) ?? []);
+
+  async function loadSummary(): Promise<void> {
+    summary.value = await api.call('labels.summary', {});
+  }
+
+  async function load(): Promise<void> {
+    error.value = null;
+    try {
+      const [status, list] = await Promise.all([api.call('predictions.status', {}), api.call('personal.versions', {}), loadSummary()]);
+      baseModels.value = status.models;
+      versions.value = [...list].sort((a, b) => b.createdAt - a.createdAt);
+    } catch (e) {
+      error.value = errorMessage(e);
+    }
+  }
+
+  async function init(): Promise<void> {
+    await jobs.init();
+    if (!listening) {
+      listening = true;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      api.on('library.changed', () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => void load(), 200);
+      });
+      // A retrain that ends stores a new version.
+      watch(() => retrainJob.value?.status, (status, before) => {
+        if (before === 'running' && status !== 'running') void load();
+      });
+    }
+    await load();
+  }
+
+  async function run(action: () => Promise<unknown>): Promise<boolean> {
+    error.value = null;
+    busy.value = true;
+    try {
+      await action();
+      await load();
+      return true;
+    } catch (e) {
+      error.value = errorMessage(e);
+      return false;
+    } finally {
+      busy.value = false;
+    }
+  }
+
+  /** Trains a new version and keeps it inactive: the person compares and decides. */
+  function retrain(): Promise<boolean> {
+    return run(async () => {
+      const { jobId } = await api.call('personal.retrain', { activate: 'never' });
+      jobs.upsert(await api.call('jobs.get', { id: jobId }));
+    });
+  }
+
+  function activate(version: string | null): Promise<boolean> {
+    if (version) decided.value = new Set([...decided.value, version]);
+    return run(() => api.call('personal.activate', { version }));
+  }
+
+  function rollback(): Promise<boolean> {
+    return run(() => api.call('personal.rollback', {}));
+  }
+
+  function keepCurrent(version: string): void {
+    decided.value = new Set([...decided.value, version]);
+  }
+
+  async function cancelRetrain(): Promise<void> {
+    if (retrainJob.value) await jobs.cancel(retrainJob.value.id);
+  }
+
+  return {
+    baseModels, versions, summary, error, busy, active, retrainJob, retrainRunning, pendingResult, trainableGenres, canRetrain, needMore,
+    init, load, loadSummary, retrain, activate, rollback, keepCurrent, cancelRetrain,
+  };
+});
