@@ -31,8 +31,7 @@ describe('the Models view: retrain, compare, activate, roll back, in a real brow
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    // Three genres the base models cannot name, 7 tagged clips each, 2 untagged clips each to predict. (With only the
-    // 5 labels a genre needs, each cross-validation fold would train on 4 and not learn it.)
+    // Three genres the base models cannot name, 7 tagged clips each, 2 untagged clips each to predict.
     tracks = await buildTaxonomyLibrary(join(tmp.dir, 'Music'), db, env, {
       perGenre: 9,
       genres: [
