@@ -7,6 +7,8 @@ export interface ApiEvents {
   'library.changed': { reason: 'scan' | 'roots' | 'tags' | 'predictions' | 'labels' };
   /** Files of a tag write or undo batch that have just been settled, in order (several per event). */
   'tags.results': { jobId: string; batchId: number; results: TagFileResult[] };
+  /** Tracks whose classification results (or failures) a classify job has just stored, several per event. */
+  'classify.tracks': { jobId: string; trackIds: number[] };
 }
 export type EventName = keyof ApiEvents;
-export const eventNames: readonly EventName[] = ['job.progress', 'library.changed', 'tags.results'];
+export const eventNames: readonly EventName[] = ['job.progress', 'library.changed', 'tags.results', 'classify.tracks'];

@@ -1,10 +1,12 @@
+import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeAudioFile } from '../helpers/audio-fixtures.ts';
 import { makeCorruptFlac } from '../helpers/corrupt-audio.ts';
 import { requireGtzan } from '../helpers/gtzan.ts';
-import { runCli } from '../helpers/run-cli.ts';
+import { cliPath, runCli } from '../helpers/run-cli.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 
 interface Line {
@@ -40,7 +42,8 @@ describe('genre-tagger classify (the shipped models, a GTZAN clip, generated and
   it('prints JSON lines with the top genre, its confidence, the runner-up and every probability', async () => {
     const r = await runCli(['classify', music, '--db', db, '--json'], { env });
     expect(r.code, r.stderr).toBe(0);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Line);
+    // Lines come as tracks finish (two workers): the set is what matters, so read them in path order.
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Line).sort((a, b) => (a.path < b.path ? -1 : 1));
     expect(lines.map((l) => l.path)).toEqual(['a-classical.opus', 'b-tone.mp3', 'c-corrupt.flac'].map((f) => join(music, f)));
     for (const l of lines.slice(0, 2)) {
       // The ensemble speaks for the track; every shipped model's answer comes with it.
@@ -100,5 +103,37 @@ describe('genre-tagger classify (the shipped models, a GTZAN clip, generated and
     expect(s.unchanged).toBe(3);
     expect(s.classify).toMatchObject({ status: 'done', total: 3, classified: 2, unreadable: 1 });
     expect(s.unreadable.map((u) => u.path)).toEqual([join(music, 'c-corrupt.flac')]);
+  });
+
+  it('prints each track as soon as it is stored, long before the run ends', async () => {
+    // Four 40 s tracks, one worker: when the first line arrives, the later tracks are not listened to yet.
+    const folder = join(tmp.dir, 'Stream');
+    mkdirSync(folder);
+    for (let i = 0; i < 4; i++) makeAudioFile(join(folder, `t${i}.mp3`), { format: 'mp3', seconds: 40, source: `sine=frequency=${220 * (i + 1)}` });
+    const streamDb = join(tmp.dir, 'stream.sqlite');
+    const child = spawn(process.execPath, [cliPath, 'classify', folder, '--db', streamDb, '--json', '--workers', '1'], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let storedAtFirstLine: number | null = null;
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (storedAtFirstLine === null && stdout.includes('\n')) {
+        const reader = new Database(streamDb, { readonly: true });
+        try {
+          storedAtFirstLine = (reader.prepare('SELECT count(*) AS n FROM track_analyses').get() as { n: number }).n;
+        } finally {
+          reader.close();
+        }
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as Line);
+    expect(lines.map((l) => l.path).sort()).toEqual([0, 1, 2, 3].map((i) => join(folder, `t${i}.mp3`)));
+    expect(lines.every((l) => l.status === 'ok' && l.genre !== null)).toBe(true);
+    expect(storedAtFirstLine).not.toBeNull();
+    expect(storedAtFirstLine!).toBeLessThan(4);
   });
 });

@@ -26,6 +26,8 @@ export interface ClassifyRequest {
   trackIds?: number[];
   force?: boolean;
   workers?: number;
+  /** Store and announce ('classify.tracks') every track as it finishes, not in batches. */
+  commitEachTrack?: boolean;
 }
 
 /** A request that arrived while a classification ran: it runs when that one finishes (everything, unscoped). */
@@ -82,6 +84,7 @@ export function startClassification(ctx: AppContext, request: ClassifyRequest = 
     force: request.force,
     workers: request.workers,
     engineVersion: analysisEngineVersion(),
+    commitEachTrack: request.commitEachTrack,
   };
   const job = ctx.jobs.start({
     kind: 'classify',

@@ -17,11 +17,13 @@ export interface ClassifyPayload {
   /** Most analysis workers (default: one per core). */
   workers?: number;
   engineVersion: string;
+  /** Store (and announce) every track as soon as it is done instead of in batches: `classify` prints each one. */
+  commitEachTrack?: boolean;
 }
 
 // The classification job: this thread finds the tracks to do and is the one database writer; a pool of
 // classify-track workers decodes, analyses and runs the models.
-runInWorker<ClassifyPayload, ClassifySummary>(async ({ data, signal, progress, libraryChanged }) => {
+runInWorker<ClassifyPayload, ClassifySummary>(async ({ data, signal, progress, libraryChanged, tracksStored }) => {
   const p = data.payload;
   const store = new ModelStore({ userDir: userModelsDir(data.dataDir), shippedDir: shippedModelsDir() });
   const models = activeModels(store, p.kinds);
@@ -40,7 +42,10 @@ runInWorker<ClassifyPayload, ClassifySummary>(async ({ data, signal, progress, l
       openPool: (size) => openClassifierPool(models, size, { onnxThreads: poolSizing(size).onnxThreads }),
       signal,
       progress: (done, total, current, message) => progress(done, total, current, message),
-      committed: () => {
+      // Each track is committed as it finishes when someone prints them (the CLI); else in batches (fewer commits).
+      batchSize: p.commitEachTrack ? 1 : undefined,
+      committed: (trackIds) => {
+        tracksStored(trackIds);
         if (performance.now() - lastChange > 1000) {
           lastChange = performance.now();
           libraryChanged('predictions');

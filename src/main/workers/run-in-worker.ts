@@ -10,6 +10,8 @@ export interface WorkerJobContext<P> {
   /** Throttled to about ten messages a second, except the last one. */
   progress(done: number, total: number | null, current?: string | null, message?: string | null): void;
   libraryChanged(reason: 'scan' | 'roots' | 'tags' | 'predictions' | 'labels'): void;
+  /** Tracks whose results this job has just stored (the job manager emits them as 'classify.tracks'). */
+  tracksStored(trackIds: number[]): void;
 }
 
 /**
@@ -39,6 +41,9 @@ export function runInWorker<P, R>(job: (ctx: WorkerJobContext<P>) => Promise<R> 
     },
     libraryChanged(reason) {
       send({ type: 'event', name: 'library.changed', reason });
+    },
+    tracksStored(trackIds) {
+      if (trackIds.length > 0) send({ type: 'tracks', trackIds });
     },
   };
   Promise.resolve()

@@ -15,5 +15,6 @@ export type ToWorker = { type: 'cancel' };
 export type FromWorker =
   | { type: 'progress'; done: number; total: number | null; current?: string | null; message?: string | null }
   | { type: 'event'; name: 'library.changed'; reason: 'scan' | 'roots' | 'tags' | 'predictions' | 'labels' }
+  | { type: 'tracks'; trackIds: number[] }
   | { type: 'result'; result: unknown }
   | { type: 'error'; message: string };

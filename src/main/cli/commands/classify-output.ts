@@ -21,20 +21,29 @@ export interface ClassifiedTrack {
   all: StoredPrediction[];
 }
 
+type ReportRow = { id: number; path: string; status: ClassifiedTrack['status']; error: string | null; note: string | null };
+
+const reportColumns = `SELECT t.id, t.path, t.status, t.error, CASE WHEN a.content_version = t.content_version THEN a.error END AS note
+       FROM tracks t LEFT JOIN track_analyses a ON a.track_id = t.id`;
+
+function reportLine(db: Database, r: ReportRow, kind: string): ClassifiedTrack {
+  const all = readTrackPredictions(db, r.id);
+  const note = r.status === 'ok' ? r.note : null;
+  return { trackId: r.id, path: r.path, status: r.status, error: r.error, note, prediction: all.find((p) => p.kind === kind) ?? null, all };
+}
+
 /** Tracks below the given library folders, in path order, with their predictions; `kind` picks the one shown. */
 export function* classifiedTracks(db: Database, rootIds: readonly number[], kind: string): Generator<ClassifiedTrack> {
   const rows = db
-    .prepare(
-      `SELECT t.id, t.path, t.status, t.error, CASE WHEN a.content_version = t.content_version THEN a.error END AS note
-       FROM tracks t LEFT JOIN track_analyses a ON a.track_id = t.id
-       WHERE t.root_id IN (SELECT value FROM json_each(?)) AND t.status <> 'missing' ORDER BY t.path`,
-    )
-    .iterate(JSON.stringify(rootIds)) as IterableIterator<{ id: number; path: string; status: ClassifiedTrack['status']; error: string | null; note: string | null }>;
-  for (const r of rows) {
-    const all = readTrackPredictions(db, r.id);
-    const note = r.status === 'ok' ? r.note : null;
-    yield { trackId: r.id, path: r.path, status: r.status, error: r.error, note, prediction: all.find((p) => p.kind === kind) ?? null, all };
-  }
+    .prepare(`${reportColumns} WHERE t.root_id IN (SELECT value FROM json_each(?)) AND t.status <> 'missing' ORDER BY t.path`)
+    .iterate(JSON.stringify(rootIds)) as IterableIterator<ReportRow>;
+  for (const r of rows) yield reportLine(db, r, kind);
+}
+
+/** One track with its predictions (as classifiedTracks gives it), or null when it is gone or missing. */
+export function classifiedTrack(db: Database, trackId: number, kind: string): ClassifiedTrack | null {
+  const r = db.prepare(`${reportColumns} WHERE t.id = ? AND t.status <> 'missing'`).get(trackId) as ReportRow | undefined;
+  return r ? reportLine(db, r, kind) : null;
 }
 
 function ranked(p: StoredPrediction): number[] {

@@ -8,7 +8,7 @@ import { openCliContext } from '../cli-context.ts';
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
 import { formatDuration, waitWithProgress } from '../progress-printer.ts';
-import { classifiedHeader, classifiedJson, classifiedText, classifiedTracks } from './classify-output.ts';
+import { classifiedHeader, classifiedJson, classifiedText, classifiedTrack, classifiedTracks } from './classify-output.ts';
 import { parseModelKind } from './model-options.ts';
 import { printable } from '../printable.ts';
 
@@ -55,20 +55,36 @@ export const classifyCommand: CliCommand = {
         return 1;
       }
       if ((scan.result as ScanSummary | null)?.cancelled || scan.status === 'cancelled') return 130;
-      const job = startClassification(ctx, { rootIds: ids, force: values.force, workers });
-      const done = job ? await waitWithProgress(ctx, job.id, quiet) : null;
+      // Each track is printed as soon as its result is stored (a run over a large library shows its answers as
+      // they come, not hours later), then every other track under the folders (unchanged, unreadable) in path order.
+      const out = process.stdout;
+      if (!values.json) out.write(`${classifiedHeader}\n`);
+      const printed = new Set<number>();
+      const print = (t: ReturnType<typeof classifiedTrack>): void => {
+        if (!t || printed.has(t.trackId)) return;
+        printed.add(t.trackId);
+        // the live progress line on a terminal is cleared first (the next progress redraws it under the track)
+        if (!quiet && process.stderr.isTTY) process.stderr.write('\r\x1b[2K');
+        out.write(`${values.json ? classifiedJson(t) : classifiedText(t)}\n`);
+      };
+      const job = startClassification(ctx, { rootIds: ids, force: values.force, workers, commitEachTrack: true });
+      const off = ctx.events.on('classify.tracks', (e) => {
+        if (e.jobId !== job?.id) return;
+        for (const id of e.trackIds) print(classifiedTrack(ctx.db, id, kind));
+      });
+      let done;
+      try {
+        done = job ? await waitWithProgress(ctx, job.id, quiet) : null;
+      } finally {
+        off();
+      }
       if (done?.status === 'failed') {
         process.stderr.write(`Classification failed: ${done.error}\n`);
         return 1;
       }
       const summary = done?.result as ClassifySummary | null;
-      const out = process.stdout;
-      if (!values.json) out.write(`${classifiedHeader}\n`);
-      let count = 0;
-      for (const t of classifiedTracks(ctx.db, ids, kind)) {
-        out.write(`${values.json ? classifiedJson(t) : classifiedText(t)}\n`);
-        count++;
-      }
+      for (const t of classifiedTracks(ctx.db, ids, kind)) print(t);
+      const count = printed.size;
       // What the scan could not list or open is no track, so it is not in the table: say so (on stderr, for people).
       const skipped = scanIssues(ctx, 20, ids);
       if (skipped.total > 0) {

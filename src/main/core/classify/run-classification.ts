@@ -31,8 +31,8 @@ export interface RunClassificationOptions {
   signal?: AbortSignal;
   /** done counts finished tracks plus the fractions of those in progress. */
   progress?: (done: number, total: number, current: string | null, message: string) => void;
-  /** Called after each committed batch (the UI refreshes the table). */
-  committed?: () => void;
+  /** Called after each committed batch with its tracks (the UI refreshes the table; the CLI prints them). */
+  committed?: (trackIds: number[]) => void;
   /** Results per transaction, and the longest a finished result waits for its transaction. */
   batchSize?: number;
   flushMs?: number;
@@ -83,7 +83,7 @@ export async function runClassification(db: Database, options: RunClassification
     lastFlush = performance.now();
     const { gone } = writer.write(batch);
     summary.skipped += gone;
-    options.committed?.();
+    options.committed?.(batch.map((o) => o.trackId));
   };
   const batchSize = options.batchSize ?? 16;
   const flushMs = options.flushMs ?? 1500;

@@ -97,6 +97,9 @@ export class JobManager {
         case 'event':
           this.events.emit('library.changed', { reason: m.reason });
           break;
+        case 'tracks':
+          this.events.emit('classify.tracks', { jobId: id, trackIds: m.trackIds });
+          break;
         case 'result':
           try {
             spec.onResult?.(m.result, info);
