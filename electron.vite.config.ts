@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vue from '@vitejs/plugin-vue';
 import { defineConfig, externalizeDepsPlugin } from 'electron-vite';
@@ -8,11 +8,16 @@ import { metaContentSecurityPolicy } from './src/main/bridge/content-security-po
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
-/** Every `src/main/workers/<name>.worker.ts` becomes `out/main/workers/<name>.js`, next to the main bundle. */
-const workerInputs = Object.fromEntries(
-  readdirSync(resolve(root, 'src/main/workers'))
-    .filter((f) => f.endsWith('.worker.ts'))
-    .map((f) => [`workers/${f.replace(/\.worker\.ts$/, '')}`, resolve(root, 'src/main/workers', f)]),
+/**
+ * Entry files, code that runs as a thread or a process of its own: every `src/main/<path>.worker.ts`, `.thread.ts`
+ * and `.process.ts` becomes `out/main/<path>.….js`, next to the main bundle, where core/runtime/entry-file-url.ts
+ * finds it (e.g. `workers/scan.worker.js`, `core/audio/ffmpeg-read.thread.js`).
+ */
+const mainDir = resolve(root, 'src/main');
+const entryInputs = Object.fromEntries(
+  readdirSync(mainDir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => /\.(worker|thread|process)\.ts$/.test(f))
+    .map((f) => [f.replace(/\.ts$/, '').split(sep).join('/'), resolve(mainDir, f)]),
 );
 
 /**
@@ -41,7 +46,7 @@ export default defineConfig({
     plugins: [externalizeDepsPlugin()],
     build: {
       rollupOptions: {
-        input: { index: resolve(root, 'src/main/index.ts'), ...workerInputs },
+        input: { index: resolve(root, 'src/main/index.ts'), ...entryInputs },
         output: { format: 'es', entryFileNames: '[name].js' },
       },
     },

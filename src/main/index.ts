@@ -6,17 +6,18 @@ import { audioProtocolHandler } from './bridge/audio-protocol.ts';
 import { contentSecurityPolicy } from './bridge/content-security-policy.ts';
 import { setPackagedBinDir } from './core/audio/locate-ffmpeg.ts';
 import { setShippedModelsDir } from './core/models/store/shipped-models-dir.ts';
+import { setBundledEntryDir } from './core/runtime/entry-file-url.ts';
 import { registerIpc } from './ipc.ts';
 import { createAppContext } from './services/app-context.ts';
 import { trackAudioStreamer } from './services/audio.ts';
 import { createHandlers } from './services/handlers.ts';
 import { defaultDbPath } from './services/user-data-dir.ts';
-import { setBundledWorkerDir } from './workers/worker-url.ts';
 import { isAllowedExternalUrl, isTrustedRendererUrl, RENDERER_SCHEME, RENDERER_URL, rendererFileFor } from './window-security.ts';
 
 // Electron bootstrap: the window, its security settings, IPC. Everything else lives in services and core.
 const here = fileURLToPath(new URL('.', import.meta.url));
-setBundledWorkerDir(join(here, 'workers'));
+// Workers and the other entry files run from the bundle beside this file (core/runtime/entry-file-url.ts).
+setBundledEntryDir(here);
 setPackagedBinDir(app.isPackaged ? join(process.resourcesPath, 'bin') : null);
 // electron-builder copies models/ to resources/models (extraResources), outside the asar archive; unpackaged (npm
 // start) they are the project's models/. Set either way: the bundle does not sit where the sources do.

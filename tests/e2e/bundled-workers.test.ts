@@ -1,33 +1,35 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { setShippedModelsDir } from '../../src/main/core/models/store/shipped-models-dir.ts';
+import { setBundledEntryDir } from '../../src/main/core/runtime/entry-file-url.ts';
 import { projectRoot } from '../../src/main/project-root.ts';
 import { createAppContext } from '../../src/main/services/app-context.ts';
 import { dispatch } from '../../src/main/services/dispatch.ts';
 import { createHandlers } from '../../src/main/services/handlers.ts';
-import { setBundledWorkerDir } from '../../src/main/workers/worker-url.ts';
 import { makeAudioFile } from '../helpers/audio-fixtures.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 
-// The Electron app runs its jobs from the electron-vite bundle (out/main/workers/*.js), not from the TypeScript
-// sources. Electron's binary is not available here, so this drives the same services as the app's main process
-// with the bundled workers (built by the e2e global setup), nested workers included.
-describe('jobs from the bundled worker files', () => {
+// The Electron app runs its jobs, and the ffmpeg reader's thread and launcher, from the electron-vite bundle
+// (out/main/**/*.js), not from the TypeScript sources. Electron's binary is not available here, so this drives
+// the same services as the app's main process with the bundled entry files (built by the e2e global setup),
+// nested workers included.
+describe('jobs from the bundled entry files', () => {
   const tmp = makeTempDir();
-  const workers = join(projectRoot, 'out', 'main', 'workers');
+  const bundle = join(projectRoot, 'out', 'main');
   afterAll(() => {
-    setBundledWorkerDir(null);
+    setBundledEntryDir(null);
     setShippedModelsDir(null);
     tmp.cleanup();
   });
 
   it('scan, classification (with its pool of track workers) and a tag write all run', async () => {
     for (const name of ['scan', 'classify', 'classify-track', 'tag-write', 'train', 'evaluate']) {
-      expect(existsSync(join(workers, `${name}.js`)), name).toBe(true);
+      expect(existsSync(join(bundle, 'workers', `${name}.worker.js`)), name).toBe(true);
     }
     // What src/main/index.ts sets up before any job starts.
-    setBundledWorkerDir(workers);
+    setBundledEntryDir(bundle);
     setShippedModelsDir(join(projectRoot, 'models'));
     makeAudioFile(join(tmp.dir, 'Music/a.flac'), { format: 'flac', seconds: 4, tags: { title: 'A' } });
     makeAudioFile(join(tmp.dir, 'Music/b.mp3'), { format: 'mp3', seconds: 4, source: 'anoisesrc=amplitude=0.3' });
@@ -48,5 +50,24 @@ describe('jobs from the bundled worker files', () => {
     } finally {
       await ctx.close();
     }
+  });
+
+  it('decodes with the bundled ffmpeg reader thread and launcher, exactly as from source', () => {
+    const file = join(tmp.dir, 'decode.mp3');
+    // long enough that ffmpeg still runs when the probe looks for its parent at the first chunk
+    makeAudioFile(file, { format: 'mp3', seconds: 60, source: 'anoisesrc=amplitude=0.3' });
+    const probe = (...bundled: string[]): { samples: number; sha256: string; error: string | null; ffmpegParents: string[]; launcherCommands: string[] } => {
+      const env = { ...process.env };
+      delete env.GENRE_TAGGER_FFMPEG_LAUNCHER;
+      const out = execFileSync(process.execPath, [join(projectRoot, 'tests/helpers/decode-probe.ts'), 'decode', file, ...bundled], { env, encoding: 'utf8', timeout: 60_000 });
+      return JSON.parse(out.trim().split('\n').pop()!);
+    };
+    const fromSource = probe();
+    const fromBundle = probe(bundle);
+    expect(fromBundle.error).toBeNull();
+    expect(fromBundle.samples).toBeGreaterThan(0);
+    expect({ samples: fromBundle.samples, sha256: fromBundle.sha256 }).toEqual({ samples: fromSource.samples, sha256: fromSource.sha256 });
+    expect(fromBundle.ffmpegParents).toEqual(['child node']);
+    expect(fromBundle.launcherCommands).toEqual([`${process.execPath} ${join(bundle, 'core/audio/ffmpeg-launcher.process.js')}`]);
   });
 });

@@ -1,16 +1,20 @@
-// Run as its own process (node tests/helpers/decode-probe.ts MODE FILE): decodes FILE with decodeAudioChunks and
-// prints one JSON line saying what it got and which process started ffmpeg. The ffmpeg reader keeps its state
-// per thread for the thread's life, so each launcher setting (GENRE_TAGGER_FFMPEG_LAUNCHER) needs a process.
-// MODE 'decode': the whole file; MODE 'cancel': abort after two chunks and wait for ffmpeg to be gone.
+// Run as its own process (node tests/helpers/decode-probe.ts MODE FILE [BUNDLE]): decodes FILE with
+// decodeAudioChunks and prints one JSON line saying what it got and which process started ffmpeg. The ffmpeg
+// reader keeps its state per thread for the thread's life, so each launcher setting (GENRE_TAGGER_FFMPEG_LAUNCHER)
+// needs a process. MODE 'decode': the whole file; MODE 'cancel': abort after two chunks and wait for ffmpeg to be
+// gone. BUNDLE: run the reader thread and the launcher from the electron-vite bundle in that folder (out/main).
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { decodeAudioChunks } from '../../src/main/core/audio/decode-audio.ts';
+import { setBundledEntryDir } from '../../src/main/core/runtime/entry-file-url.ts';
 import { isRunning, processes } from './child-processes.ts';
 
-const [mode, file] = process.argv.slice(2);
+const [mode, file, bundle] = process.argv.slice(2);
+if (bundle) setBundledEntryDir(bundle);
 const hash = createHash('sha256');
 let samples = 0;
 let chunks = 0;
-let seen: { ffmpegParents: string[]; ffmpegPids: number[]; launcherPids: number[] } | null = null;
+let seen: { ffmpegParents: string[]; ffmpegPids: number[]; launcherPids: number[]; launcherCommands: string[] } | null = null;
 const controller = new AbortController();
 let error: string | null = null;
 try {
@@ -20,10 +24,12 @@ try {
       const ffmpeg = all.filter((p) => p.name === 'ffmpeg');
       const byPid = new Map(all.map((p) => [p.pid, p]));
       const mine = ffmpeg.filter((p) => p.ppid === process.pid || byPid.get(p.ppid)?.ppid === process.pid);
+      const launcherPids = mine.filter((p) => p.ppid !== process.pid).map((p) => p.ppid);
       seen = {
         ffmpegParents: mine.map((p) => (p.ppid === process.pid ? 'this process' : `child ${byPid.get(p.ppid)?.name}`)),
         ffmpegPids: mine.map((p) => p.pid),
-        launcherPids: mine.filter((p) => p.ppid !== process.pid).map((p) => p.ppid),
+        launcherPids,
+        launcherCommands: launcherPids.map((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ')),
       };
     }
     hash.update(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));

@@ -21,6 +21,7 @@ interface ProbeResult {
   ffmpegParents: string[];
   ffmpegPids: number[];
   launcherPids: number[];
+  launcherCommands: string[];
 }
 
 function runProbe(mode: 'decode' | 'cancel', file: string, launcher?: string): ProbeResult {
@@ -69,6 +70,7 @@ describe('ffmpeg started by the launcher process', () => {
         expect({ samples: got.samples, sha256: got.sha256 }, file).toEqual(want);
       }
       expect(viaLauncher.ffmpegParents).toEqual(['child node']);
+      expect(viaLauncher.launcherCommands).toEqual([`${process.execPath} ${join(process.cwd(), 'src/main/core/audio/ffmpeg-launcher.process.ts')}`]);
       expect(direct.ffmpegParents).toEqual(['this process']);
       expect(broken.ffmpegParents).toEqual(['this process']);
     }

@@ -2,7 +2,6 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { closeFfmpegReader } from '../core/audio/ffmpeg-reader.ts';
 import { setShippedModelsDir } from '../core/models/store/shipped-models-dir.ts';
 import type { FromWorker, JobWorkerData, ToWorker } from './worker-protocol.ts';
-import { setBundledWorkerDir } from './worker-url.ts';
 
 export interface WorkerJobContext<P> {
   data: JobWorkerData<P>;
@@ -22,7 +21,6 @@ export function runInWorker<P, R>(job: (ctx: WorkerJobContext<P>) => Promise<R> 
   const port = parentPort;
   if (!port) throw new Error('runInWorker must be called in a worker thread');
   const data = workerData as JobWorkerData<P>;
-  if (data.locations.workerDir) setBundledWorkerDir(data.locations.workerDir);
   if (data.locations.shippedModelsDir) setShippedModelsDir(data.locations.shippedModelsDir);
   const controller = new AbortController();
   port.on('message', (m: ToWorker) => {

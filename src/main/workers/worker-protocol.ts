@@ -3,10 +3,11 @@ export interface JobWorkerData<P = unknown> {
   dbPath: string;
   dataDir: string;
   /**
-   * Locations the main thread was told at start-up (module state is per thread): the bundled workers folder and
-   * the shipped models folder in the packaged app, null from source. runInWorker applies them.
+   * Locations the main thread was told at start-up (module state is per thread): the shipped models folder in the
+   * packaged app, null from source. runInWorker applies them. (The bundled entry files need no passing on: every
+   * thread inherits where they are, core/runtime/entry-file-url.ts.)
    */
-  locations: { workerDir: string | null; shippedModelsDir: string | null };
+  locations: { shippedModelsDir: string | null };
   payload: P;
 }
 

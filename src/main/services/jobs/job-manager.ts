@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { JobInfo, JobKind } from '../../../shared/api/jobs.ts';
 import { ApiError } from '../../../shared/errors.ts';
 import { shippedModelsDirOverride } from '../../core/models/store/shipped-models-dir.ts';
-import { bundledWorkerDir, workerUrl } from '../../workers/worker-url.ts';
+import { workerUrl } from '../../workers/worker-url.ts';
 import type { FromWorker, JobWorkerData } from '../../workers/worker-protocol.ts';
 import type { EventBus } from '../event-bus.ts';
 
@@ -68,7 +68,7 @@ export class JobManager {
     };
     const data: JobWorkerData<P> = {
       ...this.base,
-      locations: { workerDir: bundledWorkerDir(), shippedModelsDir: shippedModelsDirOverride() },
+      locations: { shippedModelsDir: shippedModelsDirOverride() },
       payload: spec.payload,
     };
     const worker = new Worker(workerUrl(spec.worker), { workerData: data });

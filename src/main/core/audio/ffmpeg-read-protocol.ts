@@ -1,0 +1,23 @@
+/** Messages and block sizes between the reader (ffmpeg-reader.ts) and its helper thread (ffmpeg-read.thread.ts). */
+
+/** ffmpeg's output travels in blocks of this size (about 1.5 s of 22050 Hz float32 stereo). */
+export const BLOCK_BYTES = 256 << 10;
+/** Blocks per run: how far ffmpeg may run ahead of the consumer (4 MB = 47 s of 22050 Hz float32 mono). */
+export const BLOCKS = 16;
+/** A partly filled block is sent after this long without filling up (a slow source, or ffmpeg's last bytes). */
+export const FLUSH_MS = 10;
+
+export type ToReadThread =
+  | { type: 'start'; id: number; command: string; args: string[] }
+  /** A block of the run handed back for reuse (transferred). */
+  | { type: 'free'; id: number; block: ArrayBuffer }
+  | { type: 'kill'; id: number }
+  /** The thread that uses the reader is ending: stop every run and the launcher, then say `closed`. */
+  | { type: 'shutdown' };
+
+export type FromReadThread =
+  /** `bytes` of ffmpeg's stdout at the start of `block` (transferred). */
+  | { type: 'out'; id: number; block: ArrayBuffer; bytes: number }
+  | { type: 'err'; id: number; text: string }
+  | { type: 'exit'; id: number; code: number | null; error: string | null }
+  | { type: 'closed'; id?: undefined };

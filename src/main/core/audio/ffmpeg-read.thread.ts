@@ -1,0 +1,280 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
+import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { parentPort } from 'node:worker_threads';
+import { entryFileUrl } from '../runtime/entry-file-url.ts';
+import type { FromLauncher, ToLauncher } from './ffmpeg-launcher-protocol.ts';
+import { BLOCK_BYTES, BLOCKS, FLUSH_MS } from './ffmpeg-read-protocol.ts';
+import type { FromReadThread, ToReadThread } from './ffmpeg-read-protocol.ts';
+import { spawnReported } from './spawn-reported.ts';
+
+/**
+ * The reader's helper thread (ffmpeg-reader.ts says why it exists): runs ffmpeg, reads its stdout as fast as it
+ * comes and sends it to the reader in blocks.
+ *
+ * Blocks, not the pipe's own chunks: ffmpeg writes every few kilobytes, and a message plus a fresh buffer per
+ * chunk cost more CPU than ffmpeg's decoding itself (about 0.46 s against 0.35 s for a 4-minute MP3, 14,000 page
+ * faults: each new buffer is memory the kernel has to hand over and zero). A run's blocks are allocated once and
+ * go back and forth: the consumer hands each one back (release) once it has copied what it needs, and the helper
+ * stops reading while every block is out, which is also the back-pressure that holds ffmpeg.
+ *
+ * ffmpeg itself is started by the launcher process (ffmpeg-launcher.process.ts), which sends its stdout pipe back:
+ * started from here, each fork would make every page of this process fault again. Where the launcher cannot run
+ * (Windows has no fork to avoid; a runtime that cannot run Node code) ffmpeg is started from here.
+ */
+
+interface Launcher {
+  proc: ChildProcess;
+  channel: ChildProcess['channel'];
+  readyTimer: NodeJS.Timeout | null;
+}
+
+interface Run {
+  id: number;
+  command: string;
+  args: string[];
+  /** The launcher that starts this run's ffmpeg, or null when started from here. */
+  via: Launcher | null;
+  kill: (() => void) | null;
+  stdout: Readable | null;
+  stdoutEnded: boolean;
+  exit: { code: number | null; error: string | null } | null;
+  /** Blocks handed back by the consumer, ready to fill again. */
+  free: ArrayBuffer[];
+  /** Blocks this run has taken (out with the consumer, being filled, or free). */
+  held: number;
+  block: Uint8Array<ArrayBuffer> | null;
+  fill: number;
+  timer: NodeJS.Timeout | null;
+  paused: boolean;
+  done: boolean;
+}
+
+const port = parentPort;
+if (!port) throw new Error('ffmpeg-read.thread.ts runs as a worker thread');
+const post = (message: FromReadThread, transfer?: ArrayBuffer[]): void => port.postMessage(message, transfer);
+
+const runs = new Map<number, Run>();
+/** Blocks no run holds, kept for the next run (fresh memory costs a page fault per 4 KB). */
+const spare: ArrayBuffer[] = [];
+let launcher: Launcher | null = null;
+// GENRE_TAGGER_FFMPEG_LAUNCHER: 'off' starts ffmpeg from this process; any other value is the program to run
+// the launcher with instead of this runtime (tests use it to check the fallback).
+const LAUNCHER_ENV = process.env.GENRE_TAGGER_FFMPEG_LAUNCHER;
+let launcherBroken = process.platform === 'win32' || LAUNCHER_ENV === 'off';
+/** A launcher that has not said it is ready after this long is given up (and ffmpeg started from here). */
+const LAUNCHER_READY_MS = 10000;
+
+function send(run: Run): void {
+  if (run.timer) {
+    clearTimeout(run.timer);
+    run.timer = null;
+  }
+  if (!run.block || run.fill === 0) return;
+  const block = run.block.buffer;
+  post({ type: 'out', id: run.id, block, bytes: run.fill }, [block]);
+  run.block = null;
+  run.fill = 0;
+}
+function take(run: Run): Uint8Array<ArrayBuffer> {
+  const free = run.free.pop();
+  if (free) return new Uint8Array(free);
+  run.held++;
+  const kept = spare.pop();
+  return kept ? new Uint8Array(kept) : new Uint8Array(BLOCK_BYTES);
+}
+function finish(run: Run, code: number | null, error: string | null): void {
+  if (run.done) return;
+  send(run);
+  run.done = true;
+  runs.delete(run.id);
+  keep(run.free.splice(0));
+  if (runs.size === 0 && launcher) launcher.channel?.unref();
+  post({ type: 'exit', id: run.id, code, error });
+}
+function keep(blocks: ArrayBuffer[]): void {
+  for (const b of blocks) if (spare.length < BLOCKS) spare.push(b);
+}
+// Done once ffmpeg has exited and its stdout has ended (the pipe may still hold data when the exit is known).
+function settle(run: Run): void {
+  if (run.exit && (run.stdoutEnded || !run.stdout)) finish(run, run.exit.code, run.exit.error);
+}
+function attach(run: Run, stdout: Readable): void {
+  run.stdout = stdout;
+  stdout.on('error', () => {}); // 'close' follows, and the exit status says what went wrong
+  stdout.on('data', (b: Buffer) => {
+    for (let off = 0; off < b.length; ) {
+      if (!run.block) run.block = take(run);
+      const n = Math.min(b.length - off, BLOCK_BYTES - run.fill);
+      run.block.set(n === b.length ? b : b.subarray(off, off + n), run.fill);
+      run.fill += n;
+      off += n;
+      if (run.fill === BLOCK_BYTES) send(run);
+    }
+    if (run.fill > 0 && !run.timer) run.timer = setTimeout(() => send(run), FLUSH_MS);
+    if (!run.paused && run.free.length === 0 && run.held >= BLOCKS) {
+      run.paused = true;
+      stdout.pause();
+    }
+  });
+  stdout.once('close', () => {
+    run.stdoutEnded = true;
+    settle(run);
+  });
+}
+function startDirect(run: Run): void {
+  spawnReported(
+    run.command,
+    run.args,
+    (child) => {
+      run.kill = () => child.kill('SIGKILL');
+      attach(run, child.stdout);
+    },
+    (text) => post({ type: 'err', id: run.id, text }),
+    (code, error) => {
+      run.exit = { code, error };
+      // a failure after the start ends the run at once; otherwise it ends once its stdout has been read too
+      if (error !== null && run.stdout) finish(run, null, error);
+      else settle(run);
+    },
+  );
+}
+function launcherLost(reason: string): void {
+  const l = launcher;
+  launcher = null;
+  if (l?.readyTimer) clearTimeout(l.readyTimer);
+  launcherBroken = true; // for this thread's lifetime: start ffmpeg directly from now on
+  for (const run of runs.values()) {
+    if (run.via !== l || run.done) continue;
+    if (!run.stdout) {
+      run.via = null;
+      startDirect(run); // it never started: start it here instead
+    } else {
+      run.stdout.destroy();
+      finish(run, null, `the ffmpeg launcher process ended during the decode (${reason})`);
+    }
+  }
+}
+function toLauncher(l: Launcher, message: ToLauncher): void {
+  try {
+    l.proc.send(message);
+  } catch (e) {
+    if (launcher === l) launcherLost((e as Error).message);
+  }
+}
+function theLauncher(): Launcher | null {
+  if (launcher || launcherBroken) return launcher;
+  let proc: ChildProcess;
+  try {
+    proc = spawn(LAUNCHER_ENV || process.execPath, [fileURLToPath(entryFileUrl('core/audio/ffmpeg-launcher.process'))], {
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      windowsHide: true,
+    });
+  } catch {
+    launcherBroken = true;
+    return null;
+  }
+  const l: Launcher = { proc, channel: proc.channel, readyTimer: null };
+  launcher = l;
+  proc.unref();
+  // Electron runs as Node only with ELECTRON_RUN_AS_NODE; a runtime that ignores it never says it is ready
+  l.readyTimer = setTimeout(() => {
+    if (launcher !== l) return;
+    proc.kill('SIGKILL');
+    launcherLost('it did not start');
+  }, LAUNCHER_READY_MS);
+  l.readyTimer.unref();
+  proc.on('message', (message, handle) => {
+    const m = message as FromLauncher;
+    if (m.type === 'ready') {
+      if (l.readyTimer) clearTimeout(l.readyTimer);
+      return;
+    }
+    const run = runs.get(m.id);
+    if (!run || run.via !== l) {
+      if (handle) (handle as Socket).destroy();
+      return;
+    }
+    if (m.type === 'stdout') attach(run, handle as Socket);
+    else if (m.type === 'err') post({ type: 'err', id: m.id, text: m.text });
+    else if (m.type === 'exit') {
+      run.exit = { code: m.code, error: m.error };
+      settle(run);
+    }
+  });
+  proc.once('error', (e) => {
+    if (launcher === l) launcherLost(e.message);
+  });
+  proc.once('exit', (code, signal) => {
+    if (launcher === l) launcherLost(`exit ${signal || code}`);
+  });
+  return l;
+}
+function start(m: Extract<ToReadThread, { type: 'start' }>): void {
+  const run: Run = {
+    id: m.id,
+    command: m.command,
+    args: m.args,
+    via: null,
+    kill: null,
+    stdout: null,
+    stdoutEnded: false,
+    exit: null,
+    free: [],
+    held: 0,
+    block: null,
+    fill: 0,
+    timer: null,
+    paused: false,
+    done: false,
+  };
+  runs.set(m.id, run);
+  const l = theLauncher();
+  if (l) {
+    run.via = l;
+    run.kill = () => toLauncher(l, { type: 'kill', id: run.id });
+    l.channel?.ref();
+    toLauncher(l, { type: 'start', id: run.id, command: run.command, args: run.args });
+  } else startDirect(run);
+}
+// The thread that uses this reader is ending: stop what runs, and end the launcher here, where its exit is
+// waited for (a launcher left to a terminated thread would stay a zombie until the process ends).
+function shutdown(): void {
+  for (const run of runs.values()) if (run.kill) run.kill();
+  launcherBroken = true;
+  const l = launcher;
+  launcher = null;
+  if (!l) {
+    post({ type: 'closed' });
+    return;
+  }
+  if (l.readyTimer) clearTimeout(l.readyTimer);
+  l.proc.once('exit', () => post({ type: 'closed' }));
+  try {
+    l.proc.disconnect();
+  } catch {
+    l.proc.kill('SIGKILL');
+  }
+  setTimeout(() => l.proc.kill('SIGKILL'), 2000).unref();
+}
+port.on('message', (m: ToReadThread) => {
+  if (m.type === 'start') start(m);
+  else if (m.type === 'free') {
+    const run = runs.get(m.id);
+    if (!run) {
+      keep([m.block]);
+      return;
+    }
+    run.free.push(m.block);
+    if (run.paused) {
+      run.paused = false;
+      run.stdout!.resume();
+    }
+  } else if (m.type === 'kill') {
+    const run = runs.get(m.id);
+    if (run && run.kill) run.kill();
+  } else if (m.type === 'shutdown') shutdown();
+});
