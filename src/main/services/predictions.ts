@@ -85,6 +85,7 @@ export function startClassification(ctx: AppContext, request: ClassifyRequest = 
     workers: request.workers,
     engineVersion: analysisEngineVersion(),
     commitEachTrack: request.commitEachTrack,
+    models,
   };
   const job = ctx.jobs.start({
     kind: 'classify',

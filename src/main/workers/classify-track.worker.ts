@@ -3,7 +3,8 @@ import type { ActiveModel } from '../core/classify/active-models.ts';
 import { failureReason } from '../core/classify/failure-reason.ts';
 import type { PoolOutcome } from '../core/classify/run-classification.ts';
 import { openTrackClassifier } from '../core/classify/track-classifier.ts';
-import { closeFfmpegReader } from '../core/audio/ffmpeg-reader.ts';
+import { closeFfmpegReader, prepareFfmpegReader } from '../core/audio/ffmpeg-reader.ts';
+import { locateFfmpegAsync } from '../core/audio/locate-ffmpeg.ts';
 
 /** Set up by the pool (workers/classify-pool.ts). */
 export interface ClassifyTrackWorkerData {
@@ -28,7 +29,12 @@ const running = new Map<number, AbortController>();
 const inFlight = new Set<Promise<void>>();
 
 try {
+  // While the models load: find ffmpeg, start the reader thread and its launcher process (else the first track
+  // waits for each in turn, about half a second from source).
+  const ffmpegFound = locateFfmpegAsync();
+  prepareFfmpegReader();
   const classifier = await openTrackClassifier(data.models, { onnxThreads: data.onnxThreads, batchSize: data.batchSize });
+  await ffmpegFound;
   port.on('message', (m: ToClassifyTrackWorker) => {
     if (m.type === 'close') {
       // the pool is done: stop what still runs, release the models and end ffmpeg's launcher, then let the thread end

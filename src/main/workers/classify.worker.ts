@@ -1,10 +1,8 @@
 import type { ClassifySummary } from '../../shared/api/predictions.ts';
-import { activeModels } from '../core/classify/active-models.ts';
+import type { ActiveModel } from '../core/classify/active-models.ts';
 import { runClassification } from '../core/classify/run-classification.ts';
 import { openDatabase } from '../core/db/database.ts';
-import type { ModelKind } from '../core/models/store/model-manifest.ts';
-import { ModelStore } from '../core/models/store/model-store.ts';
-import { shippedModelsDir, userModelsDir } from '../core/models/store/shipped-models-dir.ts';
+import type { ModelKind } from '../core/models/store/model-kinds.ts';
 import { openClassifierPool, poolSizing } from './classify-pool.ts';
 import { runInWorker } from './run-in-worker.ts';
 
@@ -14,6 +12,11 @@ export interface ClassifyPayload {
   force?: boolean;
   /** Only these model kinds (default: every active one). */
   kinds?: ModelKind[];
+  /**
+   * The active models as the starter read them (its model store is already open): this thread then never loads
+   * the store and its manifest schema (zod), which its start would wait for. Read from the store when absent.
+   */
+  models?: ActiveModel[];
   /** Most analysis workers (default: one per core). */
   workers?: number;
   engineVersion: string;
@@ -21,12 +24,20 @@ export interface ClassifyPayload {
   commitEachTrack?: boolean;
 }
 
+async function storedModels(dataDir: string, kinds: ModelKind[] | undefined): Promise<ActiveModel[]> {
+  const [{ activeModels }, { ModelStore }, { shippedModelsDir, userModelsDir }] = await Promise.all([
+    import('../core/classify/active-models.ts'),
+    import('../core/models/store/model-store.ts'),
+    import('../core/models/store/shipped-models-dir.ts'),
+  ]);
+  return activeModels(new ModelStore({ userDir: userModelsDir(dataDir), shippedDir: shippedModelsDir() }), kinds);
+}
+
 // The classification job: this thread finds the tracks to do and is the one database writer; a pool of
 // classify-track workers decodes, analyses and runs the models.
 runInWorker<ClassifyPayload, ClassifySummary>(async ({ data, signal, progress, libraryChanged, tracksStored }) => {
   const p = data.payload;
-  const store = new ModelStore({ userDir: userModelsDir(data.dataDir), shippedDir: shippedModelsDir() });
-  const models = activeModels(store, p.kinds);
+  const models = p.models ? p.models.filter((m) => !p.kinds || p.kinds.includes(m.kind)) : await storedModels(data.dataDir, p.kinds);
   if (models.length === 0) throw new Error('No genre model is installed, so tracks cannot be classified (npm run train:defaults makes the defaults).');
   const sizing = poolSizing(p.workers ?? Number.MAX_SAFE_INTEGER);
   const db = openDatabase(data.dbPath, { migrate: false });

@@ -12,6 +12,8 @@ export type ToReadThread =
   /** A block of the run handed back for reuse (transferred). */
   | { type: 'free'; id: number; block: ArrayBuffer }
   | { type: 'kill'; id: number }
+  /** Start the launcher now, before any run needs it (a worker warming up while its models load). */
+  | { type: 'prepare' }
   /** The thread that uses the reader is ending: stop every run and the launcher, then say `closed`. */
   | { type: 'shutdown' };
 

@@ -276,5 +276,8 @@ port.on('message', (m: ToReadThread) => {
   } else if (m.type === 'kill') {
     const run = runs.get(m.id);
     if (run && run.kill) run.kill();
+  } else if (m.type === 'prepare') {
+    const l = theLauncher();
+    if (l && runs.size === 0) l.channel?.unref();
   } else if (m.type === 'shutdown') shutdown();
 });

@@ -43,6 +43,14 @@ function helperThread(): Worker {
 }
 
 /**
+ * Starts this thread's reader and its launcher process now, so that the first decode does not wait for them (a
+ * classification worker calls it while its models load). Costs nothing more later: both are started only once.
+ */
+export function prepareFfmpegReader(): void {
+  toThread(helperThread(), { type: 'prepare' });
+}
+
+/**
  * Ends this thread's reader: kills any ffmpeg it still runs, ends its launcher process and waits for it, then
  * stops the helper thread. A thread that decoded calls this before it ends, so that no process it started
  * outlives it (a worker thread that is simply terminated leaves its launcher behind as a zombie process).

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
@@ -28,19 +28,20 @@ export function setPackagedBinDir(dir: string | null): void {
   cached = undefined;
 }
 
+function candidates(env: NodeJS.ProcessEnv): { path: string; source: FfmpegLocation['source'] }[] {
+  const exe = process.platform === 'win32' ? 'ffmpeg.exe' : 'ffmpeg';
+  const list: { path: string; source: FfmpegLocation['source'] }[] = [];
+  if (env.FFMPEG_PATH) list.push({ path: env.FFMPEG_PATH, source: 'env' });
+  for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) list.push({ path: join(dir, exe), source: 'path' });
+  if (packagedDir) list.push({ path: join(packagedDir, exe), source: 'packaged' });
+  return list.filter((c) => isExecutable(c.path));
+}
+
 /** Finds ffmpeg: FFMPEG_PATH, then the PATH, then a packaged binary. Cached; null when there is none. */
 export function locateFfmpeg(env: NodeJS.ProcessEnv = process.env): FfmpegLocation | null {
   if (cached !== undefined && env === process.env) return cached;
-  const exe = process.platform === 'win32' ? 'ffmpeg.exe' : 'ffmpeg';
-  const candidates: { path: string; source: FfmpegLocation['source'] }[] = [];
-  if (env.FFMPEG_PATH) candidates.push({ path: env.FFMPEG_PATH, source: 'env' });
-  for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
-    candidates.push({ path: join(dir, exe), source: 'path' });
-  }
-  if (packagedDir) candidates.push({ path: join(packagedDir, exe), source: 'packaged' });
   let found: FfmpegLocation | null = null;
-  for (const c of candidates) {
-    if (!isExecutable(c.path)) continue;
+  for (const c of candidates(env)) {
     const version = ffmpegVersion(c.path);
     if (version) {
       found = { path: c.path, version, source: c.source };
@@ -49,6 +50,26 @@ export function locateFfmpeg(env: NodeJS.ProcessEnv = process.env): FfmpegLocati
   }
   if (env === process.env) cached = found;
   return found;
+}
+
+/**
+ * locateFfmpeg without blocking the thread while `ffmpeg -version` runs (about 0.1 s, more on a busy machine):
+ * a classification worker fills the cache this way while its models load, so its first decode finds it ready.
+ */
+export async function locateFfmpegAsync(): Promise<FfmpegLocation | null> {
+  if (cached !== undefined) return cached;
+  let found: FfmpegLocation | null = null;
+  for (const c of candidates(process.env)) {
+    const version = await new Promise<string | null>((resolve) =>
+      execFile(c.path, ['-hide_banner', '-version'], { encoding: 'utf8', timeout: 5000 }, (error, stdout) => resolve(error ? null : parseVersion(stdout))),
+    );
+    if (version) {
+      found = { path: c.path, version, source: c.source };
+      break;
+    }
+  }
+  if (cached === undefined) cached = found;
+  return cached;
 }
 
 /** Like locateFfmpeg, but throws a readable FfmpegNotFoundError. */
@@ -70,6 +91,10 @@ function isExecutable(path: string): boolean {
 function ffmpegVersion(path: string): string | null {
   const r = spawnSync(path, ['-hide_banner', '-version'], { encoding: 'utf8', timeout: 5000 });
   if (r.status !== 0) return null;
-  const m = /ffmpeg version (\S+)/.exec(r.stdout);
+  return parseVersion(r.stdout);
+}
+
+function parseVersion(text: string): string {
+  const m = /ffmpeg version (\S+)/.exec(text);
   return m ? m[1] : 'unknown';
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelKind } from '../models/store/model-manifest.ts';
-import { modelKinds } from '../models/store/model-manifest.ts';
+import { modelKinds } from '../models/store/model-kinds.ts';
 import type { ActiveModel } from './active-models.ts';
 
 export interface EnsembleMember {

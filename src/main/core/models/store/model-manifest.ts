@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { modelKinds } from './model-kinds.ts';
 
-export const modelKinds = ['svm', 'cnn', 'mlfi', 'ensemble'] as const;
-export type ModelKind = (typeof modelKinds)[number];
+export { modelKinds };
+export type { ModelKind } from './model-kinds.ts';
 
 export const aggregationNames = ['mean', 'geometric-mean', 'majority-vote'] as const;
 
