@@ -14,7 +14,7 @@ import { DspWasm } from '../dsp/wasm/dsp-wasm.ts';
 import { chromaBankTBytes, wasmF64, wasmMelBank, wasmMelBankBytes, writeChromaBankT } from '../dsp/wasm/kernel-tables.ts';
 import type { WasmMelBank } from '../dsp/wasm/kernel-tables.ts';
 import { cachedHann } from '../dsp/window.ts';
-import type { ClipAnalysis, SegmentAnalysis } from './analyze-signal.ts';
+import type { ClipAnalysis, SegmentAnalysis } from './analysis-results.ts';
 import { GTZAN_FEATURE_COUNT } from './gtzan-feature-names.ts';
 import type { StageTimes } from './gtzan-features.ts';
 import { SampleStore } from './sample-store.ts';
