@@ -9,9 +9,7 @@ import type { WasmMelBank } from '../../dsp/wasm/kernel-tables.ts';
 import { cachedHann } from '../../dsp/window.ts';
 import { SampleStore } from '../sample-store.ts';
 import { SEGMENT_FRAMES } from '../segmenter.ts';
-import {
-  BINS, CNN_MELS, CNN_NFFT, CNN_ROW, HOP, MELS, N_CHROMA, N_FFT, N_MFCC, ROW, SCALARS, SR, STORE_SAMPLES, TG, TG_BLOCKS,
-} from './frame-grid.ts';
+import { BINS, CNN_MELS, CNN_NFFT, CNN_ROW, HOP, MELS, N_CHROMA, N_FFT, N_MFCC, ROW, SCALARS, SR, STORE_SAMPLES, TG, TG_BLOCKS } from './frame-grid.ts';
 
 /**
  * Where everything of one analysis lives in its WASM memory: byte offsets. A ring holds R frames, frame t in slot
