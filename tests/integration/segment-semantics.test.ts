@@ -14,7 +14,7 @@ import { stft, stftMagnitude } from '../../src/main/core/dsp/stft.ts';
 import { tempoFromMeanTempogram, tempogramFrames } from '../../src/main/core/dsp/tempo.ts';
 import { estimateTuning } from '../../src/main/core/dsp/tuning.ts';
 import { analyzeSignal } from '../../src/main/core/features/analyze-signal.ts';
-import type { SegmentAnalysis } from '../../src/main/core/features/analyze-signal.ts';
+import type { SegmentAnalysis } from '../../src/main/core/features/analysis-results.ts';
 import { gtzanFeatureNames } from '../../src/main/core/features/gtzan-feature-names.ts';
 import { SEGMENT_FRAMES, SEGMENT_SAMPLES } from '../../src/main/core/features/segmenter.ts';
 import { requireGtzan } from '../helpers/gtzan.ts';

@@ -11,7 +11,7 @@ import { ApiError } from '../../shared/errors.ts';
 import { locateFfmpeg } from '../core/audio/locate-ffmpeg.ts';
 import type { ActiveModel } from '../core/classify/active-models.ts';
 import { activeModels, headlineAccuracy } from '../core/classify/active-models.ts';
-import { analysisEngineVersion } from '../core/classify/engine-version.ts';
+import { appBuildVersion } from '../core/classify/app-build-version.ts';
 import { genreTimeline } from '../core/classify/genre-timeline.ts';
 import { countTracksToClassify } from '../core/db/classify-queue.ts';
 import { classificationCounts, predictedGenreCounts, readTrackAnalysis, readTrackPredictions } from '../core/db/prediction-rows.ts';
@@ -83,7 +83,7 @@ export function startClassification(ctx: AppContext, request: ClassifyRequest = 
     trackIds: request.trackIds,
     force: request.force,
     workers: request.workers,
-    engineVersion: analysisEngineVersion(),
+    engineVersion: appBuildVersion(),
     commitEachTrack: request.commitEachTrack,
     models,
   };
@@ -117,7 +117,7 @@ export function classificationStatus(ctx: AppContext): ClassificationStatus {
     problem = error instanceof Error ? error.message : String(error);
   }
   if (!problem && !locateFfmpeg()) problem = 'ffmpeg was not found, so tracks cannot be listened to.';
-  const pending = countTracksToClassify(ctx.db, { models, engineVersion: analysisEngineVersion() });
+  const pending = countTracksToClassify(ctx.db, { models, engineVersion: appBuildVersion() });
   return {
     models: modelInfo(models),
     pending: models.length > 0 ? pending : 0,

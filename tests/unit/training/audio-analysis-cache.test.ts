@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrackAnalyzer } from '../../../src/main/core/training/analysis/analyze-dataset.ts';
 import { analyzeDataset, inProcessAnalyzer } from '../../../src/main/core/training/analysis/analyze-dataset.ts';
 import { CACHED_ANALYSIS_FORMAT, readCachedAnalysis } from '../../../src/main/core/training/analysis/cached-analysis.ts';
-import { analysisEngineVersion } from '../../../src/main/core/training/analysis/engine-version.ts';
+import { engineSourceFingerprint } from '../../../src/main/core/training/analysis/engine-source-fingerprint.ts';
 import { readAudioDataset } from '../../../src/main/core/training/datasets/audio-dataset.ts';
 import { analyzeTrack } from '../../../src/main/core/features/index.ts';
 import { makeAudioFile } from '../../helpers/audio-fixtures.ts';
@@ -50,7 +50,7 @@ describe('analysis cache', () => {
     expect(first.calls).toHaveLength(2);
     const files = readdirSync(join(cacheDir, 'analysis'));
     expect(files).toHaveLength(2);
-    const engine = analysisEngineVersion();
+    const engine = engineSourceFingerprint();
     expect(files.every((f) => f.endsWith(`-${engine}-f${CACHED_ANALYSIS_FORMAT}.gtac`) && /^[0-9a-f]{64}-/.test(f))).toBe(true);
 
     // What is cached is what the engine computes for the file.

@@ -5,7 +5,7 @@ import { readAudioDataset } from '../../../src/main/core/training/datasets/audio
 import { featureWindowSeconds } from '../../../src/main/core/training/datasets/feature-window.ts';
 import { readFeatureTable } from '../../../src/main/core/training/datasets/feature-table.ts';
 import { openDataset } from '../../../src/main/core/training/datasets/open-dataset.ts';
-import { gtzanFeatureNames } from '../../../src/main/core/models/feature-columns.ts';
+import { gtzanFeatureNames } from '../../../src/main/core/features/gtzan-feature-names.ts';
 import { makeAudioFile } from '../../helpers/audio-fixtures.ts';
 import { requireGtzan } from '../../helpers/gtzan.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';

@@ -2,7 +2,8 @@ import { ANALYSIS_SAMPLE_RATE, decodeAudioChunks } from '../audio/decode-audio.t
 import { AudioDecodeError } from '../audio/audio-decode-error.ts';
 import type { DecodeWarning } from '../audio/decode-completeness.ts';
 import { CLIP_MAX_SECONDS, analyzeShortSignal } from './analyze-signal.ts';
-import type { ClipAnalysis, SegmentAnalysis, SegmentOptions } from './analyze-signal.ts';
+import type { SegmentOptions } from './analyze-signal.ts';
+import type { ClipAnalysis, SegmentAnalysis } from './analysis-results.ts';
 import type { StageTimes } from './gtzan-features.ts';
 import { TrackAnalyzer } from './track-analyzer.ts';
 

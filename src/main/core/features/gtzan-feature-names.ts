@@ -1,3 +1,6 @@
+/** MFCCs in the GTZAN feature set (mfcc1 .. mfcc20). */
+export const GTZAN_MFCC_COUNT = 20;
+
 /** The 57 GTZAN features in the column order of the Kaggle table (features_30_sec.csv / features_3_sec.csv). */
 export const gtzanFeatureNames = [
   'chroma_stft_mean',
@@ -17,7 +20,7 @@ export const gtzanFeatureNames = [
   'perceptr_mean',
   'perceptr_var',
   'tempo',
-  ...Array.from({ length: 20 }, (_, i) => [`mfcc${i + 1}_mean`, `mfcc${i + 1}_var`]).flat(),
+  ...Array.from({ length: GTZAN_MFCC_COUNT }, (_, i) => [`mfcc${i + 1}_mean`, `mfcc${i + 1}_var`]).flat(),
 ] as const;
 
 export type GtzanFeatureName = (typeof gtzanFeatureNames)[number];

@@ -10,7 +10,9 @@ import { meanVar } from '../dsp/spectrogram.ts';
 import { spectralBandwidth, spectralCentroid, spectralRolloff } from '../dsp/spectral.ts';
 import { stft, stftMagnitude } from '../dsp/stft.ts';
 import { beatTrackTempo } from '../dsp/tempo.ts';
-import { GTZAN_FEATURE_COUNT } from './gtzan-feature-names.ts';
+import { GTZAN_FEATURE_COUNT, GTZAN_MFCC_COUNT } from './gtzan-feature-names.ts';
+import type { MeanVarSlot } from './gtzan-feature-slots.ts';
+import { gtzanFeatureSlots as F } from './gtzan-feature-slots.ts';
 
 export const GTZAN_SAMPLE_RATE = 22050;
 const N_FFT = 2048;
@@ -47,34 +49,34 @@ export function gtzanFeatures(y: Float32Array, sr = GTZAN_SAMPLE_RATE, times?: S
   const power = timed(times, 'stft', () => stftMagnitude(D, 2));
   const magnitude = timed(times, 'stft', () => stftMagnitude(D, 1));
   const v = new Float64Array(GTZAN_FEATURE_COUNT);
-  const put = (i: number, stats: { mean: number; variance: number }): void => {
-    v[i] = stats.mean;
-    v[i + 1] = stats.variance;
+  const put = (slot: MeanVarSlot, stats: { mean: number; variance: number }): void => {
+    v[slot.mean] = stats.mean;
+    v[slot.variance] = stats.variance;
   };
-  timed(times, 'chroma', () => put(0, meanVar(chromaStft(power, sr, N_FFT).data)));
-  timed(times, 'rms+zcr', () => put(2, meanVar(rms(y, { frameLength: N_FFT, hop: HOP }))));
+  timed(times, 'chroma', () => put(F.chroma, meanVar(chromaStft(power, sr, N_FFT).data)));
+  timed(times, 'rms+zcr', () => put(F.rms, meanVar(rms(y, { frameLength: N_FFT, hop: HOP }))));
   timed(times, 'spectral', () => {
     const centroid = spectralCentroid(magnitude, sr, N_FFT);
-    put(4, meanVar(centroid));
-    put(6, meanVar(spectralBandwidth(magnitude, sr, N_FFT, centroid)));
-    put(8, meanVar(spectralRolloff(magnitude, sr, N_FFT)));
+    put(F.spectralCentroid, meanVar(centroid));
+    put(F.spectralBandwidth, meanVar(spectralBandwidth(magnitude, sr, N_FFT, centroid)));
+    put(F.rolloff, meanVar(spectralRolloff(magnitude, sr, N_FFT)));
   });
-  timed(times, 'rms+zcr', () => put(10, meanVar(zeroCrossingRate(y, { frameLength: N_FFT, hop: HOP }))));
+  timed(times, 'rms+zcr', () => put(F.zeroCrossingRate, meanVar(zeroCrossingRate(y, { frameLength: N_FFT, hop: HOP }))));
   timed(times, 'hpss', () => {
     const { harmonic, percussive } = hpssWaveforms(y, { stft: D, magnitude });
-    put(12, meanVar(harmonic));
-    put(14, meanVar(percussive));
+    put(F.harmony, meanVar(harmonic));
+    put(F.perceptr, meanVar(percussive));
   });
   const logMel = timed(times, 'mel+mfcc', () => powerToDb(applyMel(power, cachedMelFilterbank(sr, N_FFT, { nMels: 128 }))));
   timed(times, 'tempo', () => {
-    v[16] = beatTrackTempo(onsetStrength(logMel, { aggregate: 'median', nFft: N_FFT, hop: HOP }), { sr, hop: HOP });
+    v[F.tempo] = beatTrackTempo(onsetStrength(logMel, { aggregate: 'median', nFft: N_FFT, hop: HOP }), { sr, hop: HOP });
   });
   timed(times, 'mel+mfcc', () => {
-    const mfcc = mfccFromLogMel(logMel, 20);
+    const mfcc = mfccFromLogMel(logMel, GTZAN_MFCC_COUNT);
     const coef = new Float64Array(mfcc.frames);
-    for (let k = 0; k < 20; k++) {
-      for (let t = 0; t < mfcc.frames; t++) coef[t] = mfcc.data[t * 20 + k];
-      put(17 + 2 * k, meanVar(coef));
+    for (let k = 0; k < GTZAN_MFCC_COUNT; k++) {
+      for (let t = 0; t < mfcc.frames; t++) coef[t] = mfcc.data[t * GTZAN_MFCC_COUNT + k];
+      put(F.mfcc[k], meanVar(coef));
     }
   });
   return { values: Float32Array.from(v), logMel };

@@ -2,7 +2,8 @@
 export { analyzeTrack } from './analyze-track.ts';
 export type { AnalysisProgress, AnalyzeTrackOptions, TrackAnalysis } from './analyze-track.ts';
 export { CLIP_MAX_SECONDS, analyzeClip, analyzeSegment, analyzeSignal } from './analyze-signal.ts';
-export type { ClipAnalysis, SegmentAnalysis, SegmentOptions } from './analyze-signal.ts';
+export type { SegmentOptions } from './analyze-signal.ts';
+export type { ClipAnalysis, SegmentAnalysis } from './analysis-results.ts';
 export { GTZAN_SAMPLE_RATE, gtzanFeatures } from './gtzan-features.ts';
 export type { GtzanFeatureResult, StageTimes } from './gtzan-features.ts';
 export { GTZAN_FEATURE_COUNT, featureRecord, gtzanFeatureIndex, gtzanFeatureNames } from './gtzan-feature-names.ts';

@@ -1,16 +1,8 @@
-/**
- * The 57 GTZAN features, in the column order of the Kaggle table `features_30_sec.csv` (without filename, length
- * and label): for each of chroma_stft, rms, spectral_centroid, spectral_bandwidth, rolloff, zero_crossing_rate,
- * harmony and perceptr its mean and variance, then tempo, then mfcc1..mfcc20 mean and variance.
- * The SVM takes [n, 57] in exactly this order.
- */
-export const gtzanFeatureNames: readonly string[] = [
-  ...['chroma_stft', 'rms', 'spectral_centroid', 'spectral_bandwidth', 'rolloff', 'zero_crossing_rate', 'harmony', 'perceptr'].flatMap(
-    (f) => [`${f}_mean`, `${f}_var`],
-  ),
-  'tempo',
-  ...Array.from({ length: 20 }, (_, i) => [`mfcc${i + 1}_mean`, `mfcc${i + 1}_var`]).flat(),
-];
+import { gtzanFeatureNames } from '../features/gtzan-feature-names.ts';
+
+// The 57 GTZAN features (the SVM takes [n, 57] in their order) are defined once, by the analysis engine that computes
+// them. Re-exported for models/track-classifiers.ts only, until it imports them from features/ as everything else does.
+export { gtzanFeatureNames };
 
 /**
  * The 55 features of the MLFI audio branch: the 57 above without harmony_mean and perceptr_mean. Those two are the

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { AudioDataset, AudioItem } from '../datasets/audio-dataset.ts';
 import type { CachedAnalysis } from './cached-analysis.ts';
 import { CACHED_ANALYSIS_FORMAT, computeCachedAnalysis, readCachedAnalysis, writeCachedAnalysis } from './cached-analysis.ts';
-import { analysisEngineVersion } from './engine-version.ts';
+import { engineSourceFingerprint } from './engine-source-fingerprint.ts';
 
 /** One labelled track of an audio dataset with its (cached) analysis. */
 export interface AnalysedTrack extends AudioItem {
@@ -44,7 +44,7 @@ export function cachedAnalysisFile(cacheDir: string, sha256: string, engine: str
  * `analyzer`. Files that cannot be analysed are reported together, after all the others are cached.
  */
 export async function analyzeDataset(dataset: AudioDataset, options: AnalyzeDatasetOptions): Promise<AnalysedTrack[]> {
-  const engine = analysisEngineVersion();
+  const engine = engineSourceFingerprint();
   const analyzer = options.analyzer ?? inProcessAnalyzer;
   const total = dataset.items.length;
   const jobs = dataset.items.map((item) => {

@@ -1,4 +1,4 @@
-import { gtzanFeatureNames } from '../../models/feature-columns.ts';
+import { gtzanFeatureNames } from '../../features/gtzan-feature-names.ts';
 import type { LayersModel, Tf } from '../../models/runtime/tfjs-types.ts';
 import type { SvmPipeline } from '../../models/svm/svm-pipeline.ts';
 import { predictSvmPipeline } from '../../models/svm/svm-pipeline.ts';

@@ -1,4 +1,4 @@
-import { gtzanFeatureNames } from '../../models/feature-columns.ts';
+import { gtzanFeatureNames } from '../../features/gtzan-feature-names.ts';
 import type { AnalysedTrack } from '../analysis/analyze-dataset.ts';
 import type { FeatureTable } from '../datasets/feature-table.ts';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { gtzanFeatureNames } from '../../models/feature-columns.ts';
+import { gtzanFeatureNames } from '../../features/gtzan-feature-names.ts';
 import { csvLines, parseCsvLine } from './csv.ts';
 import { trackKeyOf } from './track-key.ts';
 

@@ -19,10 +19,11 @@ function sourceFiles(dir: string): string[] {
 
 /**
  * Which analysis engine computed a cached analysis: a hash of the engine's own source (decoding, DSP, features),
- * so any change to how segments, spectrograms or features are computed invalidates every cached analysis and is
- * recorded in the manifests of models trained on them. From a packaged build (no sources) it is the app version.
+ * e.g. `src-0123456789abcdef`, so any change to how segments, spectrograms or features are computed invalidates
+ * every cached analysis and is recorded in the manifests of models trained on them. From a packaged build (no
+ * sources) it is the app version (`app-0.1.0`). (Not the build recorded with predictions: see appBuildVersion.)
  */
-export function analysisEngineVersion(): string {
+export function engineSourceFingerprint(): string {
   if (cached) return cached;
   const dirs = engineFolders.map((f) => join(projectRoot, f));
   if (!dirs.every((d) => existsSync(d))) {
