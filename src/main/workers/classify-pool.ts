@@ -5,6 +5,8 @@ import type { ClassifierPool, PoolOutcome } from '../core/classify/run-classific
 import type { ClassifyTrackWorkerData, FromClassifyTrackWorker, ToClassifyTrackWorker } from './classify-track.worker.ts';
 import { endWorker } from './end-worker.ts';
 import { workerUrl } from './worker-url.ts';
+import { createWorkerPool } from './worker-pool.ts';
+import { WorkerStoppedError } from './worker-stopped-error.ts';
 
 export interface PoolSizing {
   workers: number;
@@ -18,120 +20,89 @@ export function poolSizing(wanted: number, cores = availableParallelism()): Pool
   return { workers, onnxThreads: Math.max(1, Math.floor(cores / workers)) };
 }
 
-interface Member {
-  worker: Worker;
-  busy: { id: number; resolve: (o: PoolOutcome) => void; onProgress?: (f: number) => void; started: number } | null;
+export interface ClassifierPoolOptions {
+  onnxThreads: number;
+  batchSize?: number;
+  /** Told of every worker thread started (the first ones and replacements of stopped ones). */
+  onWorkerStarted?: (worker: Worker) => void;
 }
 
-function crashed(message: string, started: number): PoolOutcome {
+/** A classification that could not finish on its worker, as the job records it (the message leaves out the path). */
+function crashed(error: unknown, started: number): PoolOutcome {
+  const message =
+    error instanceof WorkerStoppedError
+      ? `the analysis worker stopped in the middle of this file (${error.why})`
+      : error instanceof Error
+        ? error.message
+        : String(error);
   return { status: 'error', reason: { code: 'analysis-failed', message: `Analysis failed: ${message}`, action: 'failed' }, elapsedMs: performance.now() - started };
 }
 
 /**
- * `size` worker threads (classify-track.worker.ts), each holding the active models open. `classify` hands a file
- * to an idle worker; a cancelled signal stops its analysis (ffmpeg is killed). A worker that dies reports its
- * track as failed and is replaced.
+ * `size` worker threads (classify-track.worker.ts), each holding the active models open, all started (and their
+ * models opened) before this resolves. `classify` hands a file to an idle worker; a cancelled signal stops its
+ * analysis (ffmpeg is killed). A worker that stops in the middle of a file reports that file as failed and is
+ * replaced for the next file; the other workers' files go on.
  */
-export async function openClassifierPool(models: readonly ActiveModel[], size: number, options: { onnxThreads: number; batchSize?: number }): Promise<ClassifierPool> {
+export async function openClassifierPool(models: readonly ActiveModel[], size: number, options: ClassifierPoolOptions): Promise<ClassifierPool> {
   const data: ClassifyTrackWorkerData = { models: [...models], onnxThreads: options.onnxThreads, batchSize: options.batchSize };
-  const members: Member[] = [];
-  const idle: Member[] = [];
-  const waiting: ((m: Member) => void)[] = [];
-  let nextId = 1;
-  let closing = false;
-
-  const release = (m: Member): void => {
-    const w = waiting.shift();
-    if (w) w(m);
-    else idle.push(m);
-  };
-
-  const spawn = (): Promise<Member> =>
-    new Promise((resolve, reject) => {
-      const member: Member = { worker: new Worker(workerUrl('classify-track'), { workerData: data }), busy: null };
-      let ready = false;
-      member.worker.on('message', (m: FromClassifyTrackWorker) => {
-        if (m.type === 'ready') {
-          ready = true;
-          resolve(member);
-        } else if (m.type === 'fatal') {
-          reject(new Error(m.message));
-          void member.worker.terminate();
-        } else if (m.type === 'progress') {
-          if (member.busy?.id === m.id) member.busy.onProgress?.(m.fraction);
-        } else if (member.busy?.id === m.id) {
-          const { resolve: done } = member.busy;
-          member.busy = null;
-          done(m.outcome);
-          release(member);
-        }
-      });
-      const onDeath = (why: string): void => {
-        if (!ready) {
-          reject(new Error(why));
-          return;
-        }
-        const i = members.indexOf(member);
-        if (i >= 0) members.splice(i, 1);
-        const busy = member.busy;
-        member.busy = null;
-        if (busy) busy.resolve(crashed(why, busy.started));
-        if (!closing) {
-          spawn().then(
-            (fresh) => {
-              members.push(fresh);
-              release(fresh);
-            },
-            () => {},
-          );
-        }
-      };
-      member.worker.on('error', (e) => onDeath(`the analysis worker failed: ${e.message}`));
-      member.worker.on('exit', (code) => {
-        if (!closing) onDeath(`the analysis worker stopped (exit code ${code})`);
-      });
-    });
-
+  const pool = createWorkerPool({
+    size,
+    start: () => new Worker(workerUrl('classify-track'), { workerData: data }),
+    // the worker opens the models, then says 'ready' (or 'fatal' with the reason it cannot)
+    ready: (worker) =>
+      new Promise<void>((resolve, reject) => {
+        const onMessage = (m: FromClassifyTrackWorker): void => {
+          if (m.type !== 'ready' && m.type !== 'fatal') return;
+          worker.off('message', onMessage);
+          if (m.type === 'ready') resolve();
+          else reject(new Error(m.message));
+        };
+        worker.on('message', onMessage);
+      }),
+    end: (worker) => endWorker(worker, { type: 'close' } satisfies ToClassifyTrackWorker),
+    onWorkerStarted: options.onWorkerStarted,
+  });
   try {
-    for (const m of await Promise.all(Array.from({ length: size }, spawn))) {
-      members.push(m);
-      idle.push(m);
-    }
+    await pool.fill();
   } catch (error) {
-    closing = true;
-    await Promise.all(members.map((m) => m.worker.terminate()));
+    await pool.close();
     throw error;
   }
 
-  const acquire = (): Promise<Member> => {
-    const m = idle.pop();
-    return m ? Promise.resolve(m) : new Promise((resolve) => waiting.push(resolve));
-  };
-
+  let nextId = 1;
   return {
     size,
     async classify(path, signal, onProgress) {
-      const member = await acquire();
-      const id = nextId++;
-      return new Promise<PoolOutcome>((resolve) => {
-        const onAbort = (): void => member.worker.postMessage({ type: 'cancel', id } satisfies ToClassifyTrackWorker);
-        member.busy = {
-          id,
-          onProgress,
-          started: performance.now(),
-          resolve: (o) => {
-            signal.removeEventListener('abort', onAbort);
-            resolve(o);
-          },
-        };
-        signal.addEventListener('abort', onAbort, { once: true });
-        member.worker.postMessage({ type: 'classify', id, path } satisfies ToClassifyTrackWorker);
-        if (signal.aborted) onAbort();
-      });
+      let started = performance.now();
+      let cancel: (() => void) | undefined;
+      try {
+        return await pool.run(
+          `classifying ${path}`,
+          (worker) =>
+            new Promise<PoolOutcome>((resolve) => {
+              const id = nextId++;
+              started = performance.now();
+              const onMessage = (m: FromClassifyTrackWorker): void => {
+                if (m.type === 'progress' && m.id === id) onProgress?.(m.fraction);
+                else if (m.type === 'done' && m.id === id) {
+                  worker.off('message', onMessage);
+                  resolve(m.outcome);
+                }
+              };
+              worker.on('message', onMessage);
+              cancel = () => worker.postMessage({ type: 'cancel', id } satisfies ToClassifyTrackWorker);
+              signal.addEventListener('abort', cancel, { once: true });
+              worker.postMessage({ type: 'classify', id, path } satisfies ToClassifyTrackWorker);
+              if (signal.aborted) cancel();
+            }),
+        );
+      } catch (error) {
+        return crashed(error, started);
+      } finally {
+        if (cancel) signal.removeEventListener('abort', cancel);
+      }
     },
-    async close() {
-      closing = true;
-      await Promise.all(members.map((m) => endWorker(m.worker, { type: 'close' } satisfies ToClassifyTrackWorker)));
-    },
+    close: () => pool.close(),
   };
 }

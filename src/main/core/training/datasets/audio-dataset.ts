@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { isAudioPath } from '../../scan/audio-extensions.ts';
-import { csvLines, parseCsvLine } from './csv.ts';
+import { parseCsv } from './csv.ts';
 import { trackKeyOf } from './track-key.ts';
 
 export interface AudioItem {
@@ -19,22 +19,21 @@ export interface AudioDataset {
 
 function fromLabelsCsv(file: string): AudioDataset {
   const root = dirname(file);
-  const lines = csvLines(readFileSync(file, 'utf8'));
-  const header = parseCsvLine(lines[0] ?? '').map((h) => h.trim().toLowerCase());
+  const records = parseCsv(readFileSync(file, 'utf8'), { source: file });
+  const header = (records[0]?.fields ?? []).map((h) => h.trim().toLowerCase());
   const pathCol = header.findIndex((h) => h === 'path' || h === 'file' || h === 'filename');
   const labelCol = header.findIndex((h) => h === 'genre' || h === 'label');
   if (pathCol < 0 || labelCol < 0) throw new Error(`${file}: the header must name a path column and a genre column (path,genre)`);
   const items: AudioItem[] = [];
   const missing: string[] = [];
-  lines.slice(1).forEach((line, i) => {
-    const cells = parseCsvLine(line);
-    const rel = cells[pathCol]?.trim();
-    const label = cells[labelCol]?.trim();
-    if (!rel || !label) throw new Error(`${file} line ${i + 2}: empty path or genre`);
+  for (const { fields, line } of records.slice(1)) {
+    const rel = fields[pathCol]?.trim();
+    const label = fields[labelCol]?.trim();
+    if (!rel || !label) throw new Error(`${file} line ${line}: empty path or genre`);
     const path = isAbsolute(rel) ? rel : resolve(root, rel);
     if (!existsSync(path)) missing.push(rel);
     items.push({ path, label, track: trackKeyOf(path) });
-  });
+  }
   if (missing.length > 0) throw new Error(`${file} lists ${missing.length} file(s) that do not exist, e.g. ${missing.slice(0, 3).join(', ')}`);
   return { root, source: 'labels.csv', items: distinctTrackKeys(root, items) };
 }

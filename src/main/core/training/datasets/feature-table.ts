@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { gtzanFeatureNames } from '../../features/gtzan-feature-names.ts';
-import { csvLines, parseCsvLine } from './csv.ts';
+import { parseCsv } from './csv.ts';
 import { trackKeyOf } from './track-key.ts';
 
 /** One labelled row of a feature table: a whole clip (30 s table) or a segment (3 s table). */
@@ -40,9 +40,9 @@ export function readFeatureTable(path: string, featureNames: readonly string[] =
   } catch (error) {
     throw new Error(`Cannot read the feature table ${file}: ${(error as Error).message}`);
   }
-  const lines = csvLines(text);
-  if (lines.length < 2) throw new Error(`${file} has no data rows`);
-  const header = parseCsvLine(lines[0]).map((h) => h.trim().toLowerCase());
+  const records = parseCsv(text, { source: file });
+  if (records.length < 2) throw new Error(`${file} has no data rows`);
+  const header = records[0].fields.map((h) => h.trim().toLowerCase());
   const idCol = header.findIndex((h) => idColumns.includes(h));
   const labelCol = header.findIndex((h) => labelColumns.includes(h));
   if (idCol < 0) throw new Error(`${file}: no file name column (one of ${idColumns.join(', ')}) in the header`);
@@ -55,20 +55,20 @@ export function readFeatureTable(path: string, featureNames: readonly string[] =
   }
   const d = featureNames.length;
   const rows: FeatureRow[] = [];
-  const values = new Float64Array((lines.length - 1) * d);
-  const lengths = lengthCol >= 0 ? new Float64Array(lines.length - 1) : null;
-  for (let l = 1; l < lines.length; l++) {
-    const cells = parseCsvLine(lines[l]);
-    if (cells.length !== header.length) throw new Error(`${file} line ${l + 1}: ${cells.length} fields, the header has ${header.length}`);
+  const values = new Float64Array((records.length - 1) * d);
+  const lengths = lengthCol >= 0 ? new Float64Array(records.length - 1) : null;
+  for (let r = 1; r < records.length; r++) {
+    const { fields: cells, line } = records[r];
+    if (cells.length !== header.length) throw new Error(`${file} line ${line}: ${cells.length} fields, the header has ${header.length}`);
     const id = cells[idCol].trim();
     const label = cells[labelCol].trim();
-    if (!id || !label) throw new Error(`${file} line ${l + 1}: empty file name or label`);
+    if (!id || !label) throw new Error(`${file} line ${line}: empty file name or label`);
     for (let j = 0; j < d; j++) {
       const v = Number(cells[featureCols[j]]);
-      if (!Number.isFinite(v)) throw new Error(`${file} line ${l + 1}: ${featureNames[j]} is not a number (${cells[featureCols[j]]})`);
-      values[(l - 1) * d + j] = v;
+      if (!Number.isFinite(v)) throw new Error(`${file} line ${line}: ${featureNames[j]} is not a number (${cells[featureCols[j]]})`);
+      values[(r - 1) * d + j] = v;
     }
-    if (lengths) lengths[l - 1] = Number(cells[lengthCol]);
+    if (lengths) lengths[r - 1] = Number(cells[lengthCol]);
     rows.push({ id, track: trackKeyOf(id), label });
   }
   return { path: file, featureNames: [...featureNames], rows, values, lengths };

@@ -1,0 +1,155 @@
+import type { Worker } from 'node:worker_threads';
+import { WorkerStoppedError } from './worker-stopped-error.ts';
+
+export interface WorkerPoolOptions {
+  /** The most worker threads alive at once. */
+  size: number;
+  /** Starts one worker thread. */
+  start: () => Worker;
+  /** Resolves once a new worker can take tasks (default: at once); a worker whose `ready` rejects is terminated. */
+  ready?: (worker: Worker) => Promise<void>;
+  /** Ends a worker when the pool closes (its own close message, then a terminate if it lingers: endWorker). */
+  end: (worker: Worker) => Promise<void>;
+  /** Told of every worker started, the first ones and replacements alike. */
+  onWorkerStarted?: (worker: Worker) => void;
+}
+
+export interface WorkerPool {
+  /** Starts every worker now instead of on first use and waits until all are ready; rejects if one cannot start. */
+  fill(): Promise<void>;
+  /**
+   * Runs `task` on a free worker, one task per worker at a time; the task talks to its worker itself. Waits for a
+   * worker when all are busy; starts one when fewer than `size` are alive (on first use, or to replace one that
+   * stopped). If the worker stops before the task settles, rejects with a WorkerStoppedError naming `what`.
+   */
+  run<T>(what: string, task: (worker: Worker) => Promise<T>): Promise<T>;
+  /** Ends every worker (a task still running settles, or fails as stopped) and refuses tasks from then on. */
+  close(): Promise<void>;
+}
+
+interface Waiter {
+  resolve: (worker: Worker) => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * A small pool of worker threads that survives its workers: one that crashes, exits or is terminated fails only
+ * the task it was running (with a clear error), never stays in the pool, and is replaced when a task next needs a
+ * worker, so no task waits for a worker that will never come back.
+ */
+export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
+  const alive = new Set<Worker>(); // started and not stopped, ready or not
+  const idle: Worker[] = [];
+  const queue: Waiter[] = [];
+  /** Fails the task running on a worker, when that worker stops. */
+  const running = new Map<Worker, (why: string) => void>();
+  let starting = 0; // workers being started for tasks in the queue
+  let closed = false;
+
+  const launch = async (): Promise<Worker> => {
+    const worker = options.start();
+    alive.add(worker);
+    let stopped = false;
+    let announceStop!: (why: string) => void;
+    const stop = new Promise<string>((resolve) => (announceStop = resolve));
+    const onStop = (why: string): void => {
+      if (stopped) return;
+      stopped = true;
+      alive.delete(worker);
+      const i = idle.indexOf(worker);
+      if (i >= 0) idle.splice(i, 1);
+      const fail = running.get(worker);
+      running.delete(worker);
+      fail?.(why);
+      announceStop(why);
+      pump(); // a task waiting for a worker may start a replacement now
+    };
+    // An uncaught error ends the worker ('exit' follows); whichever comes first says why.
+    worker.on('error', (error) => onStop(`it threw: ${error.message}`));
+    worker.on('exit', (code) => onStop(closed ? 'the pool was closed' : `it exited with code ${code}`));
+    options.onWorkerStarted?.(worker);
+    try {
+      await Promise.race([
+        options.ready ? options.ready(worker) : Promise.resolve(),
+        stop.then((why) => Promise.reject(new Error(`A worker thread stopped while starting (${why})`))),
+      ]);
+    } catch (error) {
+      void worker.terminate();
+      throw error;
+    }
+    return worker;
+  };
+
+  const release = (worker: Worker): void => {
+    if (closed || !alive.has(worker)) return;
+    idle.push(worker);
+    pump();
+  };
+
+  function pump(): void {
+    while (queue.length > 0 && idle.length > 0) queue.shift()!.resolve(idle.pop()!);
+    // start workers (up to `size` alive) for the waiting tasks that no worker being started will serve
+    while (!closed && queue.length > starting && alive.size < options.size) {
+      starting++;
+      launch().then(
+        (worker) => {
+          starting--;
+          release(worker);
+        },
+        (error: unknown) => {
+          starting--;
+          queue.shift()?.reject(error instanceof Error ? error : new Error(String(error)));
+          pump();
+        },
+      );
+    }
+  }
+
+  const acquire = (): Promise<Worker> =>
+    new Promise((resolve, reject) => {
+      queue.push({ resolve, reject });
+      pump();
+    });
+
+  return {
+    async fill() {
+      const launches: Promise<void>[] = [];
+      while (!closed && alive.size < options.size) launches.push(launch().then(release));
+      await Promise.all(launches);
+    },
+
+    async run<T>(what: string, task: (worker: Worker) => Promise<T>): Promise<T> {
+      if (closed) throw new Error(`The worker pool is closed (${what})`);
+      const worker = await acquire();
+      return new Promise<T>((resolve, reject) => {
+        let settled = false;
+        const settle = (finish: () => void): void => {
+          if (settled) return;
+          settled = true;
+          finish();
+        };
+        running.set(worker, (why) => settle(() => reject(new WorkerStoppedError(what, why))));
+        Promise.resolve()
+          .then(() => task(worker))
+          .then(
+            (value) => settle(() => resolve(value)),
+            (error: unknown) => settle(() => reject(error)),
+          )
+          .finally(() => {
+            // the worker is still alive (a stopped one has left `running` already): it takes the next task
+            if (running.has(worker)) {
+              running.delete(worker);
+              release(worker);
+            }
+          });
+      });
+    },
+
+    async close() {
+      closed = true;
+      for (const waiter of queue.splice(0)) waiter.reject(new Error('The worker pool was closed'));
+      idle.length = 0;
+      await Promise.all([...alive].map((worker) => options.end(worker)));
+    },
+  };
+}

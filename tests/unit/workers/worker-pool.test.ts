@@ -1,0 +1,114 @@
+import { Worker } from 'node:worker_threads';
+import { describe, expect, it } from 'vitest';
+import { endWorker } from '../../../src/main/workers/end-worker.ts';
+import { createWorkerPool } from '../../../src/main/workers/worker-pool.ts';
+import { WorkerStoppedError } from '../../../src/main/workers/worker-stopped-error.ts';
+import type { PoolTestOrder, PoolTestReply, PoolTestWorkerData } from '../../helpers/pool-test.worker.ts';
+
+const workerFile = new URL('../../helpers/pool-test.worker.ts', import.meta.url);
+
+/** A pool of real test workers (tests/helpers/pool-test.worker.ts); from the `fatalFrom`-th worker on, they cannot start. */
+function testPool(size: number, options: { fatalFrom?: number } = {}) {
+  const started: Worker[] = [];
+  const pool = createWorkerPool({
+    size,
+    start: () => {
+      const workerData: PoolTestWorkerData = { fatal: started.length >= (options.fatalFrom ?? Infinity) ? 'cannot open the models' : undefined };
+      return new Worker(workerFile, { workerData });
+    },
+    ready: (worker) =>
+      new Promise((resolve, reject) =>
+        worker.on('message', (m: PoolTestReply) => {
+          if (m.type === 'ready') resolve();
+          else if (m.type === 'fatal') reject(new Error(m.message));
+        }),
+      ),
+    end: (worker) => endWorker(worker, { type: 'close' } satisfies PoolTestOrder, 1000),
+    onWorkerStarted: (worker) => started.push(worker),
+  });
+  let nextId = 1;
+  /** A task whose worker answers `value` after `ms`. */
+  const echo = (value: string, ms = 50): Promise<string> =>
+    pool.run(
+      `echoing ${value}`,
+      (worker) =>
+        new Promise<string>((resolve) => {
+          const id = nextId++;
+          const onReply = (m: PoolTestReply): void => {
+            if (m.type !== 'echo' || m.id !== id) return;
+            worker.off('message', onReply);
+            resolve(m.value);
+          };
+          worker.on('message', onReply);
+          worker.postMessage({ type: 'echo', id, value, ms } satisfies PoolTestOrder);
+        }),
+    );
+  /** A task during which its worker dies: `order` tells the worker how, or `terminate` ends it from here. */
+  const dying = (what: string, order: PoolTestOrder | 'terminate'): Promise<never> =>
+    pool.run(what, (worker) => {
+      if (order === 'terminate') void worker.terminate();
+      else worker.postMessage(order);
+      return new Promise<never>(() => {}); // its answer never comes
+    });
+  return { pool, started, echo, dying };
+}
+
+describe('worker pool (real worker threads)', () => {
+  const deaths: [string, PoolTestOrder | 'terminate', string][] = [
+    ['throws an uncaught error', { type: 'throw', message: 'boom' }, 'it threw: boom'],
+    ['calls process.exit', { type: 'exit', code: 3 }, 'it exited with code 3'],
+    ['is terminated', 'terminate', 'it exited with code 1'],
+  ];
+  for (const [how, order, why] of deaths) {
+    it(`a worker that ${how} mid-task fails that task only, naming it; later tasks run on a replacement`, async () => {
+      const { pool, started, echo, dying } = testPool(2);
+      const other = echo('other', 500); // on the first worker
+      const doomed = dying('analysing /music/doomed.flac', order); // on the second
+      const error = await doomed.catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WorkerStoppedError);
+      expect((error as Error).message).toBe(`The worker thread analysing /music/doomed.flac stopped before it finished (${why})`);
+      await expect(other).resolves.toBe('other');
+      expect(started, 'the dead worker is replaced only when a task needs it').toHaveLength(2);
+      await expect(Promise.all([echo('a'), echo('b')])).resolves.toEqual(['a', 'b']);
+      expect(started, 'one replacement').toHaveLength(3);
+      await pool.close();
+    });
+  }
+
+  it('a task waiting for the only worker runs on its replacement when that worker dies (no hang)', async () => {
+    const { pool, started, echo, dying } = testPool(1);
+    const doomed = dying('echoing doomed', { type: 'exit', code: 0 });
+    const waiting = echo('next');
+    await expect(doomed).rejects.toThrow('The worker thread echoing doomed stopped before it finished (it exited with code 0)');
+    await expect(waiting).resolves.toBe('next');
+    expect(started).toHaveLength(2);
+    await pool.close();
+  });
+
+  it('a worker that cannot start fails fill() and the task that needed it, without hanging', async () => {
+    const eager = testPool(2, { fatalFrom: 1 });
+    await expect(eager.pool.fill()).rejects.toThrow('cannot open the models');
+    await eager.pool.close();
+
+    const { pool, echo, dying } = testPool(1, { fatalFrom: 1 });
+    await pool.fill();
+    await expect(echo('first')).resolves.toBe('first');
+    await expect(dying('echoing doomed', 'terminate')).rejects.toThrow(WorkerStoppedError);
+    await expect(echo('second'), 'its replacement cannot start').rejects.toThrow('cannot open the models');
+    await pool.close();
+  });
+
+  it('close ends every worker, fails the task whose worker ends with it and the tasks still waiting, and refuses new ones', async () => {
+    const { pool, started, echo } = testPool(1);
+    await pool.fill();
+    const long = echo('long', 10_000); // its worker outlives the close message: terminated after the grace time
+    await new Promise((r) => setTimeout(r, 50));
+    const queued = echo('queued');
+    const closing = pool.close();
+    await expect(queued).rejects.toThrow('The worker pool was closed');
+    await expect(long).rejects.toThrow('The worker thread echoing long stopped before it finished (the pool was closed)');
+    await closing;
+    expect(started.map((w) => w.threadId), 'every thread has ended').toEqual([-1]);
+    await expect(echo('late')).rejects.toThrow('The worker pool is closed (echoing late)');
+  });
+});
