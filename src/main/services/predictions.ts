@@ -17,6 +17,7 @@ import { countTracksToClassify } from '../core/db/classify-queue.ts';
 import { classificationCounts, predictedGenreCounts, readTrackAnalysis, readTrackPredictions } from '../core/db/prediction-rows.ts';
 import { ModelStore } from '../core/models/store/model-store.ts';
 import { shippedModelsDir, userModelsDir } from '../core/models/store/shipped-models-dir.ts';
+import type { ComputePreference } from '../core/models/runtime/compute-device.ts';
 import type { ClassifyPayload } from '../workers/classify.worker.ts';
 import type { AppContext } from './app-context.ts';
 import type { HandlerSet } from './handler-set.ts';
@@ -28,6 +29,8 @@ export interface ClassifyRequest {
   workers?: number;
   /** Store and announce ('classify.tracks') every track as it finishes, not in batches. */
   commitEachTrack?: boolean;
+  /** Where the segment models may run: auto (a GPU when one works and is faster), cpu or gpu. */
+  compute?: ComputePreference;
 }
 
 /** A request that arrived while a classification ran: it runs when that one finishes (everything, unscoped). */
@@ -85,6 +88,7 @@ export function startClassification(ctx: AppContext, request: ClassifyRequest = 
     workers: request.workers,
     engineVersion: appBuildVersion(),
     commitEachTrack: request.commitEachTrack,
+    compute: request.compute,
     models,
   };
   const job = ctx.jobs.start({

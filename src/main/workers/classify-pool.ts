@@ -23,6 +23,8 @@ export function poolSizing(wanted: number, cores = availableParallelism()): Pool
 export interface ClassifierPoolOptions {
   onnxThreads: number;
   batchSize?: number;
+  /** onnxruntime execution providers of the segment models, in order (default: the CPU). */
+  executionProviders?: string[];
   /** Told of every worker thread started (the first ones and replacements of stopped ones). */
   onWorkerStarted?: (worker: Worker) => void;
 }
@@ -45,7 +47,7 @@ function crashed(error: unknown, started: number): PoolOutcome {
  * replaced for the next file; the other workers' files go on.
  */
 export async function openClassifierPool(models: readonly ActiveModel[], size: number, options: ClassifierPoolOptions): Promise<ClassifierPool> {
-  const data: ClassifyTrackWorkerData = { models: [...models], onnxThreads: options.onnxThreads, batchSize: options.batchSize };
+  const data: ClassifyTrackWorkerData = { models: [...models], onnxThreads: options.onnxThreads, batchSize: options.batchSize, executionProviders: options.executionProviders };
   const pool = createWorkerPool({
     size,
     start: () => new Worker(workerUrl('classify-track'), { workerData: data }),

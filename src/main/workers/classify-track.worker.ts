@@ -11,6 +11,7 @@ export interface ClassifyTrackWorkerData {
   models: ActiveModel[];
   onnxThreads: number;
   batchSize?: number;
+  executionProviders?: string[];
 }
 
 export type ToClassifyTrackWorker = { type: 'classify'; id: number; path: string } | { type: 'cancel'; id: number } | { type: 'close' };
@@ -33,7 +34,7 @@ try {
   // waits for each in turn, about half a second from source).
   const ffmpegFound = locateFfmpegAsync();
   prepareFfmpegReader();
-  const classifier = await openTrackClassifier(data.models, { onnxThreads: data.onnxThreads, batchSize: data.batchSize });
+  const classifier = await openTrackClassifier(data.models, { onnxThreads: data.onnxThreads, batchSize: data.batchSize, executionProviders: data.executionProviders });
   await ffmpegFound;
   port.on('message', (m: ToClassifyTrackWorker) => {
     if (m.type === 'close') {

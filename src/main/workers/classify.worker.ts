@@ -3,6 +3,10 @@ import type { ActiveModel } from '../core/classify/active-models.ts';
 import { runClassification } from '../core/classify/run-classification.ts';
 import { openDatabase } from '../core/db/database.ts';
 import type { ModelKind } from '../core/models/store/model-kinds.ts';
+import { join } from 'node:path';
+import { computeProbeModel } from '../core/classify/compute-probe-model.ts';
+import { cachedComputeDevice, computePreference } from '../core/models/runtime/compute-device.ts';
+import type { ComputePreference } from '../core/models/runtime/compute-device.ts';
 import { openClassifierPool, poolSizing } from './classify-pool.ts';
 import { runInWorker } from './run-in-worker.ts';
 
@@ -22,6 +26,8 @@ export interface ClassifyPayload {
   engineVersion: string;
   /** Store (and announce) every track as soon as it is done instead of in batches: `classify` prints each one. */
   commitEachTrack?: boolean;
+  /** Where the segment models may run (default: GENRE_TAGGER_COMPUTE, else auto). */
+  compute?: ComputePreference;
 }
 
 async function storedModels(dataDir: string, kinds: ModelKind[] | undefined): Promise<ActiveModel[]> {
@@ -50,7 +56,13 @@ runInWorker<ClassifyPayload, ClassifySummary>(async ({ data, signal, progress, l
       trackIds: p.trackIds,
       force: p.force,
       workers: sizing.workers,
-      openPool: (size) => openClassifierPool(models, size, { onnxThreads: poolSizing(size).onnxThreads }),
+      openPool: async (size) => {
+        // Where the CNN and MLFI run: a GPU when one works and beats the CPU (probed once, remembered), else the CPU.
+        const device = await cachedComputeDevice(join(data.dataDir, 'compute-device.json'), p.compute ?? computePreference(), computeProbeModel(models));
+        const executionProviders = device.provider === 'cpu' ? ['cpu'] : [device.provider, 'cpu'];
+        const pool = await openClassifierPool(models, size, { onnxThreads: poolSizing(size).onnxThreads, executionProviders });
+        return Object.assign(pool, { device });
+      },
       signal,
       progress: (done, total, current, message) => progress(done, total, current, message),
       // Each track is committed as it finishes when someone prints them (the CLI); else in batches (fewer commits).

@@ -35,6 +35,8 @@ export interface ClassifySummary {
   audioSeconds: number;
   segments: number;
   models: { kind: ModelKindName; version: string }[];
+  /** Where the CNN and MLFI ran ("CPU", "GPU (cuda)") and why; null when nothing was classified. */
+  compute: { label: string; reason: string } | null;
 }
 
 export interface ModelTrackPrediction {

@@ -15,7 +15,7 @@ import { printable } from '../printable.ts';
 export const classifyCommand: CliCommand = {
   name: 'classify',
   summary: 'Scan folders, listen to every new or changed track and print its predicted genre (the main job)',
-  usage: 'genre-tagger classify <folder…> [--db FILE] [--model cnn|svm|mlfi|ensemble] [--json] [--force] [--workers N] [--quiet]',
+  usage: 'genre-tagger classify <folder…> [--db FILE] [--model cnn|svm|mlfi|ensemble] [--json] [--force] [--workers N] [--compute auto|cpu|gpu] [--quiet]',
   async run(args) {
     const { values, positionals } = parseArgs({
       args,
@@ -26,12 +26,15 @@ export const classifyCommand: CliCommand = {
         json: { type: 'boolean' },
         force: { type: 'boolean' },
         workers: { type: 'string' },
+        compute: { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
       },
     });
     if (positionals.length === 0) throw new UsageError('Name at least one folder to classify.');
     const workers = values.workers === undefined ? undefined : Number(values.workers);
     if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new UsageError('--workers takes a whole number of at least 1');
+    const compute = values.compute;
+    if (compute !== undefined && compute !== 'auto' && compute !== 'cpu' && compute !== 'gpu') throw new UsageError('--compute takes auto, cpu or gpu');
     const { ctx, api } = openCliContext(values.db);
     const quiet = values.quiet || values.json;
     try {
@@ -67,7 +70,7 @@ export const classifyCommand: CliCommand = {
         if (!quiet && process.stderr.isTTY) process.stderr.write('\r\x1b[2K');
         out.write(`${values.json ? classifiedJson(t) : classifiedText(t)}\n`);
       };
-      const job = startClassification(ctx, { rootIds: ids, force: values.force, workers, commitEachTrack: true });
+      const job = startClassification(ctx, { rootIds: ids, force: values.force, workers, commitEachTrack: true, compute });
       const off = ctx.events.on('classify.tracks', (e) => {
         if (e.jobId !== job?.id) return;
         for (const id of e.trackIds) print(classifiedTrack(ctx.db, id, kind));
@@ -97,7 +100,7 @@ export const classifyCommand: CliCommand = {
         const s = summary;
         const did = s
           ? `${s.cancelled ? 'Cancelled after' : 'Listened to'} ${s.classified} of ${s.total} new or changed tracks in ${formatDuration(s.elapsedMs)}` +
-            ` (${s.workers} worker${s.workers === 1 ? '' : 's'}${s.unreadable ? `; ${s.unreadable} could not be decoded` : ''}` +
+            ` (${s.workers} worker${s.workers === 1 ? '' : 's'}${s.compute ? `, models on the ${s.compute.label}` : ''}${s.unreadable ? `; ${s.unreadable} could not be decoded` : ''}` +
             `${s.skipped ? `; ${s.skipped} vanished or removed meanwhile` : ''}${s.failed ? `; ${s.failed} failed` : ''}); `
           : '';
         process.stderr.write(`${did}${count} tracks; genres by ${model.kind} ${model.version}.\nLibrary: ${ctx.dbPath}\n`);

@@ -4,6 +4,7 @@ import { tracksToClassify } from '../db/classify-queue.ts';
 import type { Database } from '../db/database.ts';
 import type { AnalysisOutcome } from '../db/prediction-writer.ts';
 import { PredictionWriter } from '../db/prediction-writer.ts';
+import type { ComputeDevice } from '../models/runtime/compute-device.ts';
 import type { ActiveModel } from './active-models.ts';
 import type { FailureReason } from './failure-reason.ts';
 import type { TrackClassification } from './track-classifier.ts';
@@ -14,6 +15,8 @@ export type PoolOutcome = { status: 'ok'; result: TrackClassification } | { stat
 /** Runs track classifications in parallel (worker threads in the app; anything with this shape in a benchmark). */
 export interface ClassifierPool {
   readonly size: number;
+  /** Where its segment models run (compute-device.ts); the CPU when not said. */
+  readonly device?: ComputeDevice;
   /** Classifies one file; `onProgress` gets the fraction of it done (0..1) when the length is known. */
   classify(path: string, signal: AbortSignal, onProgress?: (fraction: number) => void): Promise<PoolOutcome>;
   close(): Promise<void>;
@@ -49,7 +52,7 @@ export async function runClassification(db: Database, options: RunClassification
   const models = options.models.map((m) => ({ kind: m.kind as ModelKindName, version: m.version }));
   const summary: ClassifySummary = {
     total: 0, classified: 0, unreadable: 0, failed: 0, skipped: 0, cancelled: false, elapsedMs: 0,
-    workers: 0, audioSeconds: 0, segments: 0, models,
+    workers: 0, audioSeconds: 0, segments: 0, models, compute: null,
   };
   const todo: TrackToClassify[] = tracksToClassify(db, {
     models, engineVersion: options.engineVersion, rootIds: options.rootIds, trackIds: options.trackIds, force: options.force,
@@ -72,8 +75,9 @@ export async function runClassification(db: Database, options: RunClassification
 
   const pool = await options.openPool(Math.max(1, Math.min(options.workers, todo.length)));
   summary.workers = pool.size;
+  summary.compute = pool.device ? { label: pool.device.label, reason: pool.device.reason } : { label: 'CPU', reason: 'the CPU' };
   const kinds = models.map((m) => m.kind).join(', ');
-  const message = `Listening and classifying (${pool.size} worker${pool.size === 1 ? '' : 's'}; ${kinds})`;
+  const message = `Listening and classifying (${pool.size} worker${pool.size === 1 ? '' : 's'}, models on the ${summary.compute.label}; ${kinds})`;
   let pending: AnalysisOutcome[] = [];
   let lastFlush = performance.now();
   const flush = (): void => {

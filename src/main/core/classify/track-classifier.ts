@@ -57,6 +57,11 @@ export interface TrackClassifierOptions {
    * each fork: 8 tracks took 9.7 s with 32 and 7.3 s with 8. ffmpeg's launcher process has ended that cost.)
    */
   batchSize?: number;
+  /**
+   * onnxruntime execution providers for the segment models, in order (compute-device.ts chooses them; default the
+   * CPU). A model that does not open on them is opened on the CPU.
+   */
+  executionProviders?: string[];
 }
 
 const RMS_MEAN = gtzanFeatureIndex.rms_mean;
@@ -89,10 +94,13 @@ export async function openTrackClassifier(models: readonly ActiveModel[], option
     for (const model of models) {
       if (model.kind === 'cnn' || model.kind === 'mlfi') {
         const sources = segmentInputSources(model.manifest);
-        const classifier = await openSegmentClassifier(
-          { manifest: model.manifest, dir: model.dir, source: 'user', active: true },
-          { runtime: 'onnx', onnx: { threads: options.onnxThreads ?? 1 } },
-        );
+        const version = { manifest: model.manifest, dir: model.dir, source: 'user' as const, active: true };
+        const threads = options.onnxThreads ?? 1;
+        const providers = options.executionProviders ?? ['cpu'];
+        const classifier = await openSegmentClassifier(version, { runtime: 'onnx', onnx: { threads, executionProviders: providers } }).catch((error: unknown) => {
+          if (providers.length === 1 && providers[0] === 'cpu') throw error;
+          return openSegmentClassifier(version, { runtime: 'onnx', onnx: { threads, executionProviders: ['cpu'] } });
+        });
         segmentModels.push({ model, classifier, sources });
       } else if (model.kind === 'svm') {
         const svm = loadSvmModel({ manifest: model.manifest, dir: model.dir, source: 'user', active: true });

@@ -1,0 +1,29 @@
+import { join } from 'node:path';
+import type { ProbeModel } from '../models/runtime/compute-device.ts';
+import type { ActiveModel } from './active-models.ts';
+
+/** The batch a GPU is tried on (compute-device.ts): eight segments, as the classification sends them. */
+const PROBE_BATCH = 8;
+
+/**
+ * The heaviest active segment model (the CNN, else the MLFI) with a batch of fixed pseudo-random inputs of its
+ * shapes, or null when no segment model is active (the SVM alone runs in TypeScript: nothing to move to a GPU).
+ */
+export function computeProbeModel(models: readonly ActiveModel[]): ProbeModel | null {
+  const model = models.find((m) => m.kind === 'cnn' && m.manifest.files.onnx) ?? models.find((m) => m.kind === 'mlfi' && m.manifest.files.onnx);
+  if (!model?.manifest.files.onnx) return null;
+  let seed = 12345;
+  const next = (): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 2 ** 32 - 0.5;
+  };
+  const inputs = Object.fromEntries(
+    model.manifest.inputs.map((spec) => {
+      const shape = [PROBE_BATCH, ...spec.shape.slice(1)];
+      const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
+      for (let i = 0; i < data.length; i++) data[i] = 2 * next();
+      return [spec.name, { data, shape }];
+    }),
+  );
+  return { path: join(model.dir, model.manifest.files.onnx), inputs };
+}
