@@ -33,7 +33,7 @@ import { defaultPersonalHyperParameters, predictPersonal, standardization, stand
 import { retrainPersonal } from '../src/main/core/personal/retrain-personal.ts';
 import { reviewOrder } from '../src/main/core/personal/review-order.ts';
 import { gtzanFeatureNames } from '../src/main/core/features/index.ts';
-import { SeededRandom } from '../src/main/core/training/seeded-random.ts';
+import { SeededRandom } from '../src/main/core/random/seeded-random.ts';
 import { projectRoot } from '../src/main/project-root.ts';
 
 const gtzanDir = process.env.GTZAN_DIR ?? join(projectRoot, '../shared/datasets/gtzan');

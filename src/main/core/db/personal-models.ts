@@ -1,4 +1,4 @@
-import { float32Blob, readFloat32Blob } from '../classify/blob-codec.ts';
+import { float32Blob, readFloat32Blob } from './blob-codec.ts';
 import type { PersonalModelSpec } from '../personal/personal-model.ts';
 import { predictPersonal } from '../personal/personal-model.ts';
 import type { RetrainReport } from '../personal/retrain-personal.ts';

@@ -1,4 +1,4 @@
-import { float32Blob, quantizeProbabilityRows } from '../classify/blob-codec.ts';
+import { float32Blob, quantizeProbabilityRows } from './blob-codec.ts';
 import { analysisFailedCode } from './classify-queue.ts';
 import type { Database } from './database.ts';
 import { refreshPersonalPredictions } from './personal-models.ts';

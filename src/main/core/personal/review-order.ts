@@ -1,4 +1,4 @@
-import { SeededRandom } from '../training/seeded-random.ts';
+import { SeededRandom } from '../random/seeded-random.ts';
 
 /**
  * Which unlabelled tracks would teach the personal model most, best first: tracks the current model is unsure

@@ -1,4 +1,4 @@
-import { SeededRandom } from '../../training/seeded-random.ts';
+import { SeededRandom } from '../../random/seeded-random.ts';
 import { couplePairwise } from './pairwise-coupling.ts';
 import type { PlattSigmoid } from './platt-scaling.ts';
 import { fitPlattSigmoid, plattProbability } from './platt-scaling.ts';
