@@ -28,7 +28,7 @@ import { gtzanLibraries } from './personalise-data.ts';
 import type { SimulatedLibrary } from './personalise-data.ts';
 import { baseLabelFor } from '../src/main/core/personal/base-genre.ts';
 import { embeddingColumnsFor, logProbabilityColumn } from '../src/main/core/personal/embedding-columns.ts';
-import type { PersonalModelSpec } from '../src/main/core/personal/personal-model.ts';
+import type { PersonalModelSpec } from '../src/main/core/db/personal-model-spec.ts';
 import { defaultPersonalHyperParameters, predictPersonal, standardization, standardizeRows, trainPersonalModel } from '../src/main/core/personal/personal-model.ts';
 import { retrainPersonal } from '../src/main/core/personal/retrain-personal.ts';
 import { reviewOrder } from '../src/main/core/personal/review-order.ts';

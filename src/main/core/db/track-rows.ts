@@ -1,6 +1,6 @@
 import type { TrackDetail, TrackRow, TrackStatus } from '../../../shared/api/library.ts';
 import type { LabelSource } from '../../../shared/api/labels.ts';
-import { isUnsure } from '../personal/unsure.ts';
+import { isUnsure } from './unsure.ts';
 
 /** Columns of a library table row, in the shape `toTrackRow` reads. */
 export const trackRowColumns = `id, root_id, path, dir, filename, title, artist, album, genres_json, duration_s, format,

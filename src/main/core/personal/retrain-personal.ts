@@ -1,7 +1,7 @@
 import type { MetricsSummary, PersonalReport } from '../../../shared/api/personal.ts';
+import type { PersonalHyperParameters, PersonalModelSpec } from '../db/personal-model-spec.ts';
 import { computeMetrics } from '../training/metrics/classification-metrics.ts';
 import { groupedFolds } from './grouped-folds.ts';
-import type { PersonalHyperParameters, PersonalModelSpec } from './personal-model.ts';
 import { defaultPersonalHyperParameters, genreCounts, predictPersonal, trainPersonalModel } from './personal-model.ts';
 
 /** The labelled tracks a retrain learns from, with their embeddings. */
