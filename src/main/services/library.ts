@@ -33,7 +33,7 @@ function isInside(child: string, parent: string): boolean {
  */
 export function addRoot(ctx: AppContext, rawPath: string): LibraryRoot {
   const path = realPathOrSelf(resolve(rawPath.trim()));
-  let isDir = false;
+  let isDir: boolean;
   try {
     isDir = statSync(path).isDirectory();
   } catch {

@@ -1,5 +1,4 @@
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { combineProbabilities } from '../../../src/main/core/models/ensemble/weighted-ensemble.ts';
 import type { AnalysedTrack } from '../../../src/main/core/training/analysis/analyze-dataset.ts';
