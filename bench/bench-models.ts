@@ -2,7 +2,7 @@ import { buildDongCnn } from '../src/main/core/models/cnn/dong-cnn.ts';
 import { buildMlfi, mlfiInput } from '../src/main/core/models/mlfi/mlfi-model.ts';
 import type { LayersModel, Tf } from '../src/main/core/models/runtime/tfjs-types.ts';
 import type { TensorData } from '../src/main/core/models/tensor-data.ts';
-import { SeededRandom } from '../src/main/core/training/seeded-random.ts';
+import { SeededRandom } from '../src/main/core/random/seeded-random.ts';
 
 /** The three segment-model architectures, with the shapes of one batch of their inputs. */
 export const benchModels = [

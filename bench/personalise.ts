@@ -28,12 +28,12 @@ import { gtzanLibraries } from './personalise-data.ts';
 import type { SimulatedLibrary } from './personalise-data.ts';
 import { baseLabelFor } from '../src/main/core/personal/base-genre.ts';
 import { embeddingColumnsFor, logProbabilityColumn } from '../src/main/core/personal/embedding-columns.ts';
-import type { PersonalModelSpec } from '../src/main/core/personal/personal-model.ts';
+import type { PersonalModelSpec } from '../src/main/core/db/personal-model-spec.ts';
 import { defaultPersonalHyperParameters, predictPersonal, standardization, standardizeRows, trainPersonalModel } from '../src/main/core/personal/personal-model.ts';
 import { retrainPersonal } from '../src/main/core/personal/retrain-personal.ts';
 import { reviewOrder } from '../src/main/core/personal/review-order.ts';
 import { gtzanFeatureNames } from '../src/main/core/features/index.ts';
-import { SeededRandom } from '../src/main/core/training/seeded-random.ts';
+import { SeededRandom } from '../src/main/core/random/seeded-random.ts';
 import { projectRoot } from '../src/main/project-root.ts';
 
 const gtzanDir = process.env.GTZAN_DIR ?? join(projectRoot, '../shared/datasets/gtzan');

@@ -1,7 +1,7 @@
-import { float32Blob } from '../../src/main/core/classify/blob-codec.ts';
+import { float32Blob } from '../../src/main/core/db/blob-codec.ts';
 import { openDatabase } from '../../src/main/core/db/database.ts';
 import { EmbeddingWriter } from '../../src/main/core/db/track-embeddings.ts';
-import { SeededRandom } from '../../src/main/core/training/seeded-random.ts';
+import { SeededRandom } from '../../src/main/core/random/seeded-random.ts';
 
 /**
  * A library database as classify and a tag import leave it, without audio: n tracks in albums of 10, each album of

@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClassifySummary } from '../../src/shared/api/predictions.ts';
-import { readFloat32Blob } from '../../src/main/core/classify/blob-codec.ts';
+import { readFloat32Blob } from '../../src/main/core/db/blob-codec.ts';
 import type { ModelStore } from '../../src/main/core/models/store/model-store.ts';
 import type { AppContext } from '../../src/main/services/app-context.ts';
 import { createAppContext } from '../../src/main/services/app-context.ts';

@@ -4,7 +4,6 @@
  * a backslash is doubled so that the escapes stay unambiguous. JSON output keeps the name as it is.
  */
 export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
   if (!/[\u0000-\u001f\u007f-\u009f\\]/.test(text)) return text;
   return text.replace(/[\u0000-\u001f\u007f-\u009f\\]/g, (c) => {
     if (c === '\\') return '\\\\';

@@ -19,7 +19,7 @@ export function batchCounts(b: TagBatchInfo): string {
 /** Every per-file result of a batch, page by page. */
 export async function allBatchRows(api: Handlers, id: number): Promise<{ batch: TagBatchInfo; rows: TagFileResult[] }> {
   const rows: TagFileResult[] = [];
-  let batch: TagBatchInfo | null = null;
+  let batch: TagBatchInfo | undefined;
   for (let offset = 0; ; offset += 1000) {
     const page = await api['tags.batch']({ id, offset, limit: 1000 });
     batch = page.batch;

@@ -3,50 +3,24 @@ import { resolve, sep } from 'node:path';
 import type { FolderNode, LibraryRoot, ScanIssue, ScanSummary, TrackDetail } from '../../shared/api/library.ts';
 import { ApiError } from '../../shared/errors.ts';
 import { locateFfmpeg } from '../core/audio/locate-ffmpeg.ts';
-import { toTrackDetail, trackDetailColumns } from '../core/db/track-rows.ts';
-import type { TrackDetailRecord } from '../core/db/track-rows.ts';
+import { deleteLibraryRoot, insertLibraryRoot, listLibraryRoots, readLibraryRoot } from '../core/db/library-roots.ts';
+import { readScanIssues } from '../core/db/scan-issues.ts';
+import { trackCountsByDir } from '../core/db/track-folders.ts';
+import { readTrackDetail } from '../core/db/track-rows.ts';
 import { realPathOrSelf } from '../core/scan/walk.ts';
 import type { ScanPayload } from '../workers/scan.worker.ts';
 import type { AppContext } from './app-context.ts';
 import type { HandlerSet } from './handler-set.ts';
 import { startClassification } from './predictions.ts';
 
-interface RootRecord {
-  id: number;
-  path: string;
-  added_at: number;
-  last_scan_at: number | null;
-  track_count: number;
-  error_count: number;
-  missing_count: number;
-}
-
-const rootSelect = `SELECT r.id, r.path, r.added_at, r.last_scan_at,
-    (SELECT count(*) FROM tracks t WHERE t.root_id = r.id AND t.status = 'ok') AS track_count,
-    (SELECT count(*) FROM tracks t WHERE t.root_id = r.id AND t.status = 'error') AS error_count,
-    (SELECT count(*) FROM tracks t WHERE t.root_id = r.id AND t.status = 'missing') AS missing_count
-  FROM roots r`;
-
-function toRoot(r: RootRecord): LibraryRoot {
-  return {
-    id: r.id,
-    path: r.path,
-    addedAt: r.added_at,
-    lastScanAt: r.last_scan_at,
-    trackCount: r.track_count,
-    errorCount: r.error_count,
-    missingCount: r.missing_count,
-  };
-}
-
 export function listRoots(ctx: AppContext): LibraryRoot[] {
-  return (ctx.db.prepare(`${rootSelect} ORDER BY r.path`).all() as RootRecord[]).map(toRoot);
+  return listLibraryRoots(ctx.db);
 }
 
 function getRoot(ctx: AppContext, id: number): LibraryRoot {
-  const r = ctx.db.prepare(`${rootSelect} WHERE r.id = ?`).get(id) as RootRecord | undefined;
-  if (!r) throw new ApiError('not_found', `No library folder with id ${id}`);
-  return toRoot(r);
+  const root = readLibraryRoot(ctx.db, id);
+  if (!root) throw new ApiError('not_found', `No library folder with id ${id}`);
+  return root;
 }
 
 function isInside(child: string, parent: string): boolean {
@@ -59,7 +33,7 @@ function isInside(child: string, parent: string): boolean {
  */
 export function addRoot(ctx: AppContext, rawPath: string): LibraryRoot {
   const path = realPathOrSelf(resolve(rawPath.trim()));
-  let isDir = false;
+  let isDir: boolean;
   try {
     isDir = statSync(path).isDirectory();
   } catch {
@@ -69,15 +43,8 @@ export function addRoot(ctx: AppContext, rawPath: string): LibraryRoot {
   const roots = listRoots(ctx);
   const container = roots.find((r) => isInside(path, r.path));
   if (container) return container;
-  const id = ctx.db.transaction(() => {
-    const newId = Number(ctx.db.prepare('INSERT INTO roots (path, added_at) VALUES (?, ?)').run(path, Date.now()).lastInsertRowid);
-    for (const child of roots.filter((r) => isInside(r.path, path))) {
-      ctx.db.prepare('UPDATE tracks SET root_id = ? WHERE root_id = ?').run(newId, child.id);
-      ctx.db.prepare('DELETE FROM scan_issues WHERE root_id = ?').run(child.id);
-      ctx.db.prepare('DELETE FROM roots WHERE id = ?').run(child.id);
-    }
-    return newId;
-  })();
+  const absorbed = roots.filter((r) => isInside(r.path, path)).map((r) => r.id);
+  const id = insertLibraryRoot(ctx.db, path, absorbed);
   ctx.events.emit('library.changed', { reason: 'roots' });
   return getRoot(ctx, id);
 }
@@ -86,7 +53,7 @@ export function removeRoot(ctx: AppContext, id: number): { removed: boolean } {
   if (ctx.jobs.running('scan').length > 0) {
     throw new ApiError('conflict', 'A scan is running; cancel it or wait before removing a library folder.');
   }
-  const removed = ctx.db.prepare('DELETE FROM roots WHERE id = ?').run(id).changes > 0;
+  const removed = deleteLibraryRoot(ctx.db, id);
   if (removed) ctx.events.emit('library.changed', { reason: 'roots' });
   return { removed };
 }
@@ -115,22 +82,17 @@ export function startScan(ctx: AppContext, rootIds?: number[], options: { classi
 }
 
 export function trackDetail(ctx: AppContext, id: number): TrackDetail {
-  const r = ctx.db.prepare(`SELECT ${trackDetailColumns} FROM tracks WHERE id = ?`).get(id) as
-    | TrackDetailRecord
-    | undefined;
-  if (!r) throw new ApiError('not_found', `No track with id ${id}`);
-  return toTrackDetail(r);
+  const detail = readTrackDetail(ctx.db, id);
+  if (!detail) throw new ApiError('not_found', `No track with id ${id}`);
+  return detail;
 }
 
 /** Library roots (no parent) or the folders directly below `parent`, with the number of tracks inside each. */
 export function folders(ctx: AppContext, parent?: string): FolderNode[] {
   if (!parent) return listRoots(ctx).map((r) => ({ path: r.path, trackCount: r.trackCount + r.errorCount }));
   const base = parent.replace(/[\\/]+$/, '');
-  const rows = ctx.db
-    .prepare(`SELECT dir, count(*) AS n FROM tracks WHERE path >= ? AND path < ? GROUP BY dir`)
-    .all(`${base}/`, `${base}0`) as { dir: string; n: number }[];
   const children = new Map<string, number>();
-  for (const { dir, n } of rows) {
+  for (const { dir, n } of trackCountsByDir(ctx.db, base)) {
     if (dir === base || !dir.startsWith(`${base}/`)) continue;
     const child = `${base}/${dir.slice(base.length + 1).split('/')[0]}`;
     children.set(child, (children.get(child) ?? 0) + n);
@@ -143,13 +105,7 @@ export function folders(ctx: AppContext, parent?: string): FolderNode[] {
  * every one), and how many there are.
  */
 export function scanIssues(ctx: AppContext, limit: number | null = 500, rootIds?: number[]): { total: number; issues: ScanIssue[] } {
-  const where = rootIds ? 'WHERE root_id IN (SELECT value FROM json_each(?))' : '';
-  const args = rootIds ? [JSON.stringify(rootIds)] : [];
-  const total = (ctx.db.prepare(`SELECT count(*) AS n FROM scan_issues ${where}`).get(...args) as { n: number }).n;
-  const issues = ctx.db
-    .prepare(`SELECT path, error, seen_at AS seenAt FROM scan_issues ${where} ORDER BY path LIMIT ?`)
-    .all(...args, limit ?? -1) as ScanIssue[];
-  return { total, issues };
+  return readScanIssues(ctx.db, limit, rootIds);
 }
 
 export function libraryHandlers(ctx: AppContext): HandlerSet<'library.'> {

@@ -10,12 +10,12 @@ import type {
 } from '../../shared/api/tags.ts';
 import { ApiError } from '../../shared/errors.ts';
 import { changeStamp } from '../core/db/change-stamp.ts';
+import { batchInfo, batchRows, createBatch, getBatchRecord, listBatches, settledRowsAfter, toBatchInfo } from '../core/db/tag-journal.ts';
 import { genreFrameName } from '../core/tags/genre-tag.ts';
 import { id3v2MajorVersion } from '../core/tags/id3v23.ts';
 import { describeRequest, planTagBatch } from '../core/tags/plan-tag-batch.ts';
 import type { PlannedTrack } from '../core/tags/plan-tag-batch.ts';
 import { recoverTagBatches } from '../core/tags/recover-tag-batches.ts';
-import { batchInfo, batchRows, createBatch, getBatchRecord, listBatches, settledRowsAfter, toBatchInfo } from '../core/tags/tag-journal.ts';
 import type { TagWritePayload } from '../workers/tag-write.worker.ts';
 import type { AppContext } from './app-context.ts';
 import type { HandlerSet } from './handler-set.ts';

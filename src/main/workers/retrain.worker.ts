@@ -1,8 +1,9 @@
 import type { RetrainSummary } from '../../shared/api/personal.ts';
 import { openDatabase } from '../core/db/database.ts';
-import { activatePersonalVersion, activePersonalVersion, insertPersonalVersion, newPersonalVersionId } from '../core/db/personal-models.ts';
+import { activePersonalVersion, insertPersonalVersion, newPersonalVersionId } from '../core/db/personal-models.ts';
 import { basePredictionsInTaxonomy, libraryTrainingData } from '../core/personal/library-training-data.ts';
 import { genreCounts, defaultPersonalHyperParameters } from '../core/personal/personal-model.ts';
+import { activatePersonalVersion } from '../core/personal/refresh-personal-predictions.ts';
 import type { ActiveForComparison } from '../core/personal/retrain-personal.ts';
 import { retrainPersonal } from '../core/personal/retrain-personal.ts';
 import { runInWorker } from './run-in-worker.ts';

@@ -1,13 +1,10 @@
 import { z } from 'zod';
 import { method } from '../method.ts';
+import type { LabelSource } from './label-source.ts';
 import { trackFilterSchema } from './library.ts';
 import { genreNameSchema } from './tags.ts';
 
-/**
- * accepted: the person confirmed the prediction; corrected: the person gave other genres; tag: imported from the
- * genre tag already in the file (a correction or an accepted prediction always wins over it).
- */
-export type LabelSource = 'accepted' | 'corrected' | 'tag';
+export type { LabelSource };
 
 /** The genres a person gave a track. Tag write-back can write them; training will learn from corrections. */
 export interface TrackLabel {

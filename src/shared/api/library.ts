@@ -1,6 +1,6 @@
-import type { LabelSource } from './labels.ts';
 import { z } from 'zod';
 import { method } from '../method.ts';
+import type { LabelSource } from './label-source.ts';
 
 export type TrackStatus = 'ok' | 'error' | 'missing';
 

@@ -113,7 +113,7 @@ function newestBatch(): number {
 async function killDuring(args: string[], settled: number): Promise<{ batchId: number; killed: boolean; writingAtKill: number }> {
   const before = newestBatch();
   const child = cli(args);
-  let batchId = 0;
+  let batchId: number;
   let exited = false;
   void child.done.then(() => (exited = true));
   for (;;) {

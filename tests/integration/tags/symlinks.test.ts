@@ -7,7 +7,7 @@ import { tagRequestSchema } from '../../../src/shared/api/tags.ts';
 import { readGenreTag } from '../../../src/main/core/tags/genre-tag.ts';
 import { describeRequest, planTagBatch } from '../../../src/main/core/tags/plan-tag-batch.ts';
 import { runTagBatch } from '../../../src/main/core/tags/run-tag-batch.ts';
-import { batchRows, createBatch, insertPlannedRows } from '../../../src/main/core/tags/tag-journal.ts';
+import { batchRows, createBatch, insertPlannedRows } from '../../../src/main/core/db/tag-journal.ts';
 import { createAppContext } from '../../../src/main/services/app-context.ts';
 import type { AppContext } from '../../../src/main/services/app-context.ts';
 import { createHandlers } from '../../../src/main/services/handlers.ts';

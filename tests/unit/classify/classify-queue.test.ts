@@ -4,6 +4,7 @@ import type { Database } from '../../../src/main/core/db/database.ts';
 import { openDatabase } from '../../../src/main/core/db/database.ts';
 import type { AnalysisOutcome, PredictionRecord } from '../../../src/main/core/db/prediction-writer.ts';
 import { PredictionWriter } from '../../../src/main/core/db/prediction-writer.ts';
+import { refreshPersonalPredictions } from '../../../src/main/core/personal/refresh-personal-predictions.ts';
 import { insertSyntheticTracks } from '../../helpers/synthetic-library.ts';
 
 const labels = ['rock', 'jazz'];
@@ -45,7 +46,7 @@ describe('which tracks need classifying, and the writer', () => {
 
   it('skips tracks with a current analysis and a prediction from every active version; lists them again when that changes', () => {
     const [a, b] = ids;
-    const writer = new PredictionWriter(db, { engineVersion: 'e1', models: [svm1] });
+    const writer = new PredictionWriter(db, { engineVersion: 'e1', models: [svm1], refreshPersonalPredictions });
     writer.write([ok(a, 1, [prediction(svm1, [0.7, 0.3])])]);
     expect(todo()).not.toContain(a);
     expect(todo([svm1], 'e1', { force: true })).toContain(a);
@@ -60,7 +61,7 @@ describe('which tracks need classifying, and the writer', () => {
 
   it('keeps a file that failed to decode out until the scan reads it again; retries our own failures when the engine changes', () => {
     const [a, b] = ids;
-    const writer = new PredictionWriter(db, { engineVersion: 'e1', models: [svm1] });
+    const writer = new PredictionWriter(db, { engineVersion: 'e1', models: [svm1], refreshPersonalPredictions });
     writer.write([
       { trackId: a, contentVersion: 1, elapsedMs: 1, status: 'error', code: 'truncated', message: 'Cannot decode the audio: cut short', unreadable: true },
       { trackId: b, contentVersion: 1, elapsedMs: 1, status: 'error', code: 'analysis-failed', message: 'Analysis failed: bug', unreadable: false },
@@ -75,7 +76,7 @@ describe('which tracks need classifying, and the writer', () => {
 
   it('writes the preferred model as the table prediction, skips deleted tracks, and leaves a track whose audio changed meanwhile', () => {
     const [a, b, , d] = ids;
-    const writer = new PredictionWriter(db, { engineVersion: 'e1', models: [cnn1, svm1] });
+    const writer = new PredictionWriter(db, { engineVersion: 'e1', models: [cnn1, svm1], refreshPersonalPredictions });
     db.prepare('DELETE FROM tracks WHERE id = ?').run(d);
     db.prepare('UPDATE tracks SET content_version = 3 WHERE id = ?').run(b);
     const counts = writer.write([

@@ -7,7 +7,7 @@ import { loadTfRuntime } from '../../../src/main/core/models/runtime/load-tfjs.t
 import { openOnnxModel } from '../../../src/main/core/models/runtime/onnx-session.ts';
 import type { LayersModel, Tensor, Tf } from '../../../src/main/core/models/runtime/tfjs-types.ts';
 import type { TensorData } from '../../../src/main/core/models/tensor-data.ts';
-import { SeededRandom } from '../../../src/main/core/training/seeded-random.ts';
+import { SeededRandom } from '../../../src/main/core/random/seeded-random.ts';
 
 let tf: Tf;
 beforeAll(async () => {

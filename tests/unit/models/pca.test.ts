@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyPca, fitPca } from '../../../src/main/core/models/svm/pca.ts';
 import { symmetricEigen } from '../../../src/main/core/models/svm/symmetric-eigen.ts';
-import { SeededRandom } from '../../../src/main/core/training/seeded-random.ts';
+import { SeededRandom } from '../../../src/main/core/random/seeded-random.ts';
 
 /** Q = the 4x4 Hadamard matrix / 2: orthonormal, so Q diag(d) Q' has eigenvalues d and eigenvectors Q's columns. */
 const Q = [

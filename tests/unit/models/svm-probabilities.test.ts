@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { trainMulticlassSvm, svmProbabilities } from '../../../src/main/core/models/svm/multiclass-svm.ts';
 import { couplePairwise } from '../../../src/main/core/models/svm/pairwise-coupling.ts';
 import { fitPlattSigmoid, plattProbability } from '../../../src/main/core/models/svm/platt-scaling.ts';
-import { SeededRandom } from '../../../src/main/core/training/seeded-random.ts';
+import { SeededRandom } from '../../../src/main/core/random/seeded-random.ts';
 
 describe('Platt scaling', () => {
   it('recovers the true posterior of two unit-variance Gaussians at -1 and +1: P(+|x) = 1 / (1 + exp(-2x))', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { windowFeatures, windowPlan } from '../../../src/main/core/models/svm/svm-window-features.ts';
 import { GTZAN_FEATURE_COUNT, gtzanFeatureIndex } from '../../../src/main/core/features/index.ts';
-import { SeededRandom } from '../../../src/main/core/training/seeded-random.ts';
+import { SeededRandom } from '../../../src/main/core/random/seeded-random.ts';
 
 const F = GTZAN_FEATURE_COUNT;
 const TEMPO = gtzanFeatureIndex.tempo;

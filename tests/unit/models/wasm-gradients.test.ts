@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { TfRuntime } from '../../../src/main/core/models/runtime/load-tfjs.ts';
 import { loadTfRuntime } from '../../../src/main/core/models/runtime/load-tfjs.ts';
 import type { Tensor, Tf } from '../../../src/main/core/models/runtime/tfjs-types.ts';
-import { SeededRandom } from '../../../src/main/core/training/seeded-random.ts';
+import { SeededRandom } from '../../../src/main/core/random/seeded-random.ts';
 
 type Tensor4D = import('@tensorflow/tfjs').Tensor4D;
 

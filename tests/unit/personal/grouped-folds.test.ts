@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { albumGroupKey, groupedFolds } from '../../../src/main/core/personal/grouped-folds.ts';
-import { SeededRandom } from '../../../src/main/core/training/seeded-random.ts';
+import { SeededRandom } from '../../../src/main/core/random/seeded-random.ts';
 
 describe('album-grouped folds', () => {
   it('never puts two tracks of one album in different folds, and balances genres across folds', () => {

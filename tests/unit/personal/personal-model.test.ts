@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { genreCounts, predictPersonal, trainPersonalModel } from '../../../src/main/core/personal/personal-model.ts';
 import { fitSoftmax, softmaxLossAndGradient, softmaxProbabilities } from '../../../src/main/core/personal/softmax-regression.ts';
-import { SeededRandom } from '../../../src/main/core/training/seeded-random.ts';
+import { SeededRandom } from '../../../src/main/core/random/seeded-random.ts';
 
 describe('softmax regression', () => {
   it('reaches the analytic optimum of a one-feature problem (logit = log odds)', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { retrainPersonal } from '../../../src/main/core/personal/retrain-personal.ts';
-import { SeededRandom } from '../../../src/main/core/training/seeded-random.ts';
+import { SeededRandom } from '../../../src/main/core/random/seeded-random.ts';
 
 describe('retrain: album-grouped cross-validation', () => {
   it('measures a genre that has just reached 5 labels (each fold trains on 4 of them)', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { planWindows } from '../../../src/main/core/models/aggregation/analysis-windows.ts';
 import { aggregateSegments } from '../../../src/main/core/models/aggregation/segment-aggregation.ts';
 import { chooseEnsembleWeights, combineProbabilities } from '../../../src/main/core/models/ensemble/weighted-ensemble.ts';
-import { SeededRandom } from '../../../src/main/core/training/seeded-random.ts';
+import { SeededRandom } from '../../../src/main/core/random/seeded-random.ts';
 
 describe('segment -> track aggregation', () => {
   const segments = [0.6, 0.3, 0.1, 0.6, 0.3, 0.1, 0.0, 0.2, 0.8];

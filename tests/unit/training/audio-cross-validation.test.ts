@@ -1,5 +1,4 @@
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { combineProbabilities } from '../../../src/main/core/models/ensemble/weighted-ensemble.ts';
 import type { AnalysedTrack } from '../../../src/main/core/training/analysis/analyze-dataset.ts';
@@ -10,7 +9,7 @@ import { crossValidateMember } from '../../../src/main/core/training/audio/cross
 import { crossValidateEnsemble } from '../../../src/main/core/training/audio/ensemble-cross-validation.ts';
 import { AnalysedSegmentSource } from '../../../src/main/core/training/nn/analysed-segment-source.ts';
 import { experimentFolds, svmMember } from '../../../src/main/core/training/runs/audio-experiment.ts';
-import { SeededRandom } from '../../../src/main/core/training/seeded-random.ts';
+import { SeededRandom } from '../../../src/main/core/random/seeded-random.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 
 const tmp = makeTempDir();

@@ -3,7 +3,7 @@ import { loadTfRuntime } from '../../../src/main/core/models/runtime/load-tfjs.t
 import type { LayersModel, Tensor, Tf } from '../../../src/main/core/models/runtime/tfjs-types.ts';
 import type { TrainingBatch } from '../../../src/main/core/training/fit/fit-layers-model.ts';
 import { fitLayersModel } from '../../../src/main/core/training/fit/fit-layers-model.ts';
-import { SeededRandom } from '../../../src/main/core/training/seeded-random.ts';
+import { SeededRandom } from '../../../src/main/core/random/seeded-random.ts';
 
 let tf: Tf;
 beforeAll(async () => {

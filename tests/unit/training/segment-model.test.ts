@@ -8,7 +8,7 @@ import type { TensorData } from '../../../src/main/core/models/tensor-data.ts';
 import { saveSegmentModelVersion } from '../../../src/main/core/training/nn/save-segment-model.ts';
 import { InMemorySegmentSource } from '../../../src/main/core/training/nn/segment-source.ts';
 import { trainSegmentModel } from '../../../src/main/core/training/nn/train-segment-model.ts';
-import { SeededRandom } from '../../../src/main/core/training/seeded-random.ts';
+import { SeededRandom } from '../../../src/main/core/random/seeded-random.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 
 let tf: Tf;

@@ -5,6 +5,7 @@ import type { Database } from '../db/database.ts';
 import type { AnalysisOutcome } from '../db/prediction-writer.ts';
 import { PredictionWriter } from '../db/prediction-writer.ts';
 import type { ComputeDevice } from '../models/runtime/compute-device.ts';
+import { refreshPersonalPredictions } from '../personal/refresh-personal-predictions.ts';
 import type { ActiveModel } from './active-models.ts';
 import type { FailureReason } from './failure-reason.ts';
 import type { TrackClassification } from './track-classifier.ts';
@@ -68,6 +69,7 @@ export async function runClassification(db: Database, options: RunClassification
   const writer = new PredictionWriter(db, {
     engineVersion: options.engineVersion,
     models: options.models.map((m) => ({ kind: m.kind, version: m.version, architecture: m.manifest.architecture, labels: m.manifest.labels })),
+    refreshPersonalPredictions,
   });
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;

@@ -1,10 +1,11 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { Database } from './connection.ts';
 import { migrate } from './migrate.ts';
 import { sortKey } from './sort-key.ts';
 
-export type Database = BetterSqlite3.Database;
+export type { Database };
 
 export interface OpenOptions {
   /** Apply pending migrations (the main process does; workers open an already-migrated file). */

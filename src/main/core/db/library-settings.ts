@@ -1,5 +1,5 @@
-import { DEFAULT_UNSURE_THRESHOLD } from '../personal/unsure.ts';
 import type { Database } from './database.ts';
+import { DEFAULT_UNSURE_THRESHOLD } from './unsure.ts';
 
 /** The library's unsure threshold (`settings.unsureThreshold`), or the default. */
 export function readUnsureThreshold(db: Database): number {

@@ -1,4 +1,4 @@
-import type { Database } from './database.ts';
+import type { Database } from './connection.ts';
 import { migrations } from './migrations/index.ts';
 
 /** Applies every migration newer than the database's version, each in a transaction; returns the versions run. */

@@ -1,4 +1,4 @@
-import type { Database } from './database.ts';
+import type { Database } from './connection.ts';
 
 /** A numbered, forward-only schema change. Each runs inside its own transaction. */
 export interface Migration {

@@ -185,7 +185,7 @@ function openReadOnly(path: string): OpenedLibrary {
   const cleanup = (): void => {
     if (copyDir) rmSync(copyDir, { recursive: true, force: true });
   };
-  let version = 0;
+  let version: number;
   try {
     version = schemaVersion(db);
   } catch {

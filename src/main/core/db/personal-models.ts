@@ -1,9 +1,7 @@
-import { float32Blob, readFloat32Blob } from '../classify/blob-codec.ts';
-import type { PersonalModelSpec } from '../personal/personal-model.ts';
-import { predictPersonal } from '../personal/personal-model.ts';
-import type { RetrainReport } from '../personal/retrain-personal.ts';
+import type { PersonalReport } from '../../../shared/api/personal.ts';
+import { float32Blob, readFloat32Blob } from './blob-codec.ts';
 import type { Database } from './database.ts';
-import { readEmbeddings } from './track-embeddings.ts';
+import type { PersonalModelSpec } from './personal-model-spec.ts';
 
 export interface PersonalVersionRecord {
   version: string;
@@ -11,7 +9,7 @@ export interface PersonalVersionRecord {
   activatedAt: number | null;
   active: boolean;
   genres: string[];
-  report: RetrainReport;
+  report: PersonalReport;
 }
 
 export interface StoredPersonalModel extends PersonalVersionRecord {
@@ -38,7 +36,7 @@ function record(r: Row): PersonalVersionRecord {
     activatedAt: r.activated_at,
     active: r.active === 1,
     genres: JSON.parse(r.genres_json) as string[],
-    report: JSON.parse(r.report_json) as RetrainReport,
+    report: JSON.parse(r.report_json) as PersonalReport,
   };
 }
 
@@ -52,7 +50,7 @@ export function newPersonalVersionId(db: Database, now = new Date()): string {
 
 export function insertPersonalVersion(
   db: Database,
-  v: { version: string; spec: PersonalModelSpec; report: RetrainReport; labels: ReadonlyMap<number, readonly string[]>; now?: number },
+  v: { version: string; spec: PersonalModelSpec; report: PersonalReport; labels: ReadonlyMap<number, readonly string[]>; now?: number },
 ): void {
   db.prepare(
     `INSERT INTO personal_models (version, created_at, activated_at, active, genres_json, spec_json, report_json, labels_json)
@@ -88,66 +86,58 @@ export function activePersonalSpec(db: Database): { version: string; spec: Perso
   return r ? { version: r.version, spec: JSON.parse(r.spec_json) as PersonalModelSpec } : null;
 }
 
-/**
- * Makes `version` the active personal model (null: none, the base models speak again) and refreshes every track's
- * prediction from the stored embeddings, in one transaction. `basePreference`: the base model kinds in order of
- * preference, for the tracks the personal model cannot predict and for when none is active.
- */
-export function activatePersonalVersion(db: Database, version: string | null, basePreference: readonly string[], now = Date.now()): { predicted: number } {
-  return db.transaction(() => {
-    db.prepare('UPDATE personal_models SET active = 0 WHERE active = 1').run();
-    if (version !== null) {
-      const changed = db.prepare('UPDATE personal_models SET active = 1, activated_at = ? WHERE version = ?').run(now, version).changes;
-      if (changed === 0) throw new Error(`No personal model version ${version}`);
-    }
-    return refreshPersonalPredictions(db, basePreference, undefined, now);
-  })();
+/** Makes `version` the only active personal model (null: none); throws when there is no such version. */
+export function setActivePersonalVersion(db: Database, version: string | null, now: number): void {
+  db.prepare('UPDATE personal_models SET active = 0 WHERE active = 1').run();
+  if (version !== null) {
+    const changed = db.prepare('UPDATE personal_models SET active = 1, activated_at = ? WHERE version = ?').run(now, version).changes;
+    if (changed === 0) throw new Error(`No personal model version ${version}`);
+  }
 }
 
 /**
- * Predicts tracks with the active personal model from their stored embeddings (all tracks, or `trackIds`), stores
- * the predictions and sets each track's shown prediction: the personal model's where it could predict, else the
- * preferred base model's. Deterministic: the same model and embeddings give byte-identical predictions.
+ * Drops the personal predictions of `trackIds` (all tracks when omitted) and gives each of those tracks the
+ * preferred base model's prediction again: `basePreference` lists the base model kinds in order of preference,
+ * kinds outside it come after them.
  */
-export function refreshPersonalPredictions(db: Database, basePreference: readonly string[], trackIds?: readonly number[], now = Date.now()): { predicted: number } {
-  const active = activePersonalSpec(db);
+export function showBasePredictions(db: Database, basePreference: readonly string[], trackIds?: readonly number[]): void {
   const ids = trackIds ? JSON.stringify(trackIds) : null;
-  const run = (): { predicted: number } => {
-    db.prepare('DELETE FROM personal_predictions WHERE @ids IS NULL OR track_id IN (SELECT value FROM json_each(@ids))').run({ ids });
-    // Everything back to the base models first.
-    const order = basePreference.length > 0 ? basePreference : ['ensemble', 'cnn', 'mlfi', 'svm'];
-    // The preferred kind first; kinds outside the list after it.
-    const rank = `coalesce((SELECT key FROM json_each(@order) WHERE value = p.model_kind), ${order.length})`;
-    db.prepare(
-      `UPDATE tracks SET (predicted_genre, predicted_confidence) = (
-         SELECT p.top_genre, p.confidence FROM predictions p WHERE p.track_id = tracks.id AND p.content_version = tracks.content_version
-         ORDER BY ${rank} LIMIT 1)
-       WHERE @ids IS NULL OR id IN (SELECT value FROM json_each(@ids))`,
-    ).run({ order: JSON.stringify(order), ids });
-    if (!active) return { predicted: 0 };
-    const insert = db.prepare(
+  db.prepare('DELETE FROM personal_predictions WHERE @ids IS NULL OR track_id IN (SELECT value FROM json_each(@ids))').run({ ids });
+  const order = basePreference.length > 0 ? basePreference : ['ensemble', 'cnn', 'mlfi', 'svm'];
+  // The preferred kind first; kinds outside the list after it.
+  const rank = `coalesce((SELECT key FROM json_each(@order) WHERE value = p.model_kind), ${order.length})`;
+  db.prepare(
+    `UPDATE tracks SET (predicted_genre, predicted_confidence) = (
+       SELECT p.top_genre, p.confidence FROM predictions p WHERE p.track_id = tracks.id AND p.content_version = tracks.content_version
+       ORDER BY ${rank} LIMIT 1)
+     WHERE @ids IS NULL OR id IN (SELECT value FROM json_each(@ids))`,
+  ).run({ order: JSON.stringify(order), ids });
+}
+
+/** Stores one personal model's predictions, each as its track's shown prediction; use inside a transaction. */
+export class PersonalPredictionWriter {
+  private readonly version: string;
+  private readonly genres: readonly string[];
+  private readonly genresJson: string;
+  private readonly insert;
+  private readonly top;
+
+  constructor(db: Database, model: { version: string; genres: readonly string[] }) {
+    this.version = model.version;
+    this.genres = model.genres;
+    this.genresJson = JSON.stringify(model.genres);
+    this.insert = db.prepare(
       `INSERT INTO personal_predictions (track_id, model_version, content_version, labels_json, probabilities, top_genre, confidence, predicted_at)
        SELECT ?, ?, content_version, ?, ?, ?, ?, ? FROM tracks WHERE id = ?`,
     );
-    const top = db.prepare('UPDATE tracks SET predicted_genre = ?, predicted_confidence = ? WHERE id = ?');
-    const genresJson = JSON.stringify(active.spec.genres);
-    const k = active.spec.genres.length;
-    let predicted = 0;
-    for (const block of readEmbeddings(db, trackIds)) {
-      if (!active.spec.featureNames.every((f) => block.columns.includes(f))) continue; // an older layout: listen again
-      const p = predictPersonal(active.spec, block.columns, block.rows, block.trackIds.length);
-      block.trackIds.forEach((id, i) => {
-        let best = 0;
-        for (let c = 1; c < k; c++) if (p[i * k + c] > p[i * k + best]) best = c;
-        const probs = Float32Array.from(p.subarray(i * k, i * k + k));
-        insert.run(id, active.version, genresJson, float32Blob(probs), active.spec.genres[best], probs[best], now, id);
-        top.run(active.spec.genres[best], probs[best], id);
-        predicted++;
-      });
-    }
-    return { predicted };
-  };
-  return db.inTransaction ? run() : db.transaction(run)();
+    this.top = db.prepare('UPDATE tracks SET predicted_genre = ?, predicted_confidence = ? WHERE id = ?');
+  }
+
+  /** `probabilities`: one per genre of the model; `best`: the index of the top one. */
+  write(trackId: number, probabilities: Float32Array, best: number, now: number): void {
+    this.insert.run(trackId, this.version, this.genresJson, float32Blob(probabilities), this.genres[best], probabilities[best], now, trackId);
+    this.top.run(this.genres[best], probabilities[best], trackId);
+  }
 }
 
 export interface PersonalPrediction {

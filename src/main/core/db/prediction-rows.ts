@@ -1,4 +1,4 @@
-import { readFloat32Blob, readProbabilityRows } from '../classify/blob-codec.ts';
+import { readFloat32Blob, readProbabilityRows } from './blob-codec.ts';
 import type { Database } from './database.ts';
 
 export interface StoredPrediction {

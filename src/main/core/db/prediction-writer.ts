@@ -1,7 +1,6 @@
-import { float32Blob, quantizeProbabilityRows } from '../classify/blob-codec.ts';
+import { float32Blob, quantizeProbabilityRows } from './blob-codec.ts';
 import { analysisFailedCode } from './classify-queue.ts';
 import type { Database } from './database.ts';
-import { refreshPersonalPredictions } from './personal-models.ts';
 import { EmbeddingWriter } from './track-embeddings.ts';
 
 /** One model's prediction for a track, as stored. */
@@ -53,6 +52,12 @@ export interface WriterModel {
   labels: readonly string[];
 }
 
+/**
+ * Re-predicts tracks with the active personal model (core/personal's refreshPersonalPredictions); the writer calls
+ * it inside its transaction, for the tracks whose embedding it just stored, when a personal model is active.
+ */
+export type RefreshPersonalPredictions = (db: Database, basePreference: readonly string[], trackIds: readonly number[], now: number) => unknown;
+
 export interface WriteCounts {
   written: number;
   /** Tracks removed from the library while they were analysed. */
@@ -72,12 +77,17 @@ export class PredictionWriter {
   private readonly now: () => number;
   private readonly statements;
   private readonly embeddings: EmbeddingWriter;
+  private readonly refreshPersonal: RefreshPersonalPredictions;
 
   /** `models`: the versions that will be written, in order of preference (first = the table's prediction). */
-  constructor(db: Database, options: { engineVersion: string; models: readonly WriterModel[]; now?: () => number }) {
+  constructor(
+    db: Database,
+    options: { engineVersion: string; models: readonly WriterModel[]; refreshPersonalPredictions: RefreshPersonalPredictions; now?: () => number },
+  ) {
     this.db = db;
     this.engineVersion = options.engineVersion;
     this.preference = options.models.map((m) => m.kind);
+    this.refreshPersonal = options.refreshPersonalPredictions;
     this.now = options.now ?? Date.now;
     this.statements = {
       track: db.prepare('SELECT content_version FROM tracks WHERE id = ?').pluck(),
@@ -169,7 +179,7 @@ export class PredictionWriter {
         counts.written++;
       }
       // The active personal model, if any, speaks for these tracks: predicted from the embeddings just stored.
-      if (withEmbedding.length > 0 && this.hasPersonalModel()) refreshPersonalPredictions(this.db, this.preference, withEmbedding, now);
+      if (withEmbedding.length > 0 && this.hasPersonalModel()) this.refreshPersonal(this.db, this.preference, withEmbedding, now);
     })();
     return counts;
   }

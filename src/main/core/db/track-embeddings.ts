@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { float32Blob, readFloat32Blob } from '../classify/blob-codec.ts';
+import { float32Blob, readFloat32Blob } from './blob-codec.ts';
 import type { Database } from './database.ts';
 
 /** The id of a list of embedding columns (the same list always gets the same id). */

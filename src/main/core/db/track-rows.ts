@@ -1,6 +1,7 @@
 import type { TrackDetail, TrackRow, TrackStatus } from '../../../shared/api/library.ts';
 import type { LabelSource } from '../../../shared/api/labels.ts';
-import { isUnsure } from '../personal/unsure.ts';
+import type { Database } from './database.ts';
+import { isUnsure } from './unsure.ts';
 
 /** Columns of a library table row, in the shape `toTrackRow` reads. */
 export const trackRowColumns = `id, root_id, path, dir, filename, title, artist, album, genres_json, duration_s, format,
@@ -90,6 +91,12 @@ export function toTrackDetail(r: TrackDetailRecord): TrackDetail {
     scannedAt: r.scanned_at,
     missingSince: r.missing_since,
   };
+}
+
+/** One track with every detail, or null when there is no track with that id. */
+export function readTrackDetail(db: Database, id: number): TrackDetail | null {
+  const r = db.prepare(`SELECT ${trackDetailColumns} FROM tracks WHERE id = ?`).get(id) as TrackDetailRecord | undefined;
+  return r ? toTrackDetail(r) : null;
 }
 
 function parseGenres(json: string): string[] {

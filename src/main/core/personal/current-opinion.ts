@@ -1,5 +1,5 @@
+import type { PersonalModelSpec } from '../db/personal-model-spec.ts';
 import type { EmbeddingBlock } from '../db/track-embeddings.ts';
-import type { PersonalModelSpec } from './personal-model.ts';
 import { predictPersonal } from './personal-model.ts';
 
 /** The `logp.<kind>.<label>` columns of one base model: their indices and labels. */

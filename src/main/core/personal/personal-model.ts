@@ -1,41 +1,16 @@
+import type { PersonalHyperParameters, PersonalModelSpec } from '../db/personal-model-spec.ts';
 import { fitSoftmax, softmaxProbabilities } from './softmax-regression.ts';
 
 /**
- * A person's own genre model: softmax regression on the standardised track embedding (clip features, segment
- * statistics, the base models' log-probabilities, …), in the person's own taxonomy. Small enough to live in the
- * library database as JSON and to re-predict a whole library from stored embeddings in seconds.
+ * A person's own genre model (its stored form: PersonalModelSpec): softmax regression on the standardised track
+ * embedding (clip features, segment statistics, the base models' log-probabilities, …), in the person's own
+ * taxonomy. Small enough to live in the library database as JSON and to re-predict a whole library from stored
+ * embeddings in seconds.
  *
  * Prior: where a person's genre is one the base (GTZAN) models know ("Hip-Hop" for hiphop), the penalty pulls its
  * weights towards "logit = priorStrength x log p_base(genre)", so with a handful of labels the model starts from
  * the base models' opinion instead of from nothing, and moves away from it as labels accumulate.
  */
-export interface PersonalModelSpec {
-  format: 'genre-tagger-personal';
-  formatVersion: 1;
-  genres: string[];
-  /** The embedding columns the model reads, in order. */
-  featureNames: string[];
-  mean: number[];
-  scale: number[];
-  /** [genres, featureNames + 1] row-major: weights, then bias. */
-  params: number[];
-  hyper: PersonalHyperParameters;
-  /** For each genre, the embedding column of the base model's log-probability it was pulled towards, or null. */
-  priorColumns: (string | null)[];
-  /** Labelled tracks per genre it learned from. */
-  examples: number[];
-}
-
-export interface PersonalHyperParameters {
-  /**
-   * Strength of the penalty per labelled track: the loss is the mean cross-entropy plus (l2 / n) / 2 ||W - W0||^2,
-   * so the prior counts for much with a few labels and fades as they accumulate (as a Bayesian prior does).
-   */
-  l2: number;
-  priorStrength: number;
-  /** Genres with fewer labelled tracks are not predicted (listed as "needs N more examples"). */
-  minExamples: number;
-}
 
 /** l2 and priorStrength chosen on the GTZAN valid split (base SVM fitted on the train split), never on the test split. */
 export const defaultPersonalHyperParameters: PersonalHyperParameters = { l2: 1, priorStrength: 1, minExamples: 5 };

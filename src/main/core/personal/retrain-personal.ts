@@ -1,7 +1,7 @@
 import type { MetricsSummary, PersonalReport } from '../../../shared/api/personal.ts';
+import type { PersonalHyperParameters, PersonalModelSpec } from '../db/personal-model-spec.ts';
 import { computeMetrics } from '../training/metrics/classification-metrics.ts';
 import { groupedFolds } from './grouped-folds.ts';
-import type { PersonalHyperParameters, PersonalModelSpec } from './personal-model.ts';
 import { defaultPersonalHyperParameters, genreCounts, predictPersonal, trainPersonalModel } from './personal-model.ts';
 
 /** The labelled tracks a retrain learns from, with their embeddings. */
@@ -95,8 +95,8 @@ export function retrainPersonal(data: LabelledEmbeddings, options: RetrainOption
 
   const primary = usable.map((i) => data.labels[i].find((g) => known.has(g)) ?? data.labels[i][0]);
   const { fold, folds: k } = groupedFolds(usable.map((i) => data.groups[i]), primary, folds);
-  const candidatePred: (string | null)[] = new Array(n).fill(null);
-  const activePred: (string | null)[] = new Array(n).fill(null);
+  const candidatePred: (string | null)[] = new Array<string | null>(n).fill(null);
+  const activePred: (string | null)[] = new Array<string | null>(n).fill(null);
   const active = options.active ?? null;
   for (let f = 0; f < k; f++) {
     const trainIdx: number[] = [];

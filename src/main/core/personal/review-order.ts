@@ -1,4 +1,4 @@
-import { SeededRandom } from '../training/seeded-random.ts';
+import { SeededRandom } from '../random/seeded-random.ts';
 
 /**
  * Which unlabelled tracks would teach the personal model most, best first: tracks the current model is unsure
@@ -110,7 +110,12 @@ export function reviewScores(input: ReviewInput): ReviewScore[] {
     }
     let dens = 0;
     let counted = 0;
-    for (const s of top) if (s > -1) (dens += s, counted++);
+    for (const s of top) {
+      if (s > -1) {
+        dens += s;
+        counted++;
+      }
+    }
     const density = counted > 0 ? Math.max(0, dens / counted) : 0;
     let nearestLabelled = -1;
     for (const l of labelledIdx) nearestLabelled = Math.max(nearestLabelled, similarity(p, dims, i, l));
@@ -120,8 +125,10 @@ export function reviewScores(input: ReviewInput): ReviewScore[] {
     let p2 = 0;
     for (let c = 0; c < k; c++) {
       const v = input.probabilities[i * k + c];
-      if (v > p1) (p2 = p1, p1 = v);
-      else if (v > p2) p2 = v;
+      if (v > p1) {
+        p2 = p1;
+        p1 = v;
+      } else if (v > p2) p2 = v;
     }
     const uncertainty = 1 - (p1 - p2);
     const disagreement = input.disagreement?.[i] ?? 0;

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { basename } from 'node:path';
 import type { ParsedPlaylistRequest, PlaylistEntry, PlaylistLeftOut, PlaylistSort } from '../../../shared/api/playlists.ts';
 import type { Database } from '../db/database.ts';
-import { DEFAULT_UNSURE_THRESHOLD, isUnsure } from '../personal/unsure.ts';
+import { DEFAULT_UNSURE_THRESHOLD, isUnsure } from '../db/unsure.ts';
 import { defaultTaxonomy, genreKey, normalizeGenres } from '../tags/taxonomy.ts';
 import { sortPlaylistEntries } from './sort-entries.ts';
 

@@ -1,6 +1,6 @@
 import type { PlaylistEntry, PlaylistSort } from '../../../shared/api/playlists.ts';
 import { sortKey } from '../db/sort-key.ts';
-import { SeededRandom } from '../training/seeded-random.ts';
+import { SeededRandom } from '../random/seeded-random.ts';
 import { entryTitle } from './entry-title.ts';
 
 type Key = (string | number)[];

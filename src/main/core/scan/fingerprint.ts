@@ -35,3 +35,12 @@ export function fingerprintBytes(bytes: Uint8Array): string {
   const { offset, length } = middleBlock(bytes.length);
   return digest(bytes.subarray(offset, offset + length));
 }
+
+/** The fingerprint of a file as it is now, or null when it is empty or cannot be read. */
+export function fingerprintFileOrNull(path: string, sizeBytes: number): string | null {
+  try {
+    return sizeBytes > 0 ? fingerprintFile(path, sizeBytes) : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,11 +1,14 @@
 import { basename, dirname } from 'node:path';
 import type { ScanSummary } from '../../../shared/api/library.ts';
 import type { Database } from '../db/database.ts';
+import { reconcileMoves } from '../db/reconcile-moves.ts';
+import type { AddedTrack } from '../db/reconcile-moves.ts';
+import { recordRootScan } from '../db/scan-issues.ts';
+import { knownTracksOfRoot, ScannedTrackWriter } from '../db/scanned-tracks.ts';
+import type { KnownTrack, ScannedTrackRow } from '../db/scanned-tracks.ts';
 import { fingerprintFile } from './fingerprint.ts';
 import { TrackReadError } from './read-error.ts';
 import { readTrackMetadata } from './read-track-metadata.ts';
-import { reconcileMoves } from './reconcile-moves.ts';
-import type { AddedTrack } from './reconcile-moves.ts';
 import type { TrackMetadata } from './track-metadata.ts';
 import { walkAudioFiles } from './walk.ts';
 import type { FoundFile, WalkIssue } from './walk.ts';
@@ -36,14 +39,6 @@ export interface ScanOptions {
   /** Least time between two progress reports while reading (default 100 ms). */
   progressIntervalMs?: number;
   now?: () => number;
-}
-
-interface KnownTrack {
-  id: number;
-  size: number;
-  mtime_ms: number;
-  status: 'ok' | 'error' | 'missing';
-  fingerprint: string | null;
 }
 
 type ReadOutcome =
@@ -108,12 +103,7 @@ async function scanOneRoot(db: Database, root: ScanRoot, options: ScanOptions): 
   if (signal?.aborted) return { counts, added: [], vanished: [] };
   counts.skipped = walk.issues.length;
 
-  const known = new Map<string, KnownTrack>();
-  for (const row of db
-    .prepare('SELECT id, path, size, mtime_ms, status, fingerprint FROM tracks WHERE root_id = ?')
-    .iterate(root.id) as IterableIterator<KnownTrack & { path: string }>) {
-    known.set(row.path, row);
-  }
+  const known = knownTracksOfRoot(db, root.id);
 
   const seen = new Set<string>();
   const toRead: FoundFile[] = [];
@@ -199,13 +189,11 @@ async function readOne(file: FoundFile): Promise<ReadOutcome> {
   }
 }
 
-/** The scanner's SQL, prepared once per root. */
+/** Writes what the scan found in one library folder, in short transactions. */
 class ScanWriter {
-  private readonly insert;
-  private readonly update;
+  private readonly tracks: ScannedTrackWriter;
   /** Tracks this scan inserted, for move detection once the whole scan knows which files vanished. */
   readonly added: AddedTrack[] = [];
-  private readonly setMissing;
   private readonly db: Database;
   private readonly root: ScanRoot;
   private readonly now: () => number;
@@ -214,23 +202,7 @@ class ScanWriter {
     this.db = db;
     this.root = root;
     this.now = now;
-    const cols = `status = @status, error = @error, size = @size, mtime_ms = @mtime_ms, fingerprint = @fingerprint,
-      format = @format, codec = @codec, duration_s = @duration_s, sample_rate = @sample_rate, channels = @channels,
-      bitrate = @bitrate, title = @title, artist = @artist, album = @album, album_artist = @album_artist,
-      genre = @genre, genres_json = @genres_json, year = @year, track_no = @track_no,
-      updated_at = @now, scanned_at = @now, missing_since = NULL`;
-    this.insert = db.prepare(`INSERT INTO tracks (root_id, path, dir, filename, size, mtime_ms, fingerprint, status, error,
-      format, codec, duration_s, sample_rate, channels, bitrate, title, artist, album, album_artist, genre, genres_json,
-      year, track_no, added_at, updated_at, scanned_at)
-      VALUES (@root_id, @path, @dir, @filename, @size, @mtime_ms, @fingerprint, @status, @error, @format, @codec,
-      @duration_s, @sample_rate, @channels, @bitrate, @title, @artist, @album, @album_artist, @genre, @genres_json,
-      @year, @track_no, @now, @now, @now)`);
-    this.update = db.prepare(`UPDATE tracks SET ${cols},
-      content_version = content_version + (CASE WHEN fingerprint IS @fingerprint AND size = @size THEN 0 ELSE 1 END)
-      WHERE id = @id`);
-    this.setMissing = db.prepare(
-      `UPDATE tracks SET status = 'missing', missing_since = @now, updated_at = @now WHERE id = @id`,
-    );
+    this.tracks = new ScannedTrackWriter(db);
   }
 
   write(batch: ReadOutcome[], known: Map<string, KnownTrack>, counts: ScanCounts): void {
@@ -240,10 +212,10 @@ class ScanWriter {
         const row = this.row(outcome, now);
         const existing = known.get(outcome.file.path);
         if (existing) {
-          this.update.run({ ...row, id: existing.id });
+          this.tracks.update(existing.id, row);
           if (outcome.kind === 'ok') counts.changed++;
         } else {
-          const id = Number(this.insert.run(row).lastInsertRowid);
+          const id = this.tracks.insert(row);
           if (outcome.kind === 'ok') {
             counts.added++;
             if (outcome.fingerprint) this.added.push({ id, size: outcome.file.size, fingerprint: outcome.fingerprint });
@@ -261,7 +233,7 @@ class ScanWriter {
     this.db.transaction(() => {
       for (const [path, k] of known) {
         if (seen.has(path) || k.status === 'missing') continue;
-        this.setMissing.run({ id: k.id, now });
+        this.tracks.markMissing(k.id, now);
         ids.push(k.id);
       }
     })();
@@ -269,16 +241,10 @@ class ScanWriter {
   }
 
   finishRoot(issues: WalkIssue[]): void {
-    const now = this.now();
-    this.db.transaction(() => {
-      this.db.prepare('DELETE FROM scan_issues WHERE root_id = ?').run(this.root.id);
-      const add = this.db.prepare('INSERT OR REPLACE INTO scan_issues (root_id, path, error, seen_at) VALUES (?, ?, ?, ?)');
-      for (const i of issues) add.run(this.root.id, i.path, i.error, now);
-      this.db.prepare('UPDATE roots SET last_scan_at = ? WHERE id = ?').run(now, this.root.id);
-    })();
+    recordRootScan(this.db, this.root.id, issues, this.now());
   }
 
-  private row(outcome: ReadOutcome, now: number): Record<string, unknown> {
+  private row(outcome: ReadOutcome, now: number): ScannedTrackRow {
     const f = outcome.file;
     const m = outcome.kind === 'ok' ? outcome.meta : null;
     return {

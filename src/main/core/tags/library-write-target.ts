@@ -1,6 +1,7 @@
 import { lstatSync, realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import type { Database } from '../db/database.ts';
+import { libraryRootPaths } from '../db/library-roots.ts';
 import { describeWriteFsError, TagWriteError } from './tag-write-error.ts';
 
 /**
@@ -22,7 +23,7 @@ export interface LibraryRoot {
 /** The library folders with their real paths; a folder that cannot be resolved now (gone, unmounted) is left out. */
 export function libraryRoots(db: Database): LibraryRoot[] {
   const out: LibraryRoot[] = [];
-  for (const path of db.prepare('SELECT path FROM roots ORDER BY path').pluck().all() as string[]) {
+  for (const path of libraryRootPaths(db)) {
     try {
       out.push({ path, realPath: realpathSync.native(path) });
     } catch {

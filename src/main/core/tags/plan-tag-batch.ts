@@ -1,8 +1,6 @@
 import type { ParsedTagRequest, TagErrorCode, TagPreviewAction, Taxonomy } from '../../../shared/api/tags.ts';
 import type { Database } from '../db/database.ts';
-import { readUnsureThreshold } from '../db/library-settings.ts';
-import { trackWhere } from '../db/track-query.ts';
-import type { Where } from '../db/track-query.ts';
+import { tagSelectionRows } from '../db/tag-selection.ts';
 import { writableFormats } from './genre-tag.ts';
 import { libraryRoots, outsideLibraryError, WriteTargetChecker } from './library-write-target.ts';
 import { mergeGenres, sameGenres } from './merge-genres.ts';
@@ -27,27 +25,8 @@ export interface PlannedTrack {
   linkTarget: string | null;
 }
 
-interface SelectedRecord {
-  id: number;
-  path: string;
-  format: string | null;
-  status: 'ok' | 'error' | 'missing';
-  error: string | null;
-  genres_json: string;
-  predicted_genre: string | null;
-  predicted_confidence: number | null;
-  label_genres_json: string | null;
-}
-
 export function requestTaxonomy(request: ParsedTagRequest): Taxonomy | null {
   return request.taxonomy === undefined ? defaultTaxonomy : request.taxonomy;
-}
-
-function selectionWhere(db: Database, request: ParsedTagRequest): Where {
-  const s = request.selection;
-  if (s.trackIds) return { sql: 'WHERE id IN (SELECT value FROM json_each(?))', params: [JSON.stringify(s.trackIds)] };
-  if (s.filter) return trackWhere(s.filter, readUnsureThreshold(db));
-  return { sql: '', params: [] };
 }
 
 function parseList(json: string | null): string[] {
@@ -67,15 +46,7 @@ function parseList(json: string | null): string[] {
  * a path that leads outside the library folders is skipped, one through a link inside them says where it writes.
  */
 export function planTagBatch(db: Database, request: ParsedTagRequest): PlannedTrack[] {
-  const where = selectionWhere(db, request);
-  const rows = db
-    .prepare(
-      `SELECT t.id, t.path, t.format, t.status, t.error, t.genres_json, t.predicted_genre, t.predicted_confidence,
-        l.genres_json AS label_genres_json
-      FROM (SELECT * FROM tracks ${where.sql}) t LEFT JOIN track_labels l ON l.track_id = t.id
-      ORDER BY t.path`,
-    )
-    .all(...where.params) as SelectedRecord[];
+  const rows = tagSelectionRows(db, request.selection);
   const exclude = new Set(request.selection.excludeTrackIds ?? []);
   const min = request.selection.minConfidence;
   const usesLabels = request.source === 'label' || request.source === 'label-or-prediction';

@@ -1,25 +1,25 @@
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Database } from '../db/database.ts';
+import {
+  finishBatch,
+  getBatchRecord,
+  markFailed,
+  markNotWritten,
+  markWritten,
+  runningBatchRecords,
+  touchedPaths,
+  writingRows,
+} from '../db/tag-journal.ts';
+import type { BatchRecord } from '../db/tag-journal.ts';
+import { fingerprintFileOrNull } from '../scan/fingerprint.ts';
 import { isProcessAlive, removeStaleTempFiles } from './atomic-replace.ts';
 import { readGenreTag } from './genre-tag.ts';
 import { sameGenres } from './merge-genres.ts';
 import { batchRequest, tagOptionsOf } from './run-tag-batch.ts';
-import { finishBatch, getBatchRecord, markFailed, markNotWritten, markWritten } from './tag-journal.ts';
-import type { BatchRecord } from './tag-journal.ts';
 
 /** A running batch whose heartbeat is older than this is dead even if a process with its pid exists (pid reuse). */
 const staleMs = 10 * 60_000;
-
-interface WritingRecord {
-  id: number;
-  batch_id: number;
-  track_id: number | null;
-  path: string;
-  restore_of: number | null;
-  old_genres_json: string | null;
-  new_genres_json: string | null;
-}
 
 /** Whether a batch marked running is really being run, by this process (`isActive`) or by another live one. */
 function isRunning(b: BatchRecord, isActive: (id: number) => boolean, now: number): boolean {
@@ -48,11 +48,7 @@ export async function recoverTagBatches(db: Database, isActive: (batchId: number
     }
     return b;
   };
-  const writing = db
-    .prepare(`SELECT id, batch_id, track_id, path, restore_of, old_genres_json, new_genres_json FROM tag_writes
-      WHERE status = 'writing' ORDER BY batch_id, seq`)
-    .all() as WritingRecord[];
-  for (const r of writing) {
+  for (const r of writingRows(db)) {
     const b = batchOf(r.batch_id);
     if (isRunning(b, isActive, now)) continue;
     touched.add(b.id);
@@ -66,8 +62,8 @@ export async function recoverTagBatches(db: Database, isActive: (batchId: number
       if (sameGenres(tag.genres, newGenres)) {
         markWritten(
           db,
-          { id: r.id, batchId: b.id, trackId: r.track_id, restoreOf: r.restore_of, realPath },
-          { newGenres, size: st.size, mtimeMs: Math.floor(st.mtimeMs) },
+          { id: r.id, batchId: b.id, trackId: r.track_id, restoreOf: r.restore_of },
+          { newGenres, size: st.size, mtimeMs: Math.floor(st.mtimeMs), fingerprint: fingerprintFileOrNull(realPath, st.size) },
           now,
         );
       } else if (sameGenres(tag.genres, oldGenres)) {
@@ -80,15 +76,13 @@ export async function recoverTagBatches(db: Database, isActive: (batchId: number
       markFailed(db, r.id, 'interrupted', `Interrupted while this file was written, and it cannot be read now: ${error instanceof Error ? error.message : String(error)}`, now);
     }
   }
-  const running = db.prepare(`SELECT * FROM tag_batches WHERE status = 'running'`).all() as BatchRecord[];
-  for (const b of running) {
+  for (const b of runningBatchRecords(db)) {
     if (isRunning(b, isActive, now)) continue;
     finishBatch(db, b.id, 'interrupted', 'The writer stopped before the end of the batch (the app was closed or the process was killed)', now);
     touched.add(b.id);
     // The killed writer may have left a temporary file beside the file it was writing.
-    const paths = db.prepare(`SELECT path FROM tag_writes WHERE batch_id = ? AND status IN ('pending', 'writing', 'written')`).pluck().all(b.id) as string[];
     const dirs = new Set<string>();
-    for (const path of paths) {
+    for (const path of touchedPaths(db, b.id)) {
       dirs.add(dirname(path));
       try {
         dirs.add(dirname(realpathSync(path)));

@@ -3,12 +3,6 @@ import { dirname } from 'node:path';
 import { tagRequestSchema } from '../../../shared/api/tags.ts';
 import type { ParsedTagRequest, TagBatchInfo, TagMode } from '../../../shared/api/tags.ts';
 import type { Database } from '../db/database.ts';
-import { removeStaleTempFiles } from './atomic-replace.ts';
-import { isInsideRoots, libraryRoots } from './library-write-target.ts';
-import type { LibraryRoot } from './library-write-target.ts';
-import type { GenreSnapshot, GenreTag, GenreTagOptions } from './genre-tag.ts';
-import { mergeGenres, sameGenres } from './merge-genres.ts';
-import { describeRequest, planTagBatch } from './plan-tag-batch.ts';
 import {
   batchInfo,
   finishBatch,
@@ -22,8 +16,15 @@ import {
   markWritten,
   pendingRows,
   rowCount,
-} from './tag-journal.ts';
-import type { BatchRecord, PendingRow } from './tag-journal.ts';
+} from '../db/tag-journal.ts';
+import type { BatchRecord, PendingRow } from '../db/tag-journal.ts';
+import { fingerprintFileOrNull } from '../scan/fingerprint.ts';
+import { removeStaleTempFiles } from './atomic-replace.ts';
+import { isInsideRoots, libraryRoots } from './library-write-target.ts';
+import type { LibraryRoot } from './library-write-target.ts';
+import type { GenreSnapshot, GenreTag, GenreTagOptions } from './genre-tag.ts';
+import { mergeGenres, sameGenres } from './merge-genres.ts';
+import { describeRequest, planTagBatch } from './plan-tag-batch.ts';
 import { TagWriteError } from './tag-write-error.ts';
 import { writeFileGenres } from './write-file-genres.ts';
 import type { GenreDecision } from './write-file-genres.ts';
@@ -121,8 +122,8 @@ async function processRow(
   } else {
     markWritten(
       db,
-      { id: row.id, batchId: batch.id, trackId: row.track_id, restoreOf: row.restore_of, realPath: outcome.realPath },
-      { newGenres: outcome.newGenres, size: outcome.size, mtimeMs: outcome.mtimeMs },
+      { id: row.id, batchId: batch.id, trackId: row.track_id, restoreOf: row.restore_of },
+      { newGenres: outcome.newGenres, size: outcome.size, mtimeMs: outcome.mtimeMs, fingerprint: fingerprintFileOrNull(outcome.realPath, outcome.size) },
     );
   }
 }

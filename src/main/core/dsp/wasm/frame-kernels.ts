@@ -15,7 +15,6 @@ export function spectralShapeKernel(): FunctionBuilder {
   const p = f.local('i32');
   const e = f.local('i32');
   const kv = f.local('v128');
-  const kd = f.local('v128');
   const x = f.local('v128');
   const sum = f.local('v128');
   const wsum = f.local('v128');

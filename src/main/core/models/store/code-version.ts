@@ -11,7 +11,7 @@ export function codeVersion(): { appVersion: string; gitCommit: string | null } 
   } catch {
     // packaged without package.json beside the sources: keep the placeholder
   }
-  let gitCommit: string | null = null;
+  let gitCommit: string | null;
   try {
     gitCommit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() || null;
     const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();

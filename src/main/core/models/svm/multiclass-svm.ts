@@ -1,4 +1,4 @@
-import { SeededRandom } from '../../training/seeded-random.ts';
+import { SeededRandom } from '../../random/seeded-random.ts';
 import { couplePairwise } from './pairwise-coupling.ts';
 import type { PlattSigmoid } from './platt-scaling.ts';
 import { fitPlattSigmoid, plattProbability } from './platt-scaling.ts';
@@ -101,7 +101,7 @@ export function trainMulticlassSvm(x: Float64Array, labels: ArrayLike<number>, c
       let sigmoid: PlattSigmoid = { A: -1, B: 0 };
       let sv: number[] = [];
       let coef: number[] = [];
-      let rho = 0;
+      let rho: number;
       if (byClass[a].length > 0 && byClass[b].length > 0) {
         const decisions = crossValidatedDecisions(gram, n, idx, y, C, eps, pairRandom);
         sigmoid = fitPlattSigmoid(decisions, Array.from(y, (v) => v === 1));

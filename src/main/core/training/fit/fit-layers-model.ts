@@ -1,6 +1,6 @@
 import type { LayersModel, Tensor, Tf } from '../../models/runtime/tfjs-types.ts';
 import type { TensorData } from '../../models/tensor-data.ts';
-import { SeededRandom } from '../seeded-random.ts';
+import { SeededRandom } from '../../random/seeded-random.ts';
 
 /** One mini-batch: model inputs in the model's input order, and class indices. */
 export interface TrainingBatch {

@@ -2,7 +2,7 @@ import { CNN_INPUT, GTZAN_SAMPLE_RATE, MLFI_INPUT, gtzanFeatureNames } from '../
 import { mlfiFeatureNames, selectFeatureColumns } from '../../models/feature-columns.ts';
 import type { TensorData } from '../../models/tensor-data.ts';
 import type { AnalysedTrack } from '../analysis/analyze-dataset.ts';
-import type { SeededRandom } from '../seeded-random.ts';
+import type { SeededRandom } from '../../random/seeded-random.ts';
 import type { SegmentInputSpec, SegmentSource } from './segment-source.ts';
 
 export type SegmentModelKind = 'cnn' | 'mlfi';

@@ -1,5 +1,5 @@
 import type { TensorData } from '../../models/tensor-data.ts';
-import type { SeededRandom } from '../seeded-random.ts';
+import type { SeededRandom } from '../../random/seeded-random.ts';
 
 /** One model input per segment: its name and shape without the batch dimension (e.g. melspec [64, 256, 1]). */
 export interface SegmentInputSpec {

@@ -8,7 +8,7 @@ import type { ClassificationMetrics } from '../metrics/classification-metrics.ts
 import { metricsFromProbabilities } from '../metrics/classification-metrics.ts';
 import type { FitOptions, FitProgress, FitResult, TrainingBatch } from '../fit/fit-layers-model.ts';
 import { fitLayersModel } from '../fit/fit-layers-model.ts';
-import { SeededRandom } from '../seeded-random.ts';
+import { SeededRandom } from '../../random/seeded-random.ts';
 import type { SegmentSource } from './segment-source.ts';
 
 export type NormalizationGranularity = 'global' | 'last-axis' | 'mel-band';

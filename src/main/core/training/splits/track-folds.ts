@@ -1,4 +1,4 @@
-import { SeededRandom } from '../seeded-random.ts';
+import { SeededRandom } from '../../random/seeded-random.ts';
 
 /** One round of k-fold cross-validation: item indices for training, validation (tuning) and test. */
 export interface FoldPlan {

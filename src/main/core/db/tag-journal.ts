@@ -6,11 +6,9 @@ import type {
   TagFileResult,
   TagFileStatus,
   TagMode,
+  TagPreviewAction,
 } from '../../../shared/api/tags.ts';
-import type { Database } from '../db/database.ts';
-import { fingerprintFile } from '../scan/fingerprint.ts';
-import type { GenreSnapshot } from './genre-tag.ts';
-import type { PlannedTrack } from './plan-tag-batch.ts';
+import type { Database } from './database.ts';
 
 /**
  * The SQL side of tag write-back (tables of migration 003): batches, their per-file rows, and the library row
@@ -75,6 +73,29 @@ export interface PendingRow {
   written_genres_json: string | null;
 }
 
+/** A row left in 'writing' by a writer that may have been killed: what recovery needs to settle it. */
+export interface WritingRow {
+  id: number;
+  batch_id: number;
+  track_id: number | null;
+  path: string;
+  restore_of: number | null;
+  old_genres_json: string | null;
+  new_genres_json: string | null;
+}
+
+/** What the journal stores of one planned track (core/tags' PlannedTrack). */
+export interface PlannedRow {
+  trackId: number;
+  path: string;
+  action: TagPreviewAction;
+  wanted: string[] | null;
+  oldGenres: string[];
+  newGenres: string[];
+  skipCode: TagErrorCode | null;
+  reason: string | null;
+}
+
 const parse = <T>(json: string | null): T | null => (json === null ? null : (JSON.parse(json) as T));
 
 export function createBatch(
@@ -100,7 +121,7 @@ export function rowCount(db: Database, batchId: number): number {
 }
 
 /** Stores a write batch's plan: a pending row per file to write, a skipped row (with its reason) per file left out. */
-export function insertPlannedRows(db: Database, batchId: number, plan: readonly PlannedTrack[], description: string, now = Date.now()): void {
+export function insertPlannedRows(db: Database, batchId: number, plan: readonly PlannedRow[], description: string, now = Date.now()): void {
   const insert = db.prepare(`INSERT INTO tag_writes (batch_id, seq, track_id, path, status, wanted_json, old_genres_json,
     new_genres_json, error_code, error, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   db.transaction(() => {
@@ -154,7 +175,8 @@ export function pendingRows(db: Database, batchId: number): PendingRow[] {
 export interface WritingInfo {
   frame: string;
   oldGenres: string[];
-  oldSnapshot: GenreSnapshot;
+  /** The genre frames as the file held them (core/tags' GenreSnapshot), stored as JSON for an exact undo. */
+  oldSnapshot: unknown;
   newGenres: string[];
   oldSize: number;
   oldMtimeMs: number;
@@ -183,21 +205,15 @@ export function markWriting(db: Database, rowId: number, batchId: number, w: Wri
 
 /**
  * The file now holds the new genres: the row is settled, the library row follows the file (genres, size, mtime,
- * the fingerprint the scanner uses to recognise moves; content_version stays, the audio did not change), and for an
- * undo the reversed write is marked undone. One transaction.
+ * the fingerprint the scanner uses to recognise moves, kept as it was when null; content_version stays, the audio
+ * did not change), and for an undo the reversed write is marked undone. One transaction.
  */
 export function markWritten(
   db: Database,
-  row: { id: number; batchId: number; trackId: number | null; restoreOf: number | null; realPath: string },
-  after: { newGenres: string[]; size: number; mtimeMs: number },
+  row: { id: number; batchId: number; trackId: number | null; restoreOf: number | null },
+  after: { newGenres: string[]; size: number; mtimeMs: number; fingerprint: string | null },
   now = Date.now(),
 ): void {
-  let fingerprint: string | null = null;
-  try {
-    fingerprint = after.size > 0 ? fingerprintFile(row.realPath, after.size) : null;
-  } catch {
-    fingerprint = null;
-  }
   db.transaction(() => {
     db.prepare(`UPDATE tag_writes SET status = 'written', new_genres_json = ?, new_size = ?, new_mtime_ms = ?,
       error_code = NULL, error = NULL, updated_at = ? WHERE id = ?`).run(JSON.stringify(after.newGenres), after.size, after.mtimeMs, now, row.id);
@@ -208,7 +224,7 @@ export function markWritten(
         JSON.stringify(after.newGenres),
         after.size,
         after.mtimeMs,
-        fingerprint,
+        after.fingerprint,
         now,
         row.trackId,
       );
@@ -244,6 +260,23 @@ export function markNotWritten(db: Database, rowId: number, now = Date.now()): v
 
 export function heartbeat(db: Database, batchId: number, now = Date.now()): void {
   db.prepare('UPDATE tag_batches SET heartbeat_at = ? WHERE id = ?').run(now, batchId);
+}
+
+/** Rows of every batch left in 'writing', by batch and file order. */
+export function writingRows(db: Database): WritingRow[] {
+  return db
+    .prepare(`SELECT id, batch_id, track_id, path, restore_of, old_genres_json, new_genres_json FROM tag_writes
+      WHERE status = 'writing' ORDER BY batch_id, seq`)
+    .all() as WritingRow[];
+}
+
+export function runningBatchRecords(db: Database): BatchRecord[] {
+  return db.prepare(`SELECT * FROM tag_batches WHERE status = 'running'`).all() as BatchRecord[];
+}
+
+/** The paths of a batch's files that it wrote or may have been writing (rows pending, writing or written). */
+export function touchedPaths(db: Database, batchId: number): string[] {
+  return db.prepare(`SELECT path FROM tag_writes WHERE batch_id = ? AND status IN ('pending', 'writing', 'written')`).pluck().all(batchId) as string[];
 }
 
 export function finishBatch(db: Database, batchId: number, status: TagBatchStatus, error: string | null = null, now = Date.now()): void {

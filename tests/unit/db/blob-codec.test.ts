@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { float32Blob, quantizeProbabilityRows, readFloat32Blob, readProbabilityRows } from '../../../src/main/core/classify/blob-codec.ts';
-import { SeededRandom } from '../../../src/main/core/training/seeded-random.ts';
+import { float32Blob, quantizeProbabilityRows, readFloat32Blob, readProbabilityRows } from '../../../src/main/core/db/blob-codec.ts';
+import { SeededRandom } from '../../../src/main/core/random/seeded-random.ts';
 
 describe('compact storage of predictions', () => {
   it('stores float32 vectors as 4 little-endian bytes each, exactly', () => {

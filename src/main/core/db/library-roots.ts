@@ -1,0 +1,68 @@
+import type { LibraryRoot } from '../../../shared/api/library.ts';
+import type { Database } from './database.ts';
+
+/** The library folders (table `roots`) with the number of their tracks in each state. */
+
+interface RootRecord {
+  id: number;
+  path: string;
+  added_at: number;
+  last_scan_at: number | null;
+  track_count: number;
+  error_count: number;
+  missing_count: number;
+}
+
+const rootSelect = `SELECT r.id, r.path, r.added_at, r.last_scan_at,
+    (SELECT count(*) FROM tracks t WHERE t.root_id = r.id AND t.status = 'ok') AS track_count,
+    (SELECT count(*) FROM tracks t WHERE t.root_id = r.id AND t.status = 'error') AS error_count,
+    (SELECT count(*) FROM tracks t WHERE t.root_id = r.id AND t.status = 'missing') AS missing_count
+  FROM roots r`;
+
+function toRoot(r: RootRecord): LibraryRoot {
+  return {
+    id: r.id,
+    path: r.path,
+    addedAt: r.added_at,
+    lastScanAt: r.last_scan_at,
+    trackCount: r.track_count,
+    errorCount: r.error_count,
+    missingCount: r.missing_count,
+  };
+}
+
+/** Every library folder, by path. */
+export function listLibraryRoots(db: Database): LibraryRoot[] {
+  return (db.prepare(`${rootSelect} ORDER BY r.path`).all() as RootRecord[]).map(toRoot);
+}
+
+export function readLibraryRoot(db: Database, id: number): LibraryRoot | null {
+  const r = db.prepare(`${rootSelect} WHERE r.id = ?`).get(id) as RootRecord | undefined;
+  return r ? toRoot(r) : null;
+}
+
+/** The library folders' paths only, by path. */
+export function libraryRootPaths(db: Database): string[] {
+  return db.prepare('SELECT path FROM roots ORDER BY path').pluck().all() as string[];
+}
+
+/**
+ * Adds a library folder that takes over the folders in `absorbedIds` (folders inside it): their tracks move to the
+ * new folder with their rows and history, their scan issues and rows go. One transaction; returns the new id.
+ */
+export function insertLibraryRoot(db: Database, path: string, absorbedIds: readonly number[], now = Date.now()): number {
+  return db.transaction(() => {
+    const newId = Number(db.prepare('INSERT INTO roots (path, added_at) VALUES (?, ?)').run(path, now).lastInsertRowid);
+    for (const id of absorbedIds) {
+      db.prepare('UPDATE tracks SET root_id = ? WHERE root_id = ?').run(newId, id);
+      db.prepare('DELETE FROM scan_issues WHERE root_id = ?').run(id);
+      db.prepare('DELETE FROM roots WHERE id = ?').run(id);
+    }
+    return newId;
+  })();
+}
+
+/** Removes a library folder; returns whether there was one. */
+export function deleteLibraryRoot(db: Database, id: number): boolean {
+  return db.prepare('DELETE FROM roots WHERE id = ?').run(id).changes > 0;
+}
