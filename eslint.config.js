@@ -98,13 +98,6 @@ export default defineConfig(
       '@typescript-eslint/only-throw-error': 'off',
     },
   },
-  {
-    files: ['src/main/core/features/track-analyzer.ts'],
-    rules: {
-      // An unused constant (CNN_BINS) in a file being split on its own branch (house-analyzer-split): drop this block once it lands.
-      '@typescript-eslint/no-unused-vars': 'off',
-    },
-  },
 
   {
     files: ['**/*.js', '**/*.cjs', '**/*.mjs'],

@@ -133,7 +133,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
           .then(() => task(worker))
           .then(
             (value) => settle(() => resolve(value)),
-            (error: unknown) => settle(() => reject(error)),
+            (error: unknown) => settle(() => reject(error instanceof Error ? error : new Error(String(error)))),
           )
           .finally(() => {
             // the worker is still alive (a stopped one has left `running` already): it takes the next task
