@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
-import type { ActiveModelInfo, JobInfo, LabelSummary, PersonalVersionInfo, RetrainSummary } from '../../../shared/contract.ts';
+import type { ActiveModelInfo, JobInfoOf, LabelSummary, PersonalVersionInfo, RetrainSummary } from '../../../shared/contract.ts';
 import { useApiCall } from '../composables/use-api-call.ts';
 import { api } from '../lib/api.ts';
 import { useJobsStore } from './jobs.ts';
@@ -20,14 +20,13 @@ export const useModelsStore = defineStore('models', () => {
   let listening = false;
 
   const active = computed(() => versions.value.find((v) => v.active) ?? null);
-  const retrainJob = computed<JobInfo | null>(() => jobs.latest('retrain'));
+  const retrainJob = computed<JobInfoOf<'retrain'> | null>(() => jobs.latest('retrain'));
   const retrainRunning = computed(() => retrainJob.value?.status === 'running');
   /** The finished retrain whose new version waits for the person's decision, if any. */
   const pendingResult = computed<RetrainSummary | null>(() => {
     const j = retrainJob.value;
-    if (!j || j.status !== 'done' || !j.result) return null;
-    const r = j.result as RetrainSummary;
-    return decided.value.has(r.version) ? null : r;
+    const r = j?.status === 'done' ? j.result : null;
+    return !r || decided.value.has(r.version) ? null : r;
   });
   /** Genres with enough labels to be learnt; a personal model needs two. */
   const trainableGenres = computed(() => summary.value?.genres.filter((g) => g.needed === 0).length ?? 0);
