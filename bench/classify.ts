@@ -37,6 +37,7 @@ import { startClassification } from '../src/main/services/predictions.ts';
 import { projectRoot } from '../src/main/project-root.ts';
 import { rate } from './bench-models.ts';
 import { treeCpuMs } from './process-cpu.ts';
+import { finishedResult } from '../tests/helpers/job-result.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const dir = join(here, '.tmp', `classify-${process.pid}`);
@@ -108,7 +109,7 @@ async function pipeline(folder: string, dataDir: string, shippedDir: string | nu
     const done = await ctx.jobs.wait(job.id);
     const ms = performance.now() - t0;
     if (done.status !== 'done') throw new Error(`classification ${done.status}: ${done.error}`);
-    return { ms, cpuMs: cpuSince(cpu0), summary: done.result as ClassifySummary };
+    return { ms, cpuMs: cpuSince(cpu0), summary: finishedResult(done, 'classify') };
   } finally {
     await ctx.close();
     setShippedModelsDir(null);

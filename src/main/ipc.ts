@@ -2,7 +2,8 @@ import { ipcMain } from 'electron';
 import type { BrowserWindow, IpcMainInvokeEvent } from 'electron';
 import { eventNames } from '../shared/events.ts';
 import type { EventBus } from './services/event-bus.ts';
-import { dispatch, toErrorPayload } from './services/dispatch.ts';
+import type { ApiReply } from '../shared/api-transport.ts';
+import { answerCall } from './services/dispatch.ts';
 import type { Handlers } from './services/handler-set.ts';
 
 /**
@@ -13,14 +14,10 @@ export function registerIpc(handlers: Handlers, events: EventBus, window: Browse
   const senderOk = (e: IpcMainInvokeEvent): boolean =>
     e.sender.id === window.webContents.id && e.senderFrame !== null && e.senderFrame.parent === null && isTrustedUrl(e.senderFrame.url);
 
-  ipcMain.handle('api:call', async (e, method: unknown, input: unknown) => {
+  ipcMain.handle('api:call', async (e, method: unknown, input: unknown): Promise<ApiReply> => {
     if (!senderOk(e)) return { ok: false, error: { code: 'forbidden', message: 'Call from an untrusted frame' } };
     if (typeof method !== 'string') return { ok: false, error: { code: 'unknown_method', message: 'Method must be a string' } };
-    try {
-      return { ok: true, result: (await dispatch(handlers, method, input)) ?? null };
-    } catch (error) {
-      return { ok: false, error: toErrorPayload(error, method) };
-    }
+    return answerCall(handlers, method, input);
   });
   const offs = eventNames.map((name) =>
     events.on(name, (payload) => {

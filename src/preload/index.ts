@@ -1,20 +1,18 @@
 import { contextBridge, ipcRenderer } from 'electron';
 import type { IpcRendererEvent } from 'electron';
+import type { ApiReply, ApiTransport } from '../shared/api-transport.ts';
 
 /**
- * Exposes exactly the API contract to the renderer as `window.api`: `call(method, input)` and `on(event, cb)`.
- * Nothing else of Electron or Node reaches the page. Inputs are validated again in the main process.
+ * Exposes the API transport to the renderer as `window.api`: `invoke(method, input)` and `on(event, cb)`. Nothing
+ * else of Electron or Node reaches the page. Inputs are validated again in the main process.
+ *
+ * Replies cross as they are, errors included: an Error thrown here would reach the page as a plain Error (the
+ * context bridge drops its class and its code), so the renderer makes the ApiError (lib/api-client.ts), as it does
+ * for the HTTP bridge.
  */
-const api = {
-  async call(method: string, input: unknown): Promise<unknown> {
-    const reply = (await ipcRenderer.invoke('api:call', method, input)) as
-      | { ok: true; result: unknown }
-      | { ok: false; error: { code: string; message: string; details?: unknown } };
-    if (reply.ok) return reply.result;
-    const error = new Error(reply.error.message) as Error & { code?: string; details?: unknown };
-    error.code = reply.error.code;
-    error.details = reply.error.details;
-    throw error;
+const api: ApiTransport = {
+  invoke(method: string, input: unknown): Promise<ApiReply> {
+    return ipcRenderer.invoke('api:call', method, input) as Promise<ApiReply>;
   },
   on(event: string, listener: (payload: unknown) => void): () => void {
     const wrapped = (_e: IpcRendererEvent, name: string, payload: unknown): void => {

@@ -37,7 +37,7 @@ export function isMethodName(name: string): name is MethodName {
   return Object.prototype.hasOwnProperty.call(apiMethods, name);
 }
 
-/** What the renderer holds as `window.api`. */
+/** What the renderer calls (lib/api.ts), over Electron's preload or the HTTP bridge; every failure is an ApiError. */
 export interface ApiClient {
   call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
   on<E extends EventName>(event: E, listener: (payload: ApiEvents[E]) => void): () => void;

@@ -14,7 +14,10 @@ export interface ApiErrorPayload {
   details?: unknown;
 }
 
-/** An error the services throw on purpose; its message is meant for the user. */
+/**
+ * An error the services throw on purpose; its message is meant for the user. It is also the one error the renderer's
+ * API client rejects with, over IPC and over HTTP alike (renderer/src/lib/api-client.ts).
+ */
 export class ApiError extends Error {
   readonly code: ApiErrorCode;
   readonly details?: unknown;

@@ -44,11 +44,19 @@ describe('library view in a real browser, on the real services', () => {
     expect(page.url()).not.toContain('token=');
   });
 
-  it('adds a folder by path, scans it with progress, and lists the tracks', async () => {
+  it('says why a folder cannot be added, then adds a folder by path, scans it with progress, and lists the tracks', async () => {
     await page.getByTestId('add-folder').click();
+    // The service's own message, through the API client and useApiCall; the form stays for another try.
+    const missing = join(tmp.dir, 'No such folder');
+    await page.getByTestId('folder-path').fill(missing);
+    await page.getByTestId('folder-submit').click();
+    await expect.poll(() => page.getByTestId('add-folder-error').innerText()).toBe(`Folder not found: ${missing}`);
+    expect(await page.getByTestId('folder-submit').isEnabled()).toBe(true);
+
     await page.getByTestId('folder-path').fill(fixture.root);
     await page.getByTestId('folder-submit').click();
     await page.getByTestId('scan-summary').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('add-folder-error').count()).toBe(0);
     expect(await page.getByTestId('scan-summary').innerText()).toMatch(
       new RegExp(`${fixture.tracks.length + fixture.errors.length} files, ${fixture.tracks.length} new.*${fixture.errors.length} unreadable`),
     );

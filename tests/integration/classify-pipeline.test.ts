@@ -14,6 +14,7 @@ import { makeCorruptFlac } from '../helpers/corrupt-audio.ts';
 import { gtzanDir, requireGtzan } from '../helpers/gtzan.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { installTestModels } from '../helpers/test-models.ts';
+import { finishedResult } from '../helpers/job-result.ts';
 
 interface TrackRecord {
   id: number;
@@ -57,7 +58,7 @@ async function scanAndClassify(ctx: AppContext, rootIds: number[]): Promise<Clas
   expect(scan.followUp, 'a finished scan starts the classification').not.toBeNull();
   const job = await ctx.jobs.wait(scan.followUp!);
   expect(job.status, job.error ?? '').toBe('done');
-  return job.result as ClassifySummary;
+  return finishedResult(job, 'classify');
 }
 
 describe('classification pipeline on a real library (real SQLite, ffmpeg, GTZAN clips, every model kind)', () => {
@@ -291,7 +292,7 @@ describe('cancelling a classification', () => {
     ctx.jobs.cancel(job.id);
     const cancelled = await ctx.jobs.wait(job.id);
     expect(cancelled.status).toBe('cancelled');
-    const summary = cancelled.result as ClassifySummary;
+    const summary = finishedResult(cancelled, 'classify');
     expect(summary.cancelled).toBe(true);
 
     const rows = ctx.db

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { RetrainSummary } from '../../src/shared/api/personal.ts';
 import { gtzanFeatureNames } from '../../src/main/core/features/index.ts';
 import { embeddingColumnsFor } from '../../src/main/core/personal/embedding-columns.ts';
 import { createAppContext } from '../../src/main/services/app-context.ts';
 import { activatePersonal, personalVersions, rollbackPersonal, startRetrain } from '../../src/main/services/personal.ts';
 import { labelledLibrary } from '../helpers/labelled-library.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
+import { finishedResult } from '../helpers/job-result.ts';
 
 const labels10 = ['blues', 'classical', 'country', 'disco', 'hiphop', 'jazz', 'metal', 'pop', 'reggae', 'rock'];
 const columns = embeddingColumnsFor({ clip: gtzanFeatureNames, segmentStats: gtzanFeatureNames, models: [{ kind: 'ensemble', labels: labels10 }] });
@@ -53,7 +53,7 @@ describe('the retrain job (worker thread, real SQLite, stored embeddings)', () =
     try {
       const base = shown(ctx);
       const first = await ctx.jobs.wait(startRetrain(ctx).id);
-      const s1 = first.result as RetrainSummary;
+      const s1 = finishedResult(first, 'retrain');
       expect(s1.activated).toBe(true);
       expect(s1.report.active?.name).toMatch(/^base models|^ensemble /);
       expect(s1.report.candidate.confusion).toHaveLength(3);
@@ -61,7 +61,7 @@ describe('the retrain job (worker thread, real SQLite, stored embeddings)', () =
       expect(afterFirst).not.toEqual(base);
 
       const second = await ctx.jobs.wait(startRetrain(ctx, { activate: 'always' }).id);
-      const s2 = second.result as RetrainSummary;
+      const s2 = finishedResult(second, 'retrain');
       expect(s2.report.active?.name).toBe(`personal ${s1.version}`);
       expect(personalVersions(ctx).map((v) => [v.version, v.active])).toEqual([[s2.version, true], [s1.version, false]]);
 

@@ -8,7 +8,8 @@ import { AUDIO_HTTP_PREFIX, parseAudioStart, parseAudioTrackId } from '../../sha
 import { eventNames } from '../../shared/events.ts';
 import type { TrackAudioStreamer } from '../services/audio.ts';
 import type { EventBus } from '../services/event-bus.ts';
-import { dispatch, toErrorPayload } from '../services/dispatch.ts';
+import type { ApiReply } from '../../shared/api-transport.ts';
+import { answerCall, toErrorPayload } from '../services/dispatch.ts';
 import type { Handlers } from '../services/handler-set.ts';
 import { contentSecurityPolicy } from './content-security-policy.ts';
 import { tokenProblem } from './session-token.ts';
@@ -216,14 +217,10 @@ export async function startHttpBridge(options: HttpBridgeOptions): Promise<HttpB
       } catch (error) {
         return sendJson(res, 400, { ok: false, error: { code: 'invalid_input', message: (error as Error).message } });
       }
-      try {
-        const result = await dispatch(options.handlers, method, input);
-        return sendJson(res, 200, { ok: true, result: result ?? null });
-      } catch (error) {
-        const payload = toErrorPayload(error, method);
-        const status = payload.code === 'internal' ? 500 : payload.code === 'not_found' || payload.code === 'unknown_method' ? 404 : 400;
-        return sendJson(res, status, { ok: false, error: payload });
-      }
+      const reply = await answerCall(options.handlers, method, input);
+      if (reply.ok) return sendJson(res, 200, reply);
+      const code = reply.error.code;
+      return sendJson(res, code === 'internal' ? 500 : code === 'not_found' || code === 'unknown_method' ? 404 : 400, reply);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed');
     return serveStatic(url.pathname, res);
@@ -333,7 +330,7 @@ function decodePath(text: string): string | null {
   }
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
+function sendJson(res: ServerResponse, status: number, body: ApiReply): void {
   const data = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
   res.end(data);

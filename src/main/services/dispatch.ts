@@ -1,5 +1,6 @@
 import { apiMethods, isMethodName } from '../../shared/contract.ts';
 import type { MethodName } from '../../shared/contract.ts';
+import type { ApiReply } from '../../shared/api-transport.ts';
 import { ApiError } from '../../shared/errors.ts';
 import type { ApiErrorPayload } from '../../shared/errors.ts';
 import type { Handlers } from './handler-set.ts';
@@ -18,6 +19,15 @@ export async function dispatch(handlers: Handlers, method: string, rawInput: unk
   }
   const handler = handlers[method] as (input: unknown) => unknown;
   return await handler(parsed.data);
+}
+
+/** One call as both transports answer it (IPC and the HTTP bridge): the result, or the error as a payload. */
+export async function answerCall(handlers: Handlers, method: string, rawInput: unknown): Promise<ApiReply> {
+  try {
+    return { ok: true, result: (await dispatch(handlers, method, rawInput)) ?? null };
+  } catch (error) {
+    return { ok: false, error: toErrorPayload(error, method) };
+  }
 }
 
 export function toErrorPayload(error: unknown, method?: MethodName | string): ApiErrorPayload {

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
-import type { FolderNode, LibraryRoot, ScanIssue, ScanSummary, TrackDetail } from '../../shared/api/library.ts';
+import type { FolderNode, LibraryRoot, ScanIssue, TrackDetail } from '../../shared/api/library.ts';
 import { ApiError } from '../../shared/errors.ts';
 import { locateFfmpeg } from '../core/audio/locate-ffmpeg.ts';
 import { deleteLibraryRoot, insertLibraryRoot, listLibraryRoots, readLibraryRoot } from '../core/db/library-roots.ts';
@@ -74,7 +74,7 @@ export function startScan(ctx: AppContext, rootIds?: number[], options: { classi
     worker: 'scan',
     payload,
     then: (result) => {
-      if (options.classify === false || (result as ScanSummary | null)?.cancelled || !locateFfmpeg()) return null;
+      if (options.classify === false || result.cancelled || !locateFfmpeg()) return null;
       return startClassification(ctx, { rootIds: ids });
     },
   });

@@ -1,7 +1,7 @@
 import { resolve, sep } from 'node:path';
 import type { ImportTagsResult, LabelSummary, PersonalVersionInfo, ReviewItem } from '../../shared/api/personal.ts';
 import type { LabelSource } from '../../shared/api/labels.ts';
-import type { JobInfo } from '../../shared/api/jobs.ts';
+import type { JobInfoOf } from '../../shared/api/jobs.ts';
 import { ApiError } from '../../shared/errors.ts';
 import { activeModels } from '../core/classify/active-models.ts';
 import { activePersonalSpec, activePersonalVersion, listPersonalVersions, readPersonalVersion } from '../core/db/personal-models.ts';
@@ -103,7 +103,7 @@ export function importTags(ctx: AppContext, options: { folder?: string; dryRun?:
   };
 }
 
-export function startRetrain(ctx: AppContext, options: { activate?: RetrainPayload['activate']; folds?: number } = {}): JobInfo {
+export function startRetrain(ctx: AppContext, options: { activate?: RetrainPayload['activate']; folds?: number } = {}): JobInfoOf<'retrain'> {
   const running = ctx.jobs.running('retrain');
   if (running.length > 0) return running[0];
   const base = baseModels(ctx);

@@ -6,7 +6,7 @@ import type {
   ModelTrackPrediction,
   TrackPredictions,
 } from '../../shared/api/predictions.ts';
-import type { JobInfo } from '../../shared/api/jobs.ts';
+import type { JobInfoOf } from '../../shared/api/jobs.ts';
 import { ApiError } from '../../shared/errors.ts';
 import { locateFfmpeg } from '../core/audio/locate-ffmpeg.ts';
 import type { ActiveModel } from '../core/classify/active-models.ts';
@@ -73,7 +73,7 @@ function modelInfo(models: ActiveModel[]): ActiveModelInfo[] {
  * prediction). While one runs, a new request is remembered and runs once it finishes (over the whole library),
  * so tracks added meanwhile are not missed; the running job's id is returned.
  */
-export function startClassification(ctx: AppContext, request: ClassifyRequest = {}): JobInfo | null {
+export function startClassification(ctx: AppContext, request: ClassifyRequest = {}): JobInfoOf<'classify'> | null {
   const running = ctx.jobs.running('classify');
   if (running.length > 0) {
     rerunWanted.set(ctx, true);

@@ -13,9 +13,10 @@ export interface JobWorkerData<P = unknown> {
 
 export type ToWorker = { type: 'cancel' };
 
-export type FromWorker =
+/** What a job's worker posts; R is the type of its result (runInWorker's R, the job manager's JobResults[kind]). */
+export type FromWorker<R = unknown> =
   | { type: 'progress'; done: number; total: number | null; current?: string | null; message?: string | null }
   | { type: 'event'; name: 'library.changed'; reason: 'scan' | 'roots' | 'tags' | 'predictions' | 'labels' }
   | { type: 'tracks'; trackIds: number[] }
-  | { type: 'result'; result: unknown }
+  | { type: 'result'; result: R }
   | { type: 'error'; message: string };

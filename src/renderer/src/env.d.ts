@@ -1,5 +1,5 @@
 /// <reference types="vite/client" />
-import type { ApiClient } from '../../shared/contract.ts';
+import type { ApiTransport } from '../../shared/api-transport.ts';
 
 declare module '*.vue' {
   import type { DefineComponent } from 'vue';
@@ -9,7 +9,7 @@ declare module '*.vue' {
 
 declare global {
   interface Window {
-    /** Provided by the Electron preload; absent when the UI is served over HTTP. */
-    api?: ApiClient;
+    /** The IPC transport of the Electron preload; absent when the UI is served over HTTP. Call through lib/api.ts. */
+    api?: ApiTransport;
   }
 }

@@ -19,7 +19,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TagBatchInfo, TagFileResult } from '../../../src/shared/api/tags.ts';
+import type { TagFileResult } from '../../../src/shared/api/tags.ts';
 import { readGenreTag } from '../../../src/main/core/tags/genre-tag.ts';
 import { createAppContext } from '../../../src/main/services/app-context.ts';
 import type { AppContext } from '../../../src/main/services/app-context.ts';
@@ -27,6 +27,7 @@ import { createHandlers } from '../../../src/main/services/handlers.ts';
 import type { Handlers } from '../../../src/main/services/handler-set.ts';
 import { makeTaggedFile, sha1File } from '../../helpers/tag-fixtures.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
+import { finishedResult } from '../../helpers/job-result.ts';
 
 /**
  * Files that cannot or must not be written: each gets a clear error of its own, keeps its bytes, and the batch
@@ -123,7 +124,7 @@ describe('files that cannot be written', () => {
     });
     const job = await ctx.jobs.wait(jobId);
     expect(job.status).toBe('done');
-    const info = job.result as TagBatchInfo;
+    const info = finishedResult(job, 'tag-write');
     const page = await api['tags.batch']({ id: batchId, offset: 0, limit: 100 });
     const byName = new Map<string, TagFileResult>(page.rows.map((r) => [r.path.slice(lib.length + 1), r]));
 
@@ -157,7 +158,7 @@ describe('files that cannot be written', () => {
     const again = await api['tags.apply']({
       request: { selection: { filter: { search: '-' } }, source: 'genres', genres: ['Jazz'], mode: 'replace', id3v23Separator: '; ' },
     });
-    const second = (await ctx.jobs.wait(again.jobId)).result as TagBatchInfo;
+    const second = finishedResult(await ctx.jobs.wait(again.jobId), 'tag-write');
     expect(second.counts.written).toBe(3); // b-readonly, d-resized, e-touched
     for (const n of ['b-readonly.mp3', 'd-resized.mp3', 'e-touched.m4a']) expect(await genresOf(p(n))).toEqual(['Jazz']);
   });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, copyFileSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, statSync, symlinkSync, utimesSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TagBatchInfo, TagFileResult } from '../../../src/shared/api/tags.ts';
+import type { TagFileResult } from '../../../src/shared/api/tags.ts';
 import { tagRequestSchema } from '../../../src/shared/api/tags.ts';
 import { readGenreTag } from '../../../src/main/core/tags/genre-tag.ts';
 import { describeRequest, planTagBatch } from '../../../src/main/core/tags/plan-tag-batch.ts';
@@ -14,6 +14,7 @@ import { createHandlers } from '../../../src/main/services/handlers.ts';
 import type { Handlers } from '../../../src/main/services/handler-set.ts';
 import { makeTaggedFile } from '../../helpers/tag-fixtures.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
+import { finishedResult } from '../../helpers/job-result.ts';
 
 /**
  * Tag writes stay inside the library folders and write only the file that was scanned. Outside files are
@@ -111,7 +112,7 @@ describe('tag writes and symbolic links', () => {
       error: expect.stringMatching(/^The content of the file changed since the last scan \(its size and modification time did not\)/),
     });
     for (const n of ['d-inside-link.ogg', 'f-swapped-late.m4a', 'g-plain.mp3']) expect(byName.get(n)?.status).toBe('written');
-    expect((job.result as TagBatchInfo).counts).toMatchObject({ written: 3, failed: 1, skipped: 3 });
+    expect(finishedResult(job, 'tag-write').counts).toMatchObject({ written: 3, failed: 1, skipped: 3 });
 
     for (const [f, sha] of before) expect(sha256(f), f).toBe(sha);
     expect(lstatSync(p('d-inside-link.ogg')).isSymbolicLink()).toBe(true);

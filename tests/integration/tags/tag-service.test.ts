@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { JobInfo } from '../../../src/shared/api/jobs.ts';
 import type { ScanSummary } from '../../../src/shared/api/library.ts';
-import type { TagBatchInfo, TagFileResult } from '../../../src/shared/api/tags.ts';
+import type { TagFileResult } from '../../../src/shared/api/tags.ts';
 import { ApiError } from '../../../src/shared/errors.ts';
 import { readTrackMetadata } from '../../../src/main/core/scan/read-track-metadata.ts';
 import { readGenreTag } from '../../../src/main/core/tags/genre-tag.ts';
@@ -15,6 +15,7 @@ import type { Handlers } from '../../../src/main/services/handler-set.ts';
 import { makeAudioFile } from '../../helpers/audio-fixtures.ts';
 import { makeTaggedFile, sha1File } from '../../helpers/tag-fixtures.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
+import { finishedResult } from '../../helpers/job-result.ts';
 
 let tmp: ReturnType<typeof makeTempDir>;
 let ctx: AppContext;
@@ -33,7 +34,7 @@ async function scan(): Promise<ScanSummary> {
   const { jobId } = await api['library.scan']({ rootIds: [root.id] });
   const job = await ctx.jobs.wait(jobId);
   expect(job.status).toBe('done');
-  return job.result as ScanSummary;
+  return finishedResult(job, 'scan');
 }
 
 function trackId(name: string): number {
@@ -124,7 +125,7 @@ describe('tag write-back service', () => {
     expect(run.job.status).toBe('done');
     expect(run.job.kind).toBe('tag-write');
     expect(run.progress.at(-1)).toMatchObject({ status: 'done', done: 5, total: 5 });
-    const info = run.job.result as TagBatchInfo;
+    const info = finishedResult(run.job, 'tag-write');
     expect(info.counts).toMatchObject({ planned: 5, written: 5, skipped: 1, failed: 0, pending: 0 });
     // Every file's result, in file order, each once.
     expect(run.results.map((r) => r.path)).toEqual(['a.mp3', 'b.flac', 'c.m4a', 'd.ogg', 'e.mp3', 'f.wma'].map(p));
@@ -152,7 +153,7 @@ describe('tag write-back service', () => {
 
     const undo = await follow(api['tags.undo']({ batchId: run.batchId }));
     expect(undo.job).toMatchObject({ status: 'done', kind: 'tag-undo' });
-    expect((undo.job.result as TagBatchInfo).counts).toMatchObject({ written: 5, failed: 0 });
+    expect(finishedResult(undo.job, 'tag-undo').counts).toMatchObject({ written: 5, failed: 0 });
     for (const [n, old] of before) {
       const now = await fileTag(p(n));
       expect(now.genres).toEqual(old.genres);
@@ -166,16 +167,16 @@ describe('tag write-back service', () => {
 
     // Undoing the undo writes the genres again.
     const redo = await follow(api['tags.undo']({ batchId: undo.batchId }));
-    expect((redo.job.result as TagBatchInfo).counts.written).toBe(5);
+    expect(finishedResult(redo.job, 'tag-undo').counts.written).toBe(5);
     expect((await fileTag(p('b.flac'))).genres).toEqual(['Hip Hop', 'Jazz']);
   });
 
   it('undo leaves a file alone whose genre was changed after the write', async () => {
     const run = await follow(api['tags.apply']({ request: { selection: { trackIds: [trackId('a.mp3'), trackId('d.ogg')] }, source: 'genres', genres: ['Jazz'], mode: 'replace', id3v23Separator: '; ' } }));
-    expect((run.job.result as TagBatchInfo).counts.written).toBe(2);
+    expect(finishedResult(run.job, 'tag-write').counts.written).toBe(2);
     // Someone retags d.ogg in another program, and the library sees it.
     const other = await follow(api['tags.apply']({ request: { selection: { trackIds: [trackId('d.ogg')] }, source: 'genres', genres: ['Techno'], mode: 'replace', id3v23Separator: '; ' } }));
-    expect((other.job.result as TagBatchInfo).counts.written).toBe(1);
+    expect(finishedResult(other.job, 'tag-write').counts.written).toBe(1);
     const undo = await follow(api['tags.undo']({ batchId: run.batchId }));
     expect(undo.results.find((r) => r.path === p('d.ogg'))).toMatchObject({ status: 'failed', errorCode: 'conflict', error: expect.stringMatching(/changed after the write.*Techno/) });
     expect((await fileTag(p('d.ogg'))).genres).toEqual(['Techno']);
@@ -197,7 +198,7 @@ describe('tag write-back service', () => {
 
     // a.mp3's prediction (0.42) is below the threshold, but its label is a person's word and is written.
     const run = await follow(api['tags.apply']({ request: { selection: { minConfidence: 0.8 }, source: 'label-or-prediction', mode: 'add', id3v23Separator: '; ' } }));
-    expect((run.job.result as TagBatchInfo).counts).toMatchObject({ written: 2, failed: 0 });
+    expect(finishedResult(run.job, 'tag-write').counts).toMatchObject({ written: 2, failed: 0 });
     expect((await fileTag(p('a.mp3'))).genres).toEqual(['Rock', 'Ambient', 'Drone']);
     expect((await fileTag(p('d.ogg'))).genres).toEqual(['Rock', 'Hip Hop']);
 

@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { ScanSummary } from '../../../shared/api/library.ts';
-import type { ClassifySummary } from '../../../shared/api/predictions.ts';
+import { jobResult } from '../../../shared/api/jobs.ts';
 import { activeModels } from '../../core/classify/active-models.ts';
 import { scanIssues } from '../../services/library.ts';
 import { modelStore, startClassification } from '../../services/predictions.ts';
@@ -57,7 +56,7 @@ export const classifyCommand: CliCommand = {
         process.stderr.write(`Scan failed: ${scan.error}\n`);
         return 1;
       }
-      if ((scan.result as ScanSummary | null)?.cancelled || scan.status === 'cancelled') return 130;
+      if (jobResult(scan, 'scan')?.cancelled || scan.status === 'cancelled') return 130;
       // Each track is printed as soon as its result is stored (a run over a large library shows its answers as
       // they come, not hours later), then every other track under the folders (unchanged, unreadable) in path order.
       const out = process.stdout;
@@ -85,7 +84,7 @@ export const classifyCommand: CliCommand = {
         process.stderr.write(`Classification failed: ${done.error}\n`);
         return 1;
       }
-      const summary = done?.result as ClassifySummary | null;
+      const summary = done ? jobResult(done, 'classify') : null;
       for (const t of classifiedTracks(ctx.db, ids, kind)) print(t);
       const count = printed.size;
       // What the scan could not list or open is no track, so it is not in the table: say so (on stderr, for people).

@@ -2,7 +2,6 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { shippedModelsDir } from '../../core/models/store/shipped-models-dir.ts';
-import type { EvaluationResult } from '../../core/training/runs/evaluate-svm.ts';
 import type { EvaluateRequest } from '../../core/training/runs/requests.ts';
 import { confusionMatrixSvg } from '../../core/training/metrics/confusion-svg.ts';
 import { formatMetrics } from '../../core/training/metrics/metrics-text.ts';
@@ -60,13 +59,12 @@ export const evaluateCommand: CliCommand = {
       shippedDir: shippedModelsDir(),
       ...parseAudioOptions(values),
     };
-    const job = await runCliJob('evaluate', request, dataDir, values.quiet === true || values.json === true);
+    const { job, result } = await runCliJob('evaluate', request, dataDir, values.quiet === true || values.json === true);
     if (job.status === 'cancelled') return 130;
-    if (job.status === 'failed') {
+    if (job.status === 'failed' || !result) {
       process.stderr.write(`Evaluation failed: ${job.error}\n`);
       return 1;
     }
-    const result = job.result as EvaluationResult;
     const subject = result.subject.kind === 'version' ? `${model} ${result.subject.version}` : `${model} recipe`;
     if (values.svg) writeFileSync(resolve(values.svg), confusionMatrixSvg(result.metrics, `${subject}, ${result.scope}`));
     if (values.json) {

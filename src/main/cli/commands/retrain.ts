@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { jobResult } from '../../../shared/api/jobs.ts';
 import type { MetricsSummary, RetrainSummary } from '../../../shared/api/personal.ts';
 import { startRetrain } from '../../services/personal.ts';
 import { openCliContext } from '../cli-context.ts';
@@ -48,8 +49,9 @@ export const retrainCommand: CliCommand = {
         process.stderr.write(`${done.error}\n`);
         return 1;
       }
-      if (done.status === 'cancelled') return 130;
-      const s = done.result as RetrainSummary;
+      const s = jobResult(done, 'retrain');
+      // Only a cancelled retrain ends without a summary.
+      if (done.status === 'cancelled' || !s) return 130;
       const out = process.stdout;
       if (values.json) {
         out.write(`${JSON.stringify(s)}\n`);

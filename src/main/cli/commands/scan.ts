@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { ScanSummary } from '../../../shared/api/library.ts';
-import type { ClassifySummary } from '../../../shared/api/predictions.ts';
+import { jobResult } from '../../../shared/api/jobs.ts';
 import { scanIssues } from '../../services/library.ts';
 import { openCliContext } from '../cli-context.ts';
 import { printable } from '../printable.ts';
@@ -35,10 +34,12 @@ export const scanCommand: CliCommand = {
         process.stderr.write(`Scan failed: ${job.error}\n`);
         return 1;
       }
-      const s = job.result as ScanSummary;
+      const s = jobResult(job, 'scan');
+      // Only a scan stopped before it could report (Ctrl-C, its worker ended) has no summary.
+      if (!s) return 130;
       // The scan starts the classification of what it found (unless --no-classify): wait for it too.
       const classifyJob = job.followUp ? await waitWithProgress(ctx, job.followUp, values.quiet || values.json) : null;
-      const c = (classifyJob?.result ?? null) as ClassifySummary | null;
+      const c = classifyJob ? jobResult(classifyJob, 'classify') : null;
       const errors = ctx.db
         .prepare(
           `SELECT path, error FROM tracks WHERE status = 'error' AND root_id IN (SELECT value FROM json_each(?)) ORDER BY path`,

@@ -2,7 +2,6 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { shippedModelsDir } from '../../core/models/store/shipped-models-dir.ts';
 import type { TrainRequest } from '../../core/training/runs/requests.ts';
-import type { TrainedVersion } from '../../core/training/runs/train-svm-version.ts';
 import { userDataDir } from '../../services/user-data-dir.ts';
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
@@ -69,16 +68,15 @@ export const trainCommand: CliCommand = {
       shippedDir: shippedModelsDir(),
       ...parseAudioOptions(values),
     };
-    const job = await runCliJob('train', request, dataDir, values.quiet === true || values.json === true);
+    const { job, result } = await runCliJob('train', request, dataDir, values.quiet === true || values.json === true);
     if (job.status === 'cancelled') {
       process.stderr.write('Training cancelled; nothing was saved.\n');
       return 130;
     }
-    if (job.status === 'failed') {
+    if (job.status === 'failed' || !result) {
       process.stderr.write(`Training failed: ${job.error}\n`);
       return 1;
     }
-    const result = job.result as TrainedVersion;
     const { manifest, dir, active } = result.version;
     if (values.json) {
       process.stdout.write(`${JSON.stringify({ kind: manifest.kind, version: manifest.version, dir, active, accuracy: result.accuracy, metrics: result.metrics, training: manifest.training })}\n`);

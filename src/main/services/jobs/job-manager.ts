@@ -1,24 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import type { JobInfo, JobKind } from '../../../shared/api/jobs.ts';
+import { isJobOf } from '../../../shared/api/jobs.ts';
+import type { JobInfo, JobInfoOf, JobKind, JobResults } from '../../../shared/api/jobs.ts';
 import { ApiError } from '../../../shared/errors.ts';
 import { shippedModelsDirOverride } from '../../core/models/store/shipped-models-dir.ts';
 import { workerUrl } from '../../workers/worker-url.ts';
 import type { FromWorker, JobWorkerData } from '../../workers/worker-protocol.ts';
 import type { EventBus } from '../event-bus.ts';
 
-export interface StartJob<P> {
-  kind: JobKind;
+/**
+ * A job to start. The worker must return what jobs of this kind report (JobResults[K]), or, for the CLI's 'train'
+ * jobs, whose result the app does not know, the R its caller names.
+ */
+export interface StartJob<K extends JobKind, P, R extends JobResults[K] = JobResults[K]> {
+  kind: K;
   /** Worker entry name: `src/main/workers/<worker>.worker.ts`. */
   worker: string;
   payload: P;
   /** Runs on the main thread with the worker's result before the job is reported done. */
-  onResult?: (result: unknown, job: JobInfo) => void;
+  onResult?: (result: R, job: JobInfoOf<K>) => void;
   /**
    * Runs once the job finished successfully (not cancelled): may start the next job, whose id is reported as
    * this job's `followUp` in the same 'done' event, so a front end waiting for this job can go on to wait for it.
    */
-  then?: (result: unknown) => JobInfo | null;
+  then?: (result: R) => JobInfo | null;
 }
 
 interface RunningJob {
@@ -49,9 +54,9 @@ export class JobManager {
     this.base = base;
   }
 
-  start<P>(spec: StartJob<P>): JobInfo {
+  start<K extends JobKind, P, R extends JobResults[K] = JobResults[K]>(spec: StartJob<K, P, R>): JobInfoOf<K> {
     const id = randomUUID();
-    const info: JobInfo = {
+    const info: JobInfoOf<K> = {
       id,
       kind: spec.kind,
       status: 'running',
@@ -74,22 +79,23 @@ export class JobManager {
     const worker = new Worker(workerUrl(spec.worker), { workerData: data });
     let resolveSettled!: (info: JobInfo) => void;
     const settled = new Promise<JobInfo>((resolve) => (resolveSettled = resolve));
-    const job: RunningJob = { info, worker, startedRateAt: null, startedRateDone: 0, settled, cancelTimer: null };
+    const job: RunningJob = { info: asJobInfo(info), worker, startedRateAt: null, startedRateDone: 0, settled, cancelTimer: null };
     this.jobs.set(id, job);
 
     let finished = false;
-    const finish = (patch: Partial<JobInfo>): void => {
+    const finish = (patch: Partial<JobInfoOf<K>>): void => {
       if (finished) return;
       finished = true;
       if (job.cancelTimer) clearTimeout(job.cancelTimer);
       Object.assign(info, patch, { finishedAt: Date.now(), etaMs: null, current: null });
       if (info.status === 'running') info.status = 'done';
-      this.emit(info);
+      this.emit(job.info);
       this.prune();
-      resolveSettled({ ...info });
+      resolveSettled({ ...job.info });
     };
 
-    worker.on('message', (m: FromWorker) => {
+    // What the worker posts is what runInWorker sent for it: a result of the type this kind reports.
+    worker.on('message', (m: FromWorker<R>) => {
       switch (m.type) {
         case 'progress':
           this.onProgress(job, m);
@@ -129,7 +135,7 @@ export class JobManager {
       if (this.cancelRequested.has(id)) finish({ status: 'cancelled' });
       else finish({ status: 'failed', error: `The worker stopped unexpectedly (exit code ${code})` });
     });
-    this.emit(info);
+    this.emit(job.info);
     return { ...info };
   }
 
@@ -164,8 +170,10 @@ export class JobManager {
     return job.settled;
   }
 
+  running(): JobInfo[];
+  running<K extends JobKind>(kind: K): JobInfoOf<K>[];
   running(kind?: JobKind): JobInfo[] {
-    return this.list().filter((j) => j.status === 'running' && (kind === undefined || j.kind === kind));
+    return this.list().filter((j) => j.status === 'running' && (kind === undefined || isJobOf(j, kind)));
   }
 
   /** Cancels everything and waits; used on shutdown. */
@@ -208,4 +216,9 @@ export class JobManager {
       this.cancelRequested.delete(j.info.id);
     }
   }
+}
+
+/** A job of one kind as the union of all kinds (the same object): it is one of its members, which TypeScript cannot see for a generic K. */
+function asJobInfo<K extends JobKind>(info: JobInfoOf<K>): JobInfo {
+  return info as JobInfo;
 }

@@ -1,5 +1,7 @@
 import type { ApiClient } from '../../../shared/contract.ts';
-import { createHttpClient } from './http-client.ts';
+import { createApiClient } from './api-client.ts';
+import { createHttpTransport } from './http-transport.ts';
+import { takePageToken } from './page-token.ts';
 
-/** `window.api` from Electron's preload, or the HTTP bridge client when the UI is served to a browser. */
-export const api: ApiClient = window.api ?? createHttpClient();
+/** The client over `window.api` from Electron's preload, or over the HTTP bridge when the UI is served to a browser. */
+export const api: ApiClient = createApiClient(window.api ?? createHttpTransport({ token: takePageToken() }));

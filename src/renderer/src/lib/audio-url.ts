@@ -1,5 +1,5 @@
 import { audioUrl } from '../../../shared/api/audio.ts';
-import { sessionToken } from './http-client.ts';
+import { sessionToken } from './page-token.ts';
 
 /** Where the <audio> element reads a track: Electron's genre-audio:// protocol, or `serve`'s /audio/<id> with the token. */
 export function trackAudioUrl(trackId: number, startS?: number): string {

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { JobInfo, JobKind } from '../../../shared/contract.ts';
+import { isJobOf } from '../../../shared/api/jobs.ts';
+import type { JobInfo, JobInfoOf, JobKind } from '../../../shared/contract.ts';
 import { api } from '../lib/api.ts';
 
 /** Every job the main process reports, live from `job.progress` events. */
@@ -20,9 +21,10 @@ export const useJobsStore = defineStore('jobs', () => {
   }
 
   const running = computed(() => Object.values(jobs.value).filter((j) => j.status === 'running'));
-  const latest = (kind: JobKind): JobInfo | null =>
+  /** The job of this kind started last, with its result typed for the kind. */
+  const latest = <K extends JobKind>(kind: K): JobInfoOf<K> | null =>
     Object.values(jobs.value)
-      .filter((j) => j.kind === kind)
+      .filter((j) => isJobOf(j, kind))
       .sort((a, b) => b.startedAt - a.startedAt)[0] ?? null;
 
   async function cancel(id: string): Promise<void> {

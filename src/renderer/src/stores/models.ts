@@ -1,8 +1,8 @@
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
-import type { ActiveModelInfo, JobInfo, LabelSummary, PersonalVersionInfo, RetrainSummary } from '../../../shared/contract.ts';
+import type { ActiveModelInfo, JobInfoOf, LabelSummary, PersonalVersionInfo, RetrainSummary } from '../../../shared/contract.ts';
+import { useApiCall } from '../composables/use-api-call.ts';
 import { api } from '../lib/api.ts';
-import { errorMessage } from '../lib/format.ts';
 import { useJobsStore } from './jobs.ts';
 
 /**
@@ -14,21 +14,19 @@ export const useModelsStore = defineStore('models', () => {
   const baseModels = ref<ActiveModelInfo[]>([]);
   const versions = ref<PersonalVersionInfo[]>([]);
   const summary = ref<LabelSummary | null>(null);
-  const error = ref<string | null>(null);
-  const busy = ref(false);
+  const { run: runCall, busy, error } = useApiCall();
   /** Retrain results the person already decided on ("Keep the current one" or activated): their panel closes. */
   const decided = ref<Set<string>>(new Set());
   let listening = false;
 
   const active = computed(() => versions.value.find((v) => v.active) ?? null);
-  const retrainJob = computed<JobInfo | null>(() => jobs.latest('retrain'));
+  const retrainJob = computed<JobInfoOf<'retrain'> | null>(() => jobs.latest('retrain'));
   const retrainRunning = computed(() => retrainJob.value?.status === 'running');
   /** The finished retrain whose new version waits for the person's decision, if any. */
   const pendingResult = computed<RetrainSummary | null>(() => {
     const j = retrainJob.value;
-    if (!j || j.status !== 'done' || !j.result) return null;
-    const r = j.result as RetrainSummary;
-    return decided.value.has(r.version) ? null : r;
+    const r = j?.status === 'done' ? j.result : null;
+    return !r || decided.value.has(r.version) ? null : r;
   });
   /** Genres with enough labels to be learnt; a personal model needs two. */
   const trainableGenres = computed(() => summary.value?.genres.filter((g) => g.needed === 0).length ?? 0);
@@ -40,14 +38,14 @@ export const useModelsStore = defineStore('models', () => {
   }
 
   async function load(): Promise<void> {
-    error.value = null;
-    try {
-      const [status, list] = await Promise.all([api.call('predictions.status', {}), api.call('personal.versions', {}), loadSummary()]);
-      baseModels.value = status.models;
-      versions.value = [...list].sort((a, b) => b.createdAt - a.createdAt);
-    } catch (e) {
-      error.value = errorMessage(e);
-    }
+    await runCall(
+      async () => {
+        const [status, list] = await Promise.all([api.call('predictions.status', {}), api.call('personal.versions', {}), loadSummary()]);
+        baseModels.value = status.models;
+        versions.value = [...list].sort((a, b) => b.createdAt - a.createdAt);
+      },
+      { busy: false },
+    );
   }
 
   async function init(): Promise<void> {
@@ -67,19 +65,12 @@ export const useModelsStore = defineStore('models', () => {
     await load();
   }
 
-  async function run(action: () => Promise<unknown>): Promise<boolean> {
-    error.value = null;
-    busy.value = true;
-    try {
+  /** An action of the person's: busy while it runs, then the models are loaded again. */
+  function run(action: () => Promise<unknown>): Promise<boolean> {
+    return runCall(async () => {
       await action();
       await load();
-      return true;
-    } catch (e) {
-      error.value = errorMessage(e);
-      return false;
-    } finally {
-      busy.value = false;
-    }
+    });
   }
 
   /** Trains a new version and keeps it inactive: the person compares and decides. */

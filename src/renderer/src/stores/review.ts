@@ -1,8 +1,8 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { LabelSource, ReviewItem, TrackDetail, TrackLabel, TrackPredictions } from '../../../shared/contract.ts';
+import { useApiCall } from '../composables/use-api-call.ts';
 import { api } from '../lib/api.ts';
-import { errorMessage } from '../lib/format.ts';
 import { stopReviewPlayback } from '../lib/review-playback.ts';
 import { useModelsStore } from './models.ts';
 
@@ -28,7 +28,7 @@ export const useReviewStore = defineStore('review', () => {
   const models = useModelsStore();
   const queue = ref<ReviewItem[]>([]);
   const loaded = ref(false);
-  const error = ref<string | null>(null);
+  const { run, busy, error } = useApiCall();
   const notice = ref<string | null>(null);
   const detail = ref<TrackDetail | null>(null);
   const predictions = ref<TrackPredictions | null>(null);
@@ -38,7 +38,6 @@ export const useReviewStore = defineStore('review', () => {
   const labelsAtRetrain = ref(0);
   /** A genre that has just reached the number of examples the model needs to learn it. */
   const genreJustReady = ref<string | null>(null);
-  const busy = ref(false);
 
   const current = computed<ReviewItem | null>(() => queue.value[0] ?? null);
   const labelledThisSession = computed(() => done.value.length);
@@ -58,14 +57,15 @@ export const useReviewStore = defineStore('review', () => {
     detail.value = null;
     predictions.value = null;
     if (!item) return;
-    try {
-      const [d, p] = await Promise.all([api.call('library.track', { id: item.trackId }), api.call('predictions.track', { id: item.trackId })]);
-      if (current.value?.trackId !== item.trackId) return;
-      detail.value = d;
-      predictions.value = p;
-    } catch (e) {
-      error.value = errorMessage(e);
-    }
+    await run(
+      async () => {
+        const [d, p] = await Promise.all([api.call('library.track', { id: item.trackId }), api.call('predictions.track', { id: item.trackId })]);
+        if (current.value?.trackId !== item.trackId) return;
+        detail.value = d;
+        predictions.value = p;
+      },
+      { clearError: 'never', busy: false },
+    );
   }
 
   /**
@@ -73,21 +73,22 @@ export const useReviewStore = defineStore('review', () => {
    * place when it is still due, so the page does not change under the person's fingers.
    */
   async function refresh(): Promise<void> {
-    try {
-      const fresh = await api.call('personal.review', { limit: queueSize });
-      const labelled = new Set(done.value.map((d) => d.item.trackId));
-      const due = fresh.filter((i) => !labelled.has(i.trackId) && !skipped.value.has(i.trackId));
-      const shown = current.value;
-      const kept = shown ? due.find((i) => i.trackId === shown.trackId) : undefined;
-      queue.value = kept ? [kept, ...due.filter((i) => i !== kept)] : due;
-      loaded.value = true;
-      if (queue.value[0]?.trackId !== shown?.trackId) {
-        stopReviewPlayback();
-        await loadCurrent();
-      }
-    } catch (e) {
-      error.value = errorMessage(e);
-    }
+    await run(
+      async () => {
+        const fresh = await api.call('personal.review', { limit: queueSize });
+        const labelled = new Set(done.value.map((d) => d.item.trackId));
+        const due = fresh.filter((i) => !labelled.has(i.trackId) && !skipped.value.has(i.trackId));
+        const shown = current.value;
+        const kept = shown ? due.find((i) => i.trackId === shown.trackId) : undefined;
+        queue.value = kept ? [kept, ...due.filter((i) => i !== kept)] : due;
+        loaded.value = true;
+        if (queue.value[0]?.trackId !== shown?.trackId) {
+          stopReviewPlayback();
+          await loadCurrent();
+        }
+      },
+      { clearError: 'never', busy: false },
+    );
   }
 
   async function init(): Promise<void> {
@@ -103,17 +104,10 @@ export const useReviewStore = defineStore('review', () => {
     if (queue.value.length < 5 || done.value.length % 5 === 0) await refresh();
   }
 
+  /** A step of the person's (label, skip, undo): one at a time, a second press while one runs is ignored. */
   async function guard(action: () => Promise<void>): Promise<void> {
     if (busy.value) return;
-    busy.value = true;
-    error.value = null;
-    try {
-      await action();
-    } catch (e) {
-      error.value = errorMessage(e);
-    } finally {
-      busy.value = false;
-    }
+    await run(action);
   }
 
   /** Labels the shown track: 'accepted' when it is the model's top genre, else 'corrected'. */
