@@ -7,6 +7,8 @@ export interface OnnxSessionOptions {
   threads?: number;
   /** Execution providers in order of preference, e.g. ['cuda', 'cpu']; default ['cpu']. */
   executionProviders?: string[];
+  /** onnxruntime graph optimisers not to run (by name), e.g. for int8 models (quantize-convs.ts). */
+  disabledOptimizers?: string[];
 }
 
 /** An ONNX model ready to run: float inputs by name, the first (or named) output back as a TensorData. */
@@ -34,6 +36,7 @@ export async function openOnnxModel(model: string | Uint8Array, options: OnnxSes
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
     executionProviders: (options.executionProviders ?? ['cpu']) as InferenceSession.SessionOptions['executionProviders'],
+    ...(options.disabledOptimizers?.length ? { extra: { optimization: { disable_specified_optimizers: options.disabledOptimizers.join(',') } } } : {}),
   };
   const session =
     typeof model === 'string'

@@ -46,6 +46,8 @@ export const modelManifestSchema = z.object({
   normalization: z.record(z.string(), normalizationSchema).nullable(),
   /** Role -> file name inside the version folder (e.g. svm: svm.json, onnx: model.onnx, tfjs: tfjs/model.json). */
   files: z.record(z.string(), z.string()),
+  /** For a version with an int8 file (files.onnxInt8): how it was made and how it compares with the float one. */
+  quantization: z.record(z.string(), z.unknown()).optional(),
   training: z.object({
     dataset: z.object({ path: z.string(), sha256: z.string().nullable(), rows: z.number(), tracks: z.number() }),
     split: z.union([
