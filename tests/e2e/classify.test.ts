@@ -50,7 +50,7 @@ describe('classification in a real browser, on the real services', () => {
     await progress.waitFor({ timeout: 60_000 });
     // The worker reports the total once it has loaded the models: seconds on a loaded machine.
     await expect.poll(() => progress.getByTestId('job-count').innerText(), { timeout: 60_000 }).toMatch(/^[0-3] of 4$/);
-    expect(await progress.getByTestId('job-message').innerText()).toMatch(/Listening and classifying \(\d workers?; ensemble, svm, cnn, mlfi\)/);
+    expect(await progress.getByTestId('job-message').innerText()).toMatch(/Listening and classifying \(\d workers?, models on the CPU; ensemble, svm, cnn, mlfi\)/);
     await expect.poll(() => progress.getByTestId('job-cancel').isVisible()).toBe(true);
     await page.getByTestId('classify-summary').waitFor({ timeout: 120_000 });
     expect(await page.getByTestId('classify-summary-text').innerText()).toBe('Classification finished: 3 of 4 tracks, 1 could not be decoded.');
