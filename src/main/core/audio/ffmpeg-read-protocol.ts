@@ -9,8 +9,8 @@ export const FLUSH_MS = 10;
 
 export type ToReadThread =
   | { type: 'start'; id: number; command: string; args: string[] }
-  /** A block of the run handed back for reuse (transferred). */
-  | { type: 'free'; id: number; block: ArrayBuffer }
+  /** A block of the run handed back for reuse (shared memory: nothing is copied or detached). */
+  | { type: 'free'; id: number; block: SharedArrayBuffer }
   | { type: 'kill'; id: number }
   /** Start the launcher now, before any run needs it (a worker warming up while its models load). */
   | { type: 'prepare' }
@@ -18,8 +18,8 @@ export type ToReadThread =
   | { type: 'shutdown' };
 
 export type FromReadThread =
-  /** `bytes` of ffmpeg's stdout at the start of `block` (transferred). */
-  | { type: 'out'; id: number; block: ArrayBuffer; bytes: number }
+  /** `bytes` of ffmpeg's stdout at the start of `block` (shared memory, the reader's until it hands it back). */
+  | { type: 'out'; id: number; block: SharedArrayBuffer; bytes: number }
   | { type: 'err'; id: number; text: string }
   | { type: 'exit'; id: number; code: number | null; error: string | null }
   | { type: 'closed'; id?: undefined };

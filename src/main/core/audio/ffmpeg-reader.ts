@@ -21,7 +21,7 @@ import type { FromReadThread, ToReadThread } from './ffmpeg-read-protocol.ts';
 let helper: Worker | null = null;
 let nextId = 1;
 const listeners = new Map<number, (m: FromReadThread) => void>();
-const toThread = (w: Worker, message: ToReadThread, transfer?: ArrayBuffer[]): void => w.postMessage(message, transfer);
+const toThread = (w: Worker, message: ToReadThread): void => w.postMessage(message);
 
 function helperThread(): Worker {
   if (!helper) {
@@ -140,7 +140,7 @@ export function runFfmpeg(command: string, args: string[]): FfmpegRun {
     stdout,
     release: (block) => {
       const buffer = block.buffer;
-      if (buffer instanceof ArrayBuffer && buffer.byteLength === BLOCK_BYTES && helper === w) toThread(w, { type: 'free', id, block: buffer }, [buffer]);
+      if (buffer instanceof SharedArrayBuffer && buffer.byteLength === BLOCK_BYTES && helper === w) toThread(w, { type: 'free', id, block: buffer });
     },
     onStderr: (l) => (stderrListener = l),
     onActivity: (l) => (activity = l),
