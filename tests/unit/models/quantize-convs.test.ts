@@ -104,4 +104,20 @@ describe('int8 convolutions (QDQ)', () => {
     expect(manifest.quantization.trackTopGenreAgreement).toBeGreaterThanOrEqual(0.99);
     expect(manifest.quantization.accuracyInt8).toBeGreaterThanOrEqual(manifest.quantization.accuracyFloat - 0.01);
   });
+
+  it('the shipped MLFI: the convolutions whose batch normalisation folds in and whose input is a ReLU\'s are int8', async () => {
+    const dir = join(projectRoot, 'models', 'mlfi', 'gtzan-mlfi-two-way-b');
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { files: Record<string, string>; quantization: Record<string, number> };
+    const float = readFileSync(join(dir, manifest.files.onnx));
+    // conv1 reads one channel (the spectrogram); conv3 reads the sum of the image and the audio branch, which can be negative
+    expect(quantizableConvs(float).map((c) => [c.conv, c.batchNorm])).toEqual([
+      ['vfe_conv2/Conv', 'vfe_bn2/BatchNormalization'],
+      ['vfe_conv4/Conv', 'vfe_bn4/BatchNormalization'],
+    ]);
+    const type = onnxMessage('ModelProto');
+    const int8 = type.toObject(type.decode(readFileSync(join(dir, manifest.files.onnxInt8)))) as { graph: { node: { op_type: string; name: string }[] } };
+    expect(int8.graph.node.filter((n) => n.op_type === 'BatchNormalization').map((n) => n.name)).toEqual(['vfe_bn1/BatchNormalization', 'vfe_bn3/BatchNormalization']);
+    expect(manifest.quantization.trackTopGenreAgreement).toBeGreaterThanOrEqual(0.99);
+    expect(manifest.quantization.accuracyInt8).toBeGreaterThanOrEqual(manifest.quantization.accuracyFloat - 0.01);
+  });
 });

@@ -10,9 +10,10 @@ import type { TensorData } from '../tensor-data.ts';
  * three to four times faster than float on the CPU. Everything else stays float.
  *
  * Chosen: a Conv with constant weights of at least MIN_INPUT_CHANNELS input channels, whose only consumer is a
- * ReLU and whose input cannot be negative (made by a ReLU, or a MaxPool of one): both sides then fit uint8 with
- * no zero point. Scales come from calibration batches (the largest value seen on each side), so nothing seen is
- * clipped.
+ * ReLU (or a BatchNormalization whose only consumer is a ReLU: the normalisation is folded into the weights and
+ * bias) and whose input cannot be negative (made by a ReLU, or a MaxPool or AveragePool of one): both sides then
+ * fit uint8 with no zero point. Scales come from calibration batches (the largest value seen on each side), so
+ * nothing seen is clipped.
  */
 
 const MIN_INPUT_CHANNELS = 8;
@@ -47,6 +48,8 @@ interface Model {
 /** A convolution chosen for int8, with the values calibration measures around it. */
 export interface QuantizableConv {
   conv: string;
+  /** A BatchNormalization between the Conv and its ReLU, folded into the Conv. */
+  batchNorm: string | null;
   /** The value it reads (non-negative) and the ReLU's output that it becomes. */
   input: string;
   relu: string;
@@ -87,7 +90,7 @@ export function quantizableConvs(bytes: Uint8Array): QuantizableConv[] {
     const p = producer.get(value);
     if (!p) return false;
     if (p.op_type === 'Relu') return true;
-    return p.op_type === 'MaxPool' && producer.get(p.input[0])?.op_type === 'Relu';
+    return (p.op_type === 'MaxPool' || p.op_type === 'AveragePool') && producer.get(p.input[0])?.op_type === 'Relu';
   };
   const out: QuantizableConv[] = [];
   for (const n of graph.node) {
@@ -95,10 +98,15 @@ export function quantizableConvs(bytes: Uint8Array): QuantizableConv[] {
     const w = weights.get(n.input[1]);
     if (!w || w.dims.length !== 4 || w.dims[1] < MIN_INPUT_CHANNELS || w.data_type !== FLOAT) continue;
     if (n.input[2] && !weights.has(n.input[2])) continue;
-    const users = consumers.get(n.output[0]) ?? [];
+    let users = consumers.get(n.output[0]) ?? [];
+    let batchNorm: Node | null = null;
+    if (users.length === 1 && users[0].op_type === 'BatchNormalization' && users[0].input.slice(1).every((i) => weights.has(i))) {
+      batchNorm = users[0];
+      users = consumers.get(batchNorm.output[0]) ?? [];
+    }
     if (users.length !== 1 || users[0].op_type !== 'Relu') continue;
     if (!nonNegative(n.input[0])) continue;
-    out.push({ conv: n.name, input: n.input[0], relu: users[0].output[0] });
+    out.push({ conv: n.name, batchNorm: batchNorm?.name ?? null, input: n.input[0], relu: users[0].output[0] });
   }
   return out;
 }
@@ -159,8 +167,11 @@ export function quantizeConvs(bytes: Uint8Array, ranges: readonly ConvRange[]): 
   const replaced = new Map<string, string>();
   const byConv = new Map(ranges.map((r) => [r.conv, r]));
   const drop = new Set(ranges.map((r) => r.relu));
+  const folded = new Map(ranges.filter((r) => r.batchNorm).map((r) => [r.batchNorm!, r]));
+  const batchNorms = new Map(graph.node.filter((n) => folded.has(n.name)).map((n) => [n.name, n]));
   for (const n of graph.node) {
     if (n.op_type === 'Relu' && drop.has(n.output[0])) continue; // folded into its convolution's QuantizeLinear
+    if (folded.has(n.name)) continue; // folded into its convolution's weights
     const r = byConv.get(n.name);
     if (!r) {
       nodes.push({ ...n, input: n.input.map((i) => replaced.get(i) ?? i) });
@@ -172,6 +183,23 @@ export function quantizeConvs(bytes: Uint8Array, ranges: readonly ConvRange[]): 
     const [k] = w.dims;
     const perChannel = w.dims[1] * w.dims[2] * w.dims[3];
     const wf = floats(w);
+    let bias = n.input[2] ? floats(weights.get(n.input[2])!) : null;
+    if (r.batchNorm) {
+      // y = gamma (conv - mean) / sqrt(var + eps) + beta: per output channel a scale of the weights and a bias
+      const bn = batchNorms.get(r.batchNorm)!;
+      const [gamma, beta, mean, variance] = bn.input.slice(1).map((i) => floats(weights.get(i)!));
+      const epsilon = (bn.attribute ?? []).find((a) => a.name === 'epsilon') as { f?: number } | undefined;
+      const eps = epsilon?.f ?? 1e-5;
+      const scaled = new Float32Array(wf.length);
+      const b = new Float32Array(k);
+      for (let c = 0; c < k; c++) {
+        const scale = gamma[c] / Math.sqrt(variance[c] + eps);
+        for (let i = 0; i < perChannel; i++) scaled[c * perChannel + i] = wf[c * perChannel + i] * scale;
+        b[c] = ((bias?.[c] ?? 0) - mean[c]) * scale + beta[c];
+      }
+      wf.set(scaled);
+      bias = b;
+    }
     const sx = r.inputMax / 255;
     const sy = r.outputMax / 255;
     const sw = new Float32Array(k);
@@ -195,8 +223,8 @@ export function quantizeConvs(bytes: Uint8Array, ranges: readonly ConvRange[]): 
     );
     const convInputs = [dqx.output, dqw.output];
     const extra: Node[] = [];
-    if (n.input[2]) {
-      const bf = floats(weights.get(n.input[2])!);
+    if (bias) {
+      const bf = bias;
       const sb = Float32Array.from(sw, (s) => s * sx);
       const bq = Int32Array.from(bf, (b, c) => Math.round(b / sb[c]));
       const dqb = node(
@@ -208,7 +236,7 @@ export function quantizeConvs(bytes: Uint8Array, ranges: readonly ConvRange[]): 
       extra.push(dqb.node);
       convInputs.push(dqb.output);
     }
-    const conv = { ...n, input: convInputs };
+    const conv = { ...n, input: convInputs, output: [n.output[0]] };
     const yScale = addTensor(`${base}/output_scale`, FLOAT, [], Float32Array.of(sy));
     const qy = node('QuantizeLinear', [n.output[0], yScale, zeroU8], `${base}/output`);
     const dqy = node('DequantizeLinear', [qy.output, yScale, zeroU8], `${base}/output`);
