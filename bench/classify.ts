@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import type { ClassifySummary } from '../src/shared/api/predictions.ts';
 import { activeModels } from '../src/main/core/classify/active-models.ts';
 import type { ActiveModel } from '../src/main/core/classify/active-models.ts';
-import { segmentInputSources, copySegmentInput } from '../src/main/core/classify/segment-inputs.ts';
+import { modelInputSources, copySegmentInput } from '../src/main/core/classify/model-input-sources.ts';
 import { windowFeatures, windowPlan } from '../src/main/core/models/svm/svm-window-features.ts';
 import { decodeAudioChunks } from '../src/main/core/audio/decode-audio.ts';
 import { analyzeTrack, gtzanFeatureNames } from '../src/main/core/features/index.ts';
@@ -128,7 +128,7 @@ async function inferenceRates(
   const threadsInPool = Math.max(1, Math.floor(availableParallelism() / workers));
   for (const m of models) {
     if (m.kind === 'cnn' || m.kind === 'mlfi') {
-      const sources = segmentInputSources(m.manifest);
+      const sources = modelInputSources(m.manifest);
       const batch = 8;
       const inputs = Object.fromEntries(
         sources.map((s) => {

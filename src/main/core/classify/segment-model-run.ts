@@ -2,8 +2,8 @@ import type { SegmentAnalysis } from '../features/index.ts';
 import type { ItemNormalizer } from '../models/normalize-input.ts';
 import { itemNormalizer } from '../models/normalize-input.ts';
 import type { SegmentClassifier } from '../models/segment-classifier.ts';
-import type { SegmentInputSource } from './segment-inputs.ts';
-import { copySegmentInput } from './segment-inputs.ts';
+import type { ModelInputSource } from './model-input-sources.ts';
+import { copySegmentInput } from './model-input-sources.ts';
 
 /**
  * One segment model (CNN or MLFI) over one track while it streams: segments are copied into batches as the
@@ -14,7 +14,7 @@ import { copySegmentInput } from './segment-inputs.ts';
  */
 export class SegmentModelRun {
   private readonly classifier: SegmentClassifier;
-  private readonly sources: SegmentInputSource[];
+  private readonly sources: ModelInputSource[];
   private readonly batchSize: number;
   private readonly k: number;
   private readonly normalizers: (ItemNormalizer | undefined)[];
@@ -28,7 +28,7 @@ export class SegmentModelRun {
   private failure: unknown = null;
   segments = 0;
 
-  constructor(classifier: SegmentClassifier, sources: SegmentInputSource[], batchSize = 8) {
+  constructor(classifier: SegmentClassifier, sources: ModelInputSource[], batchSize = 8) {
     this.classifier = classifier;
     this.sources = sources;
     this.batchSize = batchSize;

@@ -16,8 +16,8 @@ import { SegmentModelRun } from './segment-model-run.ts';
 import { SilentTrackError } from './silent-track-error.ts';
 import { warningReason } from './failure-reason.ts';
 import { MIN_TRACK_SECONDS } from './min-track-length.ts';
-import type { SegmentInputSource } from './segment-inputs.ts';
-import { segmentInputSources } from './segment-inputs.ts';
+import type { ModelInputSource } from './model-input-sources.ts';
+import { modelInputSources } from './model-input-sources.ts';
 import { windowFeatures, windowPlan } from '../models/svm/svm-window-features.ts';
 import { trackEmbedding } from '../personal/track-embedding.ts';
 import type { TrackEmbedding } from '../personal/track-embedding.ts';
@@ -69,7 +69,7 @@ const RMS_MEAN = gtzanFeatureIndex.rms_mean;
 interface SegmentModel {
   model: ActiveModel;
   classifier: SegmentClassifier;
-  sources: SegmentInputSource[];
+  sources: ModelInputSource[];
 }
 
 interface WindowModel {
@@ -93,7 +93,7 @@ export async function openTrackClassifier(models: readonly ActiveModel[], option
   try {
     for (const model of models) {
       if (model.kind === 'cnn' || model.kind === 'mlfi') {
-        const sources = segmentInputSources(model.manifest);
+        const sources = modelInputSources(model.manifest);
         const version = { manifest: model.manifest, dir: model.dir, source: 'user' as const, active: true };
         const threads = options.onnxThreads ?? 1;
         const providers = options.executionProviders ?? ['cpu'];

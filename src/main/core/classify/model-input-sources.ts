@@ -1,3 +1,6 @@
+// How a segment model's inputs (by its manifest) are filled from the analysis engine's segments: which part of a
+// segment feeds each input, and the copy of one segment into a batch. (The spectrograms themselves:
+// features/model-input-spectrograms.ts.)
 import type { SegmentAnalysis } from '../features/index.ts';
 import { CNN_INPUT, MLFI_INPUT, gtzanFeatureIndex, gtzanFeatureNames } from '../features/index.ts';
 import { cnnInputConversion } from '../models/cnn/cnn-input-compression.ts';
@@ -8,7 +11,7 @@ import type { ModelManifest } from '../models/store/model-manifest.ts';
 /** Which part of a segment's analysis feeds one model input. */
 export type SegmentPart = 'cnn' | 'mlfi' | 'features';
 
-export interface SegmentInputSource {
+export interface ModelInputSource {
   /** The model's input name. */
   name: string;
   part: SegmentPart;
@@ -43,7 +46,7 @@ function spectrogramPart(spec: InputSpec, manifest: ModelManifest): SegmentPart 
 }
 
 /** How to fill each input of a segment model (CNN, MLFI) from the analysis engine's segments. */
-export function segmentInputSources(manifest: ModelManifest): SegmentInputSource[] {
+export function modelInputSources(manifest: ModelManifest): ModelInputSource[] {
   return manifest.inputs.map((spec) => {
     const shape = spec.shape.slice(1);
     // Feature inputs name their columns; without names, 55 values are MLFI's columns and 57 all GTZAN features.
@@ -72,7 +75,7 @@ export function segmentInputSources(manifest: ModelManifest): SegmentInputSource
  * Copies one segment's values for `source` into `out` at `offset`, normalised on the way when `normalize` is given
  * (one pass instead of a copy and then a normalised copy of the whole batch).
  */
-export function copySegmentInput(s: SegmentAnalysis, source: SegmentInputSource, out: Float32Array, offset: number, normalize?: ItemNormalizer): void {
+export function copySegmentInput(s: SegmentAnalysis, source: ModelInputSource, out: Float32Array, offset: number, normalize?: ItemNormalizer): void {
   if (source.part === 'features') {
     const cols = source.columns!;
     for (let j = 0; j < cols.length; j++) out[offset + j] = s.features[cols[j]];
