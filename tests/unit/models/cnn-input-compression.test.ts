@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CNN_INPUT, CNN_LEGACY_COMPRESSION, cnnInput } from '../../../src/main/core/features/model-input-spectrograms.ts';
 import { cnnInputConversion, legacyCnnInput } from '../../../src/main/core/models/cnn/cnn-input-compression.ts';
-import { modelInputSources } from '../../../src/main/core/classify/model-input-sources.ts';
+import { modelInputSources } from '../../../src/main/core/models/inference/model-input-sources.ts';
 import type { ModelManifest } from '../../../src/main/core/models/store/model-manifest.ts';
 
 describe('CNN input compression', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { copySegmentInput, modelInputSources } from '../../../src/main/core/classify/model-input-sources.ts';
+import { copySegmentInput, modelInputSources } from '../../../src/main/core/models/inference/model-input-sources.ts';
 import { gtzanFeatureIndex } from '../../../src/main/core/features/index.ts';
 import type { SegmentAnalysis } from '../../../src/main/core/features/index.ts';
 import { mlfiFeatureNames } from '../../../src/main/core/models/feature-columns.ts';
