@@ -91,9 +91,10 @@ export async function openTrackModels(models: readonly InstalledModel[], options
       if (kind.role === 'segment') segmentModels.push(await kind.open(model, { runtime: options.runtime, onnx: options.onnx }));
       else if (kind.role === 'window') windowModels.push(kind.open(model));
       else {
-        const { members } = kind.open(model, ensembleMemberKinds);
-        const bound = options.ensembleMembers?.(model) ?? members.map((m) => ({ kind: m.kind, weight: m.weight, model: models.find((x) => x.kind === m.kind) ?? null }));
-        combiners.push({ model, members: bound });
+        const members =
+          options.ensembleMembers?.(model) ??
+          kind.open(model, ensembleMemberKinds).members.map((m) => ({ kind: m.kind, weight: m.weight, model: models.find((x) => x.kind === m.kind) ?? null }));
+        combiners.push({ model, members });
       }
     }
   } catch (error) {
