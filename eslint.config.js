@@ -92,7 +92,7 @@ export default defineConfig(
     },
   },
   {
-    files: ['src/main/core/classify/segment-model-run.ts'],
+    files: ['src/main/core/models/inference/segment-model-run.ts'],
     rules: {
       // It rethrows a model run's failure exactly as it was caught (of unknown type, narrowed by `if`).
       '@typescript-eslint/only-throw-error': 'off',

@@ -20,7 +20,8 @@ import { fileURLToPath } from 'node:url';
 import type { ClassifySummary } from '../src/shared/api/predictions.ts';
 import { activeModels } from '../src/main/core/classify/active-models.ts';
 import type { ActiveModel } from '../src/main/core/classify/active-models.ts';
-import { segmentInputSources, copySegmentInput } from '../src/main/core/classify/segment-inputs.ts';
+import { modelInputSources, copySegmentInput } from '../src/main/core/models/inference/model-input-sources.ts';
+import { modelKind } from '../src/main/core/models/kinds/registry.ts';
 import { windowFeatures, windowPlan } from '../src/main/core/models/svm/svm-window-features.ts';
 import { decodeAudioChunks } from '../src/main/core/audio/decode-audio.ts';
 import { analyzeTrack, gtzanFeatureNames } from '../src/main/core/features/index.ts';
@@ -128,8 +129,9 @@ async function inferenceRates(
   const oneThread = new Map<string, number>();
   const threadsInPool = Math.max(1, Math.floor(availableParallelism() / workers));
   for (const m of models) {
-    if (m.kind === 'cnn' || m.kind === 'mlfi') {
-      const sources = segmentInputSources(m.manifest);
+    const role = modelKind(m.kind).role;
+    if (role === 'segment') {
+      const sources = modelInputSources(m.manifest);
       const batch = 8;
       const inputs = Object.fromEntries(
         sources.map((s) => {
@@ -145,8 +147,8 @@ async function inferenceRates(
         if (threads === 1) oneThread.set(m.kind, perSecond);
         lines.push(`  ${m.kind.padEnd(8)} ${m.version.padEnd(22)} onnxruntime, ${threads} thread${threads === 1 ? ' ' : 's'}   ${perSecond.toFixed(0).padStart(6)} segments/s`);
       }
-    } else if (m.kind === 'svm') {
-      const svm = loadSvmModel({ manifest: m.manifest, dir: m.dir, source: 'user', active: true });
+    } else if (role === 'window') {
+      const svm = loadSvmModel(m);
       const windows = windowPlan(duration, 30, 15);
       const rows = selectFeatureColumns(windowFeatures(windows, { ...all, seconds: 3 }, clip), gtzanFeatureNames, svm.featureNames);
       const perSecond = windows.length * (await rate(async () => void predictSvmPipeline(svm, rows, windows.length), 2));

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { InferenceSession } from 'onnxruntime-node';
 import { activeModels } from '../src/main/core/classify/active-models.ts';
 import { computeProbeModel } from '../src/main/core/classify/compute-probe-model.ts';
+import { modelKind } from '../src/main/core/models/kinds/registry.ts';
 import { chooseComputeDevice, gpuProviders, missingPrerequisite } from '../src/main/core/models/runtime/compute-device.ts';
 import type { ExecutionProviderName } from '../src/main/core/models/runtime/compute-device.ts';
 import { loadOnnxRuntime } from '../src/main/core/models/runtime/onnx-session.ts';
@@ -55,7 +56,7 @@ const providers = gpuProviders().filter((p) => {
   if (missing) out.push(`${p}: not tried (${missing})`);
   return !missing;
 });
-for (const m of models.filter((x) => (x.kind === 'cnn' || x.kind === 'mlfi') && x.manifest.files.onnx)) {
+for (const m of models.filter((x) => modelKind(x.kind).role === 'segment' && x.manifest.files.onnx)) {
   const path = join(m.dir, m.manifest.files.onnx!);
   const k = m.manifest.labels.length;
   for (const batch of [8, 64]) {

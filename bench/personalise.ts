@@ -33,6 +33,7 @@ import { defaultPersonalHyperParameters, predictPersonal, standardization, stand
 import { retrainPersonal } from '../src/main/core/personal/retrain-personal.ts';
 import { reviewOrder } from '../src/main/core/personal/review-order.ts';
 import { gtzanFeatureNames } from '../src/main/core/features/index.ts';
+import { kindNamesByPreference } from '../src/main/core/models/kinds/registry.ts';
 import { SeededRandom } from '../src/main/core/random/seeded-random.ts';
 import { projectRoot } from '../src/main/project-root.ts';
 
@@ -155,7 +156,7 @@ function accuracyBench(): void {
 function speedBench(): void {
   // The app's embedding: 57 clip features, their segment mean and spread, four base models' log-probabilities.
   const labels10 = ['blues', 'classical', 'country', 'disco', 'hiphop', 'jazz', 'metal', 'pop', 'reggae', 'rock'];
-  const columns = embeddingColumnsFor({ clip: gtzanFeatureNames, segmentStats: gtzanFeatureNames, models: ['ensemble', 'cnn', 'mlfi', 'svm'].map((kind) => ({ kind, labels: labels10 })) });
+  const columns = embeddingColumnsFor({ clip: gtzanFeatureNames, segmentStats: gtzanFeatureNames, models: kindNamesByPreference.map((kind) => ({ kind, labels: labels10 })) });
   const d = columns.length;
   const genres = Array.from({ length: 25 }, (_, g) => `Genre ${g + 1}`);
   const random = new SeededRandom(5);
@@ -193,7 +194,7 @@ function speedBench(): void {
 
 function libraryRetrainBench(): void {
   const labels10 = ['blues', 'classical', 'country', 'disco', 'hiphop', 'jazz', 'metal', 'pop', 'reggae', 'rock'];
-  const columns = embeddingColumnsFor({ clip: gtzanFeatureNames, segmentStats: gtzanFeatureNames, models: ['ensemble', 'cnn', 'mlfi', 'svm'].map((kind) => ({ kind, labels: labels10 })) });
+  const columns = embeddingColumnsFor({ clip: gtzanFeatureNames, segmentStats: gtzanFeatureNames, models: kindNamesByPreference.map((kind) => ({ kind, labels: labels10 })) });
   const genres = Array.from({ length: 25 }, (_, g) => `Genre ${g + 1}`);
   const dir = mkdtempSync(join(tmpdir(), 'gt-bench-personal-'));
   try {

@@ -15,12 +15,16 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { projectRoot } from '../src/main/project-root.ts';
+import { modelKind } from '../src/main/core/models/kinds/registry.ts';
+import type { ModelKind } from '../src/main/core/models/store/model-kinds.ts';
+import { modelKinds } from '../src/main/core/models/store/model-kinds.ts';
 import type { TrainRequest } from '../src/main/core/training/runs/requests.ts';
 import { runTraining } from '../src/main/core/training/runs/run-training.ts';
 import { workerTrackAnalyzer } from '../src/main/workers/analysis-worker-pool.ts';
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, cache: { type: 'string' } } });
-const all = ['svm', 'cnn', 'mlfi', 'ensemble'] as const;
+// Every kind (TypeScript asks for a request of each below); combiners last, after the models they combine.
+const all = [...modelKinds].sort((a, b) => Number(modelKind(a).role === 'combiner') - Number(modelKind(b).role === 'combiner'));
 const only = values.only ? values.only.split(',').map((s) => s.trim()) : [...all];
 for (const o of only) if (!(all as readonly string[]).includes(o)) throw new Error(`--only takes a list of ${all.join(', ')}`);
 
@@ -38,7 +42,7 @@ const progress = (done: number, total: number | null, message: string): void => 
 };
 const audio = rel(join(gtzan, 'audio'));
 const common = { seed: 1, activate: false, out: modelsDir, dataDir: scratch, cacheDir: values.cache ? resolve(values.cache) : undefined };
-const requests: Record<(typeof all)[number], TrainRequest> = {
+const requests: Record<ModelKind, TrainRequest> = {
   svm: {
     ...common,
     model: 'svm',

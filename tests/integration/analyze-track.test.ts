@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeTrack } from '../../src/main/core/features/analyze-track.ts';
 import { gtzanFeatureNames } from '../../src/main/core/features/gtzan-feature-names.ts';
-import { CNN_INPUT, MLFI_INPUT } from '../../src/main/core/features/segment-inputs.ts';
+import { CNN_INPUT, MLFI_INPUT } from '../../src/main/core/features/model-input-spectrograms.ts';
 import { makeAudioFile } from '../helpers/audio-fixtures.ts';
 import { gtzanDir } from '../helpers/gtzan.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';

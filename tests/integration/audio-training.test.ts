@@ -5,8 +5,7 @@ import { readManifest } from '../../src/main/core/models/store/model-store.ts';
 import { ModelStore } from '../../src/main/core/models/store/model-store.ts';
 import type { ModelVersion } from '../../src/main/core/models/store/model-store.ts';
 import { openSegmentClassifier } from '../../src/main/core/models/segment-classifier.ts';
-import { cnnSegmentBatch, mlfiSegmentBatch } from '../../src/main/core/models/track-classifiers.ts';
-import { gtzanFeatureNames } from '../../src/main/core/features/gtzan-feature-names.ts';
+import { segmentBatch } from '../../src/main/core/models/inference/segment-batch.ts';
 import { mlfiFeatureNames } from '../../src/main/core/models/feature-columns.ts';
 import { analyzeDataset } from '../../src/main/core/training/analysis/analyze-dataset.ts';
 import { readAudioDataset } from '../../src/main/core/training/datasets/audio-dataset.ts';
@@ -66,10 +65,10 @@ function expectCompleteManifest(v: ModelVersion, kind: 'cnn' | 'mlfi'): void {
 }
 
 /** Largest |p_onnx - p_tfjs| over every segment of the test clips. */
-async function runtimeDisagreement(v: ModelVersion, kind: 'cnn' | 'mlfi'): Promise<number> {
+async function runtimeDisagreement(v: ModelVersion): Promise<number> {
   const tracks = await analyzeDataset(readAudioDataset(dataset), { cacheDir });
   const segments = [3, 7].flatMap((i) => trackInputsOf(tracks[i].analysis).segments);
-  const inputs = kind === 'cnn' ? cnnSegmentBatch(segments) : mlfiSegmentBatch(segments, gtzanFeatureNames);
+  const inputs = segmentBatch(v.manifest, segments);
   const out: Float32Array[] = [];
   for (const runtime of ['onnx', 'tfjs'] as const) {
     const c = await openSegmentClassifier(v, { runtime, onnx: { threads: 1 } });
@@ -95,7 +94,7 @@ describe('training CNN and MLFI on real audio', () => {
     const store = new ModelStore({ userDir: join(home, 'models') });
     const version = store.get('cnn', t.version);
     expectCompleteManifest(version, 'cnn');
-    expect(await runtimeDisagreement(version, 'cnn')).toBeLessThanOrEqual(1e-4);
+    expect(await runtimeDisagreement(version)).toBeLessThanOrEqual(1e-4);
 
     const evaluated = await runCli(['evaluate', '--model', 'cnn', '--dataset', dataset, '--split', split, '--cache', cacheDir, '--json'], { env: { GENRE_TAGGER_HOME: home } });
     expect(evaluated.code).toBe(0);
@@ -112,7 +111,7 @@ describe('training CNN and MLFI on real audio', () => {
     const result = await runTraining(request);
     expect(result.version.manifest.architecture).toBe('mlfi-two-way-B');
     expectCompleteManifest(result.version, 'mlfi');
-    expect(await runtimeDisagreement(result.version, 'mlfi')).toBeLessThanOrEqual(1e-4);
+    expect(await runtimeDisagreement(result.version)).toBeLessThanOrEqual(1e-4);
   });
 
   it('refuses a feature table for the CNN and a dataset with one genre', async () => {

@@ -17,7 +17,9 @@ import { makeTempDir } from '../helpers/temp-dir.ts';
 
 // The cross-validation numbers in the manifests were measured through the training side's inference
 // (openTrackClassifiers on cached analyses); the app classifies through openTrackClassifier (a streamed analysis
-// of the file). Both must give the shipped models' same probabilities, or the published accuracy is not the app's.
+// of the file). Both run the models through models/inference/track-models.ts but are fed differently (cached vs
+// streamed analysis, one batch per track vs batches of 8, float64 vs float32). Both must give the shipped models'
+// same probabilities, or the published accuracy is not the app's.
 const tmp = makeTempDir();
 let product: TrackClassifier;
 let training: TrackClassifiers;

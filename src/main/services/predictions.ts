@@ -15,6 +15,7 @@ import { appBuildVersion } from '../core/classify/app-build-version.ts';
 import { genreTimeline } from '../core/classify/genre-timeline.ts';
 import { countTracksToClassify } from '../core/db/classify-queue.ts';
 import { classificationCounts, predictedGenreCounts, readTrackAnalysis, readTrackPredictions } from '../core/db/prediction-rows.ts';
+import { kindNamesByPreference } from '../core/models/kinds/registry.ts';
 import { ModelStore } from '../core/models/store/model-store.ts';
 import { shippedModelsDir, userModelsDir } from '../core/models/store/shipped-models-dir.ts';
 import type { ComputePreference } from '../core/models/runtime/compute-device.ts';
@@ -145,7 +146,7 @@ export function trackPredictions(ctx: AppContext, trackId: number): TrackPredict
   }
   const rank = (kind: string, version: string): number => {
     const i = active.findIndex((m) => m.kind === kind && m.version === version);
-    return i >= 0 ? i : active.length + ['ensemble', 'cnn', 'mlfi', 'svm'].indexOf(kind);
+    return i >= 0 ? i : active.length + (kindNamesByPreference as readonly string[]).indexOf(kind);
   };
   const stored = readTrackPredictions(ctx.db, trackId).sort((a, b) => rank(a.kind, a.version) - rank(b.kind, b.version));
   const models: ModelTrackPrediction[] = stored.map((p) => {

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ActiveModel } from '../../../src/main/core/classify/active-models.ts';
 import { byPreference } from '../../../src/main/core/classify/active-models.ts';
-import { ensembleMembers } from '../../../src/main/core/classify/ensemble-members.ts';
-import { ensemblePrediction } from '../../../src/main/core/classify/ensemble-prediction.ts';
-import type { ModelPrediction } from '../../../src/main/core/classify/model-prediction.ts';
+import { ensembleMembers } from '../../../src/main/core/models/ensemble/ensemble-members.ts';
+import { ensemblePrediction } from '../../../src/main/core/models/ensemble/ensemble-prediction.ts';
+import type { TrackModelPrediction } from '../../../src/main/core/models/inference/track-model-prediction.ts';
+import { ensembleMemberKinds } from '../../../src/main/core/models/kinds/registry.ts';
 import type { ModelManifest } from '../../../src/main/core/models/store/model-manifest.ts';
 
 const labels = ['x', 'y'];
@@ -20,27 +21,33 @@ function model(kind: ActiveModel['kind'], params: Record<string, unknown> = {}, 
   return { kind, version: manifest.version, dir, manifest };
 }
 
-function prediction(kind: ModelPrediction['kind'], track: number[], seconds: number, starts: number[], rows: number[]): ModelPrediction {
-  return { kind, version: `${kind}-1`, labels, probabilities: Float32Array.from(track), segmentSeconds: seconds, segmentStarts: Float32Array.from(starts), segmentProbabilities: Float32Array.from(rows) };
+function prediction(kind: TrackModelPrediction['kind'], track: number[], seconds: number, starts: number[], rows: number[]): TrackModelPrediction {
+  return { kind, version: `${kind}-1`, dir: '/nowhere', labels, track: Float64Array.from(Float32Array.from(track)), segmentSeconds: seconds, segmentStarts: Float32Array.from(starts), segmentProbabilities: Float32Array.from(rows) };
 }
+
+const membersOf = (ens: ActiveModel): ReturnType<typeof ensembleMembers> => ensembleMembers(ens, ensembleMemberKinds);
+
+/** Each member with the prediction of its kind among `predictions`, as the app binds them. */
+const bound = (members: { kind: string; weight: number }[], predictions: TrackModelPrediction[]) =>
+  members.map((m) => ({ weight: m.weight, prediction: predictions.find((p) => p.kind === m.kind) }));
 
 describe('ensemble', () => {
   it('reads its members and weights in each accepted form', () => {
-    expect(ensembleMembers(model('ensemble', { weights: { svm: 0.2, cnn: 0.8 } }))).toEqual([
+    expect(membersOf(model('ensemble', { weights: { svm: 0.2, cnn: 0.8 } }))).toEqual([
       { kind: 'svm', version: null, weight: 0.2 },
       { kind: 'cnn', version: null, weight: 0.8 },
     ]);
-    expect(ensembleMembers(model('ensemble', { weights: [0.5, 0.5], members: ['mlfi', 'svm'] })).map((m) => m.kind)).toEqual(['mlfi', 'svm']);
+    expect(membersOf(model('ensemble', { weights: [0.5, 0.5], members: ['mlfi', 'svm'] })).map((m) => m.kind)).toEqual(['mlfi', 'svm']);
     const dir = mkdtempSync(join(tmpdir(), 'ens-'));
     try {
       writeFileSync(join(dir, 'ensemble.json'), JSON.stringify({ members: [{ kind: 'cnn', version: 'cnn-7', weight: 1 }] }));
-      expect(ensembleMembers(model('ensemble', {}, { files: { ensemble: 'ensemble.json' } }, dir))).toEqual([{ kind: 'cnn', version: 'cnn-7', weight: 1 }]);
+      expect(membersOf(model('ensemble', {}, { files: { ensemble: 'ensemble.json' } }, dir))).toEqual([{ kind: 'cnn', version: 'cnn-7', weight: 1 }]);
     } finally {
       rmSync(dir, { recursive: true });
     }
-    expect(() => ensembleMembers(model('ensemble', {}))).toThrow(/does not say which models/);
-    expect(() => ensembleMembers(model('ensemble', { weights: { svm: 0 } }))).toThrow(/zero/);
-    expect(() => ensembleMembers(model('ensemble', { weights: { rnn: 1 } }))).toThrow(/svm, cnn or mlfi/);
+    expect(() => membersOf(model('ensemble', {}))).toThrow(/does not say which models/);
+    expect(() => membersOf(model('ensemble', { weights: { svm: 0 } }))).toThrow(/zero/);
+    expect(() => membersOf(model('ensemble', { weights: { rnn: 1 } }))).toThrow(/svm, cnn or mlfi/);
   });
 
   it('is the weighted mean of the members present, on the finest segment grid', () => {
@@ -52,9 +59,9 @@ describe('ensemble', () => {
     ];
     const svm = prediction('svm', [0.2, 0.8], 30, [0, 15], [0.4, 0.6, 0.0, 1.0]);
     const cnn = prediction('cnn', [0.6, 0.4], 3, [0, 1.5, 27, 43], [1, 0, 0.5, 0.5, 0, 1, 0.2, 0.8]);
-    const p = ensemblePrediction(ens, members, [svm, cnn])!;
+    const p = ensemblePrediction(ens, bound(members, [svm, cnn]))!;
     expect(p.kind).toBe('ensemble');
-    expect(Array.from(p.probabilities)).toEqual([0.25 * 0.2 + 0.75 * 0.6, 0.25 * 0.8 + 0.75 * 0.4].map(Math.fround));
+    expect(Array.from(Float32Array.from(p.track))).toEqual([0.25 * 0.2 + 0.75 * 0.6, 0.25 * 0.8 + 0.75 * 0.4].map(Math.fround));
     expect(Array.from(p.segmentStarts)).toEqual([0, 1.5, 27, 43]);
     // Segment at 1.5-4.5 (centre 3): only the first SVM window covers it. At 27-30 (centre 28.5) both windows do.
     // At 43-46 (centre 44.5) only the second.
@@ -65,7 +72,7 @@ describe('ensemble', () => {
       [0.25 * 0 + 0.75 * 0.2, 0.25 * 1 + 0.75 * 0.8],
     ];
     expected.flat().forEach((v, i) => expect(p.segmentProbabilities[i]).toBeCloseTo(v, 6));
-    expect(ensemblePrediction(ens, members, [])).toBeNull();
+    expect(ensemblePrediction(ens, bound(members, []))).toBeNull();
   });
 
   it('orders models: the ensemble first, then by reported accuracy', () => {

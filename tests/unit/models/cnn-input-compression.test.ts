@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CNN_INPUT, CNN_LEGACY_COMPRESSION, cnnInput } from '../../../src/main/core/features/segment-inputs.ts';
+import { CNN_INPUT, CNN_LEGACY_COMPRESSION, cnnInput } from '../../../src/main/core/features/model-input-spectrograms.ts';
 import { cnnInputConversion, legacyCnnInput } from '../../../src/main/core/models/cnn/cnn-input-compression.ts';
-import { segmentInputSources } from '../../../src/main/core/classify/segment-inputs.ts';
+import { modelInputSources } from '../../../src/main/core/models/inference/model-input-sources.ts';
 import type { ModelManifest } from '../../../src/main/core/models/store/model-manifest.ts';
 
 describe('CNN input compression', () => {
@@ -38,8 +38,8 @@ describe('CNN input compression', () => {
         version: 'v',
         inputs: [{ name: 'melspec', shape: [-1, 64, 256, 1], spectrogram: { sampleRate: 22050, nFft: 512, hopLength: 256, melBands: 64, frames: 256, compression } }],
       }) as unknown as ModelManifest;
-    expect(segmentInputSources(manifest(CNN_INPUT.compression))[0].convert).toBeNull();
-    expect(segmentInputSources(manifest(CNN_LEGACY_COMPRESSION))[0].convert).toBe(legacyCnnInput);
-    expect(() => segmentInputSources(manifest('ln(mel)'))).toThrow(/compressed as ln\(mel\)/);
+    expect(modelInputSources(manifest(CNN_INPUT.compression))[0].convert).toBeNull();
+    expect(modelInputSources(manifest(CNN_LEGACY_COMPRESSION))[0].convert).toBe(legacyCnnInput);
+    expect(() => modelInputSources(manifest('ln(mel)'))).toThrow(/compressed as ln\(mel\)/);
   });
 });

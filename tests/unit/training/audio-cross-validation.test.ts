@@ -8,7 +8,7 @@ import type { CrossValidatedMember } from '../../../src/main/core/training/audio
 import { crossValidateMember } from '../../../src/main/core/training/audio/cross-validate-audio.ts';
 import { crossValidateEnsemble } from '../../../src/main/core/training/audio/ensemble-cross-validation.ts';
 import { AnalysedSegmentSource } from '../../../src/main/core/training/nn/analysed-segment-source.ts';
-import { experimentFolds, svmMember } from '../../../src/main/core/training/runs/audio-experiment.ts';
+import { experimentFolds, recipeFor, svmMember } from '../../../src/main/core/training/runs/audio-experiment.ts';
 import { SeededRandom } from '../../../src/main/core/random/seeded-random.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 
@@ -57,7 +57,7 @@ describe('cross-validation by track on analysed audio', () => {
 
   it('never splits a track: its segments, crops and windows stay on one side of every fold', () => {
     expect(folds).toHaveLength(10);
-    const source = new AnalysedSegmentSource(tracks, 'cnn');
+    const source = new AnalysedSegmentSource(tracks, recipeFor('cnn', {}));
     const random = new SeededRandom(1);
     const tested = new Map<string, number>();
     for (const f of folds) {

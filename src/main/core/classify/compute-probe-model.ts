@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { kindsWithRole } from '../models/kinds/registry.ts';
 import type { ProbeModel } from '../models/runtime/compute-device.ts';
 import type { ActiveModel } from './active-models.ts';
 
@@ -6,11 +7,15 @@ import type { ActiveModel } from './active-models.ts';
 const PROBE_BATCH = 8;
 
 /**
- * The heaviest active segment model (the CNN, else the MLFI) with a batch of fixed pseudo-random inputs of its
- * shapes, or null when no segment model is active (the SVM alone runs in TypeScript: nothing to move to a GPU).
+ * The first active segment model with an ONNX file in the kinds' order of preference (the CNN, the heaviest, else
+ * the MLFI) with a batch of fixed pseudo-random inputs of its shapes, or null when no segment model is active (the
+ * SVM alone runs in TypeScript: nothing to move to a GPU).
  */
 export function computeProbeModel(models: readonly ActiveModel[]): ProbeModel | null {
-  const model = models.find((m) => m.kind === 'cnn' && m.manifest.files.onnx) ?? models.find((m) => m.kind === 'mlfi' && m.manifest.files.onnx);
+  const onnxModels = models.filter((m) => m.manifest.files.onnx);
+  const model = kindsWithRole('segment')
+    .map((kind) => onnxModels.find((m) => m.kind === kind.name))
+    .find((m) => m !== undefined);
   if (!model?.manifest.files.onnx) return null;
   let seed = 12345;
   const next = (): number => {

@@ -1,7 +1,7 @@
 import type { ClipAnalysis, SegmentAnalysis } from './analysis-results.ts';
 import { GTZAN_SAMPLE_RATE, gtzanFeatures } from './gtzan-features.ts';
 import type { StageTimes } from './gtzan-features.ts';
-import { cnnInput, mlfiInput } from './segment-inputs.ts';
+import { cnnInput, mlfiInput } from './model-input-spectrograms.ts';
 import type { SegmentWindow } from './segmenter.ts';
 import { SEGMENT_SAMPLES } from './segmenter.ts';
 import { TrackAnalyzer } from './track-analyzer.ts';

@@ -2,7 +2,7 @@ import type { HpssBlock, StreamingHpss } from '../dsp/streaming-hpss.ts';
 import type { ClipAnalysis, SegmentAnalysis } from './analysis-results.ts';
 import type { StageTimes } from './gtzan-features.ts';
 import type { SampleStore } from './sample-store.ts';
-import { CNN_INPUT } from './segment-inputs.ts';
+import { CNN_INPUT } from './model-input-spectrograms.ts';
 import { SEGMENT_FRAMES, SEGMENT_HOP_FRAMES, SEGMENT_SAMPLES, segmentStarts } from './segmenter.ts';
 import type { EngineBuffers } from './track-analyzer/engine-buffers.ts';
 import { releaseEngineBuffers, takeEngineBuffers } from './track-analyzer/engine-buffers.ts';

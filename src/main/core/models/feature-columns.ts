@@ -1,13 +1,10 @@
 import { gtzanFeatureNames } from '../features/gtzan-feature-names.ts';
 
-// The 57 GTZAN features (the SVM takes [n, 57] in their order) are defined once, by the analysis engine that computes
-// them. Re-exported for models/track-classifiers.ts only, until it imports them from features/ as everything else does.
-export { gtzanFeatureNames };
-
 /**
- * The 55 features of the MLFI audio branch: the 57 above without harmony_mean and perceptr_mean. Those two are the
- * means of the harmonic and percussive waveforms from HPSS, i.e. their DC offsets (about 1e-5 on every GTZAN clip),
- * which carry no genre information and only add noise once standardised.
+ * The 55 features of the MLFI audio branch: the 57 GTZAN features (features/gtzan-feature-names.ts) without
+ * harmony_mean and perceptr_mean. Those two are the means of the harmonic and percussive waveforms from HPSS, i.e.
+ * their DC offsets (about 1e-5 on every GTZAN clip), which carry no genre information and only add noise once
+ * standardised.
  */
 export const mlfiFeatureNames: readonly string[] = gtzanFeatureNames.filter((f) => f !== 'harmony_mean' && f !== 'perceptr_mean');
 

@@ -5,6 +5,9 @@ export interface NormalizationStats {
   std: number[];
 }
 
+/** How finely a tensor's statistics are kept: one value for all, one per last-axis entry (feature), one per mel band. */
+export type NormalizationGranularity = 'global' | 'last-axis' | 'mel-band';
+
 /** Writes one item (one batch row) of raw values from `src`, normalised, into `out` from `offset` on. */
 export type ItemNormalizer = (src: ArrayLike<number>, out: Float32Array, offset: number) => void;
 
@@ -43,7 +46,7 @@ export function normalizeInput(t: TensorData, stats: NormalizationStats): Tensor
 }
 
 /** Statistics fitted on training tensors, at the granularity `normalizeInput` reads back. */
-export function fitNormalization(t: TensorData, granularity: 'global' | 'last-axis' | 'mel-band'): NormalizationStats {
+export function fitNormalization(t: TensorData, granularity: NormalizationGranularity): NormalizationStats {
   const len = granularity === 'global' ? 1 : granularity === 'last-axis' ? t.shape[t.shape.length - 1] : t.shape[1];
   const sum = new Float64Array(len);
   const sq = new Float64Array(len);

@@ -1,6 +1,6 @@
 import { tempogramWindow } from '../../dsp/tempo.ts';
 import { GTZAN_MFCC_COUNT } from '../gtzan-feature-names.ts';
-import { CNN_INPUT } from '../segment-inputs.ts';
+import { CNN_INPUT } from '../model-input-spectrograms.ts';
 import { SEGMENT_FRAMES } from '../segmenter.ts';
 
 // The track analyzer's grids and sizes: librosa's defaults at 22050 Hz (n_fft 2048, hop 512, 128 mel bands) for the

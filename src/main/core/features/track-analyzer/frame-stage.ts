@@ -8,7 +8,7 @@ import type { DspWasm } from '../../dsp/wasm/dsp-wasm.ts';
 import { writeChromaBankT } from '../../dsp/wasm/kernel-tables.ts';
 import { cachedHann } from '../../dsp/window.ts';
 import type { SampleStore } from '../sample-store.ts';
-import { CNN_INPUT } from '../segment-inputs.ts';
+import { CNN_INPUT } from '../model-input-spectrograms.ts';
 import type { EngineBuffers } from './engine-buffers.ts';
 import { BINS, CNN_HOP, CNN_MELS, CNN_NFFT, HALF, HOP, MELS, N_CHROMA, N_FFT, ROW, SCALAR, SCALARS, SR } from './frame-grid.ts';
 import type { TrackMemory, TrackWasmLayout } from './wasm-layout.ts';

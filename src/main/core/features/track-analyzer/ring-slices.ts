@@ -1,5 +1,5 @@
 import type { Spectrogram } from '../../dsp/spectrogram.ts';
-import { CNN_INPUT, MLFI_INPUT } from '../segment-inputs.ts';
+import { CNN_INPUT, MLFI_INPUT } from '../model-input-spectrograms.ts';
 import { CNN_MELS, MELS } from './frame-grid.ts';
 import type { TrackMemory } from './wasm-layout.ts';
 

@@ -1,4 +1,4 @@
-import { CNN_INPUT, CNN_LEGACY_COMPRESSION } from '../../features/segment-inputs.ts';
+import { CNN_INPUT, CNN_LEGACY_COMPRESSION } from '../../features/model-input-spectrograms.ts';
 
 /**
  * What a CNN version's input needs from the engine's CNN input, ln(1 + 10^4 mel): nothing (null) when its

@@ -1,16 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ModelKind } from '../store/model-manifest.ts';
+import type { ModelKind } from '../store/model-kinds.ts';
 import type { ModelStore, ModelVersion } from '../store/model-store.ts';
 
 export const ensembleModelFile = 'ensemble.json';
 
-export type EnsembleMemberKind = Exclude<ModelKind, 'ensemble'>;
-
 /** An ensemble version's own file: which member versions it combines, with which weights (summing to 1). */
 export interface EnsembleModel {
   labels: string[];
-  members: { kind: EnsembleMemberKind; version: string; weight: number }[];
+  /** Kinds that are not combiners (models/kinds/registry.ts: ensembleMemberKinds). */
+  members: { kind: ModelKind; version: string; weight: number }[];
 }
 
 export function loadEnsembleModel(version: ModelVersion): EnsembleModel {
@@ -30,7 +29,7 @@ export function loadEnsembleModel(version: ModelVersion): EnsembleModel {
 }
 
 export interface ResolvedEnsembleMember {
-  kind: EnsembleMemberKind;
+  kind: ModelKind;
   weight: number;
   version: ModelVersion;
   /** True when the recorded version is gone and the active version of its kind stands in. */

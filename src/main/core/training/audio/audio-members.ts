@@ -12,8 +12,8 @@ import { trainSegmentModel } from '../nn/train-segment-model.ts';
 import type { SvmTrainingResult } from '../svm/train-svm.ts';
 import { trainSvmOnPlan } from '../svm/train-svm.ts';
 import { engineFeatureTable } from './engine-feature-table.ts';
-import type { SegmentRecipe } from './segment-recipe.ts';
-import { buildRecipeModel } from './segment-recipe.ts';
+import type { SegmentRecipe } from '../../models/kinds/segment-recipe.ts';
+import { segmentModelKind } from '../../models/kinds/registry.ts';
 
 /** Track indices (into the analysed tracks) of one training run: train, validation (tuning), test. */
 export interface TrackPlan {
@@ -55,10 +55,10 @@ function describeProgress(p: FitProgress, epochs: number): string {
 /** Trains a CNN or MLFI on plan.train (random crops), early-stopped on plan.valid, and predicts valid and test. */
 export async function runSegmentMember(tf: Tf, recipe: SegmentRecipe, tracks: readonly AnalysedTrack[], plan: TrackPlan, options: MemberRunOptions): Promise<SegmentMemberRun> {
   const started = performance.now();
-  const source = new AnalysedSegmentSource(tracks, recipe.kind, { jitter: recipe.jitter });
+  const source = new AnalysedSegmentSource(tracks, recipe);
   const r = await trainSegmentModel({
     tf,
-    build: buildRecipeModel(recipe, options.labels.length),
+    build: segmentModelKind(recipe.kind).training.build(recipe, options.labels.length),
     source,
     labels: options.labels,
     plan,

@@ -9,10 +9,12 @@ export function trackInputsOf(a: CachedAnalysis): TrackInputs {
   const f = GTZAN_FEATURE_COUNT;
   return {
     segments: Array.from({ length: a.segmentCount }, (_, i) => ({
+      startSeconds: a.segmentStarts[i],
       cnnInput: a.cnn.subarray(i * cnn, (i + 1) * cnn),
       mlfiInput: a.mlfi.subarray(i * mlfi, (i + 1) * mlfi),
       features: a.segmentFeatures.subarray(i * f, (i + 1) * f),
     })),
     svmWindows: { data: a.svmWindows, shape: [a.svmWindowStarts.length, f] },
+    svmWindowStarts: a.svmWindowStarts,
   };
 }

@@ -4,7 +4,7 @@ import type { Aggregation } from '../../models/aggregation/segment-aggregation.t
 import { exportToOnnx } from '../../models/onnx/export-onnx.ts';
 import type { LayersModel, Tf } from '../../models/runtime/tfjs-types.ts';
 import { codeVersion } from '../../models/store/code-version.ts';
-import type { ModelManifest } from '../../models/store/model-manifest.ts';
+import type { ModelKind, ModelManifest } from '../../models/store/model-manifest.ts';
 import type { ModelStore, ModelVersion } from '../../models/store/model-store.ts';
 import { newVersionId } from '../../models/store/model-store.ts';
 import { saveLayersModel } from '../../models/store/tfjs-model-files.ts';
@@ -13,7 +13,8 @@ import { confusionMatrixSvg } from '../metrics/confusion-svg.ts';
 import type { SegmentTrainingResult } from './train-segment-model.ts';
 
 export interface SegmentModelDescription {
-  kind: 'cnn' | 'mlfi';
+  /** A segment model kind (CNN, MLFI). */
+  kind: ModelKind;
   architecture: string;
   labels: string[];
   /** The manifest's input specs (names, [-1, ...] shapes, spectrogram/window settings for the analysis engine). */

@@ -1,6 +1,6 @@
 import type { Aggregation } from '../../models/aggregation/segment-aggregation.ts';
 import { aggregateSegments } from '../../models/aggregation/segment-aggregation.ts';
-import type { NormalizationStats } from '../../models/normalize-input.ts';
+import type { NormalizationGranularity, NormalizationStats } from '../../models/normalize-input.ts';
 import { fitNormalization, normalizeInput } from '../../models/normalize-input.ts';
 import type { LayersModel, Tensor, Tf } from '../../models/runtime/tfjs-types.ts';
 import type { TensorData } from '../../models/tensor-data.ts';
@@ -10,8 +10,6 @@ import type { FitOptions, FitProgress, FitResult, TrainingBatch } from '../fit/f
 import { fitLayersModel } from '../fit/fit-layers-model.ts';
 import { SeededRandom } from '../../random/seeded-random.ts';
 import type { SegmentSource } from './segment-source.ts';
-
-export type NormalizationGranularity = 'global' | 'last-axis' | 'mel-band';
 
 export interface SegmentTrainingOptions {
   tf: Tf;

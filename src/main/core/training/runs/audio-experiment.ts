@@ -9,8 +9,8 @@ import { labelSetOf } from '../datasets/label-set.ts';
 import { runSegmentMember, runSvmMember } from '../audio/audio-members.ts';
 import type { CrossValidatedMember, CrossValidation } from '../audio/cross-validate-audio.ts';
 import { crossValidateMember } from '../audio/cross-validate-audio.ts';
-import type { SegmentRecipe } from '../audio/segment-recipe.ts';
-import { cnnRecipe, mlfiRecipe } from '../audio/segment-recipe.ts';
+import type { SegmentRecipe } from '../../models/kinds/segment-recipe.ts';
+import { segmentModelKind } from '../../models/kinds/registry.ts';
 import type { FoldPlan } from '../splits/track-folds.ts';
 import { trackFolds } from '../splits/track-folds.ts';
 import type { AudioRunOptions, RunContext } from './requests.ts';
@@ -46,17 +46,13 @@ export async function prepareAudioExperiment(dataset: AudioDataset, options: Aud
   return { dataset, tracks, labels, cacheDir };
 }
 
-/** The recipe a request asks for (CNN or MLFI variant, epochs, seed, aggregation). */
-export function recipeFor(kind: 'cnn' | 'mlfi', options: AudioRunOptions & { seed?: number }): SegmentRecipe {
-  const overrides: Partial<SegmentRecipe> = {};
-  if (options.epochs !== undefined) overrides.epochs = options.epochs;
-  if (options.seed !== undefined) overrides.seed = options.seed;
-  if (options.aggregation !== undefined) overrides.aggregation = options.aggregation;
-  return kind === 'cnn' ? cnnRecipe(overrides) : mlfiRecipe(options.interaction ?? 'two-way', options.mode ?? 'B', overrides);
+/** The recipe of a segment model kind (CNN, MLFI, ...) a request asks for (its variant, epochs, seed, aggregation). */
+export function recipeFor(kind: string, options: AudioRunOptions & { seed?: number }): SegmentRecipe {
+  return segmentModelKind(kind).training.recipe(options);
 }
 
 export function memberName(recipe: SegmentRecipe): string {
-  return recipe.kind === 'cnn' ? `cnn (${recipe.architecture})` : `mlfi (${recipe.architecture})`;
+  return `${recipe.kind} (${recipe.architecture})`;
 }
 
 let tfRuntime: Promise<Tf> | null = null;

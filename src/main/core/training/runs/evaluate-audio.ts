@@ -1,3 +1,4 @@
+import { kindsByPreference, kindsWithRole, modelKind, segmentModelKind } from '../../models/kinds/registry.ts';
 import type { ModelStore } from '../../models/store/model-store.ts';
 import type { AudioDataset } from '../datasets/audio-dataset.ts';
 import { labelIndices } from '../datasets/label-set.ts';
@@ -47,13 +48,19 @@ export async function evaluateAudio(request: EvaluateRequest, dataset: AudioData
     const scope = (cv: { metrics: { n: number }; meanAccuracy: number; stdAccuracy: number }) =>
       `${k}-fold cross-validation by track, ${cv.metrics.n} tracks (fold mean ${pct(cv.meanAccuracy)} ± ${pct(cv.stdAccuracy)})`;
     const foldRows = (accs: number[], cv: CrossValidation) => accs.map((accuracy, i) => ({ fold: cv.folds[i].fold, accuracy, tracks: cv.folds[i].testTracks.length }));
-    if (request.model === 'svm') {
+    const role = modelKind(request.model).role;
+    if (role === 'window') {
       return { subject: { kind: 'cross-validation', folds: k }, scope: scope(svm), metrics: svm.metrics, folds: foldRows(svm.foldAccuracies, svm), meanAccuracy: svm.meanAccuracy, stdAccuracy: svm.stdAccuracy, notes: [dataNote(svm)] };
     }
-    const cnn = request.model === 'cnn' || request.model === 'ensemble' ? await crossValidate(experiment, segmentMember(experiment, recipeFor('cnn', request), context), folds, request, context) : null;
-    const mlfi = request.model === 'mlfi' || request.model === 'ensemble' ? await crossValidate(experiment, segmentMember(experiment, recipeFor('mlfi', request), context), folds, request, context) : null;
-    if (request.model === 'ensemble') {
-      const ens = crossValidateEnsemble([cnn!, mlfi!, svm], tracks, labels);
+    // The segment model's recipe; for the ensemble, every segment model kind's (and the SVM above).
+    const segmentKinds = role === 'combiner' ? kindsWithRole('segment') : [segmentModelKind(request.model)];
+    const segmentCvs = new Map<string, CrossValidation>();
+    for (const kind of segmentKinds) segmentCvs.set(kind.name, await crossValidate(experiment, segmentMember(experiment, recipeFor(kind.name, request), context), folds, request, context));
+    if (role === 'combiner') {
+      // Its members in order of preference (cnn, mlfi, svm), each cross-validated on the same folds (a window model: the SVM's).
+      const memberKinds = kindsByPreference.filter((kind) => kind.role !== 'combiner').map((kind) => kind.name);
+      const members = memberKinds.map((kind) => (modelKind(kind).role === 'segment' ? segmentCvs.get(kind)! : svm));
+      const ens = crossValidateEnsemble(members, tracks, labels);
       return {
         subject: { kind: 'cross-validation', folds: k },
         scope: `${scope(ens)}; weights chosen per fold on its validation tracks`,
@@ -61,15 +68,15 @@ export async function evaluateAudio(request: EvaluateRequest, dataset: AudioData
         folds: foldRows(ens.foldAccuracies, svm),
         meanAccuracy: ens.meanAccuracy,
         stdAccuracy: ens.stdAccuracy,
-        comparison: [comparisonOf(cnn!), comparisonOf(mlfi!), comparisonOf(svm, 'svm (engine features, same folds)')],
+        comparison: members.map((cv) => (cv === svm ? comparisonOf(svm, 'svm (engine features, same folds)') : comparisonOf(cv))),
         notes: [
-          ...[cnn!, mlfi!, svm].map(dataNote),
-          `Ensemble weights (cnn, mlfi, svm) per fold: ${ens.foldWeights.map((f) => `[${f.weights.map((w) => w.toFixed(1)).join(' ')}]`).join(' ')}`,
+          ...members.map(dataNote),
+          `Ensemble weights (${memberKinds.join(', ')}) per fold: ${ens.foldWeights.map((f) => `[${f.weights.map((w) => w.toFixed(1)).join(' ')}]`).join(' ')}`,
           `Weights chosen on all out-of-fold probabilities (what a final ensemble ships): ${ens.outOfFoldChoice.weights.map((w) => w.toFixed(1)).join(', ')}`,
         ],
       };
     }
-    const cv = (cnn ?? mlfi)!;
+    const cv = segmentCvs.get(request.model)!;
     return {
       subject: { kind: 'cross-validation', folds: k },
       scope: `${scope(cv)}, ${cv.member}`,

@@ -1,3 +1,4 @@
+import { modelKind } from '../../models/kinds/registry.ts';
 import { ModelStore } from '../../models/store/model-store.ts';
 import { userModelsDir } from '../../models/store/shipped-models-dir.ts';
 import { openDataset } from '../datasets/open-dataset.ts';
@@ -12,6 +13,9 @@ import { trainSvmVersion } from './train-svm-version.ts';
 export function storeFor(request: { dataDir: string; shippedDir: string | null }): ModelStore {
   return new ModelStore({ userDir: userModelsDir(request.dataDir), shippedDir: request.shippedDir });
 }
+
+/** Only window models (the SVM) learn from a feature table; the others need the audio. */
+const trainsOnFeatureTables = (kind: string): boolean => modelKind(kind).role === 'window';
 
 function featureTableOnly(model: string, path: string): Error {
   return new Error(
@@ -28,7 +32,7 @@ export async function runTraining(request: TrainRequest, context: RunContext = {
   if (request.split && request.folds !== undefined) throw new Error('Give either a split or a number of folds, not both');
   const dataset = openDataset(request.dataset);
   if (dataset.kind === 'audio') return trainAudioVersion(request, dataset.audio, storeFor(request), context);
-  if (request.model !== 'svm') throw featureTableOnly(request.model, request.dataset);
+  if (!trainsOnFeatureTables(request.model)) throw featureTableOnly(request.model, request.dataset);
   return trainSvmVersion(request, dataset.table, storeFor(request), context);
 }
 
@@ -37,6 +41,6 @@ export async function runEvaluation(request: EvaluateRequest, context: RunContex
   if (request.split && request.folds !== undefined) throw new Error('Give either a split or a number of folds, not both');
   const dataset = openDataset(request.dataset);
   if (dataset.kind === 'audio') return evaluateAudio(request, dataset.audio, storeFor(request), context);
-  if (request.model !== 'svm') throw featureTableOnly(request.model, request.dataset);
+  if (!trainsOnFeatureTables(request.model)) throw featureTableOnly(request.model, request.dataset);
   return evaluateSvm(request, dataset.table, storeFor(request), context);
 }

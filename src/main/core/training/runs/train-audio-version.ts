@@ -1,9 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensembleModelFile } from '../../models/ensemble/ensemble-model.ts';
-import type { EnsembleModel, EnsembleMemberKind } from '../../models/ensemble/ensemble-model.ts';
+import type { EnsembleModel } from '../../models/ensemble/ensemble-model.ts';
 import { chooseEnsembleWeights, combineProbabilities } from '../../models/ensemble/weighted-ensemble.ts';
 import { loadTfRuntime } from '../../models/runtime/load-tfjs.ts';
+import { kindsByPreference, modelKind, segmentModelKind } from '../../models/kinds/registry.ts';
 import { codeVersion } from '../../models/store/code-version.ts';
 import type { ModelManifest } from '../../models/store/model-manifest.ts';
 import type { ModelStore, ModelVersion } from '../../models/store/model-store.ts';
@@ -21,7 +22,6 @@ import type { TrackPlan } from '../audio/audio-members.ts';
 import type { CrossValidation } from '../audio/cross-validate-audio.ts';
 import { crossValidateEnsemble } from '../audio/ensemble-cross-validation.ts';
 import { engineFeatureTable } from '../audio/engine-feature-table.ts';
-import { recipeInputs } from '../audio/segment-recipe.ts';
 import type { AudioExperiment } from './audio-experiment.ts';
 import { crossValidate, experimentFolds, memberName, prepareAudioExperiment, recipeFor, segmentMember, svmMember } from './audio-experiment.ts';
 import { predictStoredVersion } from './predict-stored-version.ts';
@@ -55,10 +55,10 @@ export function cvSummary(cv: CrossValidation): Record<string, unknown> {
   };
 }
 
-/** Trains a CNN or MLFI version on an audio dataset: with a split, or cross-validated and then fitted on all tracks. */
+/** Trains a segment model version (CNN, MLFI) on an audio dataset: with a split, or cross-validated and then fitted on all tracks. */
 async function trainSegmentVersion(request: TrainRequest, experiment: AudioExperiment, store: ModelStore, context: RunContext): Promise<TrainedVersion> {
   const started = performance.now();
-  const kind = request.model as 'cnn' | 'mlfi';
+  const kind = request.model;
   const seed = request.seed ?? 1;
   const recipe = recipeFor(kind, request);
   const { tracks, labels } = experiment;
@@ -115,7 +115,7 @@ async function trainSegmentVersion(request: TrainRequest, experiment: AudioExper
       kind,
       architecture: recipe.architecture,
       labels,
-      inputs: recipeInputs(recipe),
+      inputs: segmentModelKind(kind).training.inputs(recipe),
       aggregation: recipe.aggregation,
       description: request.description,
       version: request.version,
@@ -151,10 +151,12 @@ async function trainEnsembleVersion(request: TrainRequest, experiment: AudioExpe
   const started = performance.now();
   const seed = request.seed ?? 1;
   const { tracks, labels } = experiment;
-  const kinds: EnsembleMemberKind[] = ['cnn', 'mlfi', 'svm'];
+  const memberKinds = kindsByPreference.filter((k) => k.role !== 'combiner');
+  const kinds = memberKinds.map((k) => k.name);
+  const titles = memberKinds.map((k) => k.title);
   const members = kinds.map((kind) => {
     const v = store.active(kind);
-    if (!v) throw new Error(`The ensemble combines the active CNN, MLFI and SVM; no ${kind} model is installed`);
+    if (!v) throw new Error(`The ensemble combines the active ${titles.slice(0, -1).join(', ')} and ${titles[titles.length - 1]}; no ${kind} model is installed`);
     if (v.manifest.labels.join() !== labels.join()) throw new Error(`${kind}/${v.manifest.version} has other genre labels than this dataset`);
     return v;
   });
@@ -185,7 +187,12 @@ async function trainEnsembleVersion(request: TrainRequest, experiment: AudioExpe
     const folds = experimentFolds(experiment, k, seed);
     const cvs: CrossValidation[] = [];
     for (const m of members) {
-      const member = m.manifest.kind === 'svm' ? svmMember(experiment, seed, context) : segmentMember(experiment, recipeFor(m.manifest.kind as 'cnn' | 'mlfi', { ...request, ...mlfiVariantOf(m) }), context);
+      // Each member's recipe cross-validated; a segment model in the variant of the stored version.
+      const kind = modelKind(m.manifest.kind);
+      const member =
+        kind.role === 'segment'
+          ? segmentMember(experiment, kind.training.recipe({ ...request, ...kind.training.optionsOf(m.manifest) }), context)
+          : svmMember(experiment, seed, context);
       cvs.push(await crossValidate(experiment, member, folds, request, context));
     }
     const ens = crossValidateEnsemble(cvs, tracks, labels);
@@ -205,8 +212,8 @@ async function trainEnsembleVersion(request: TrainRequest, experiment: AudioExpe
   const model: EnsembleModel = { labels, members: kinds.map((kind, i) => ({ kind, version: members[i].manifest.version, weight: weights[i] })) };
   const manifest: ModelManifest = {
     formatVersion: 1,
-    kind: 'ensemble',
-    version: request.version ?? newVersionId('ensemble'),
+    kind: request.model,
+    version: request.version ?? newVersionId(request.model),
     architecture: 'weighted-mean',
     description: request.description ?? `Weighted mean of the track probabilities of ${members.map((m) => `${m.manifest.kind}/${m.manifest.version}`).join(', ')}`,
     labels,
@@ -239,17 +246,13 @@ async function trainEnsembleVersion(request: TrainRequest, experiment: AudioExpe
   return { version, accuracy: headline.metrics.accuracy, metrics: headline.metrics, report };
 }
 
-/** The MLFI variant of a stored version (so the ensemble's CV uses the same recipe). */
-function mlfiVariantOf(v: ModelVersion): Pick<TrainRequest, 'interaction' | 'mode'> {
-  const recipe = (v.manifest.training.params.recipe ?? null) as { mlfi?: { interaction: TrainRequest['interaction']; mode: TrainRequest['mode'] } } | null;
-  return recipe?.mlfi ? { interaction: recipe.mlfi.interaction, mode: recipe.mlfi.mode } : {};
-}
-
 /** `genre-tagger train` on an audio dataset. */
 export async function trainAudioVersion(request: TrainRequest, dataset: AudioDataset, store: ModelStore, context: RunContext): Promise<TrainedVersion> {
   if (request.split && request.folds !== undefined) throw new Error('Give either a split or a number of folds, not both');
   const experiment = await prepareAudioExperiment(dataset, request, context);
-  if (request.model === 'svm') return trainSvmVersion(request, engineFeatureTable(experiment.tracks, `engine features of ${request.dataset}`).table, store, context);
-  if (request.model === 'ensemble') return trainEnsembleVersion(request, experiment, store, context);
+  const role = modelKind(request.model).role;
+  // A window model (the SVM) learns from the engine's features of the tracks; a combiner, its members' weights.
+  if (role === 'window') return trainSvmVersion(request, engineFeatureTable(experiment.tracks, `engine features of ${request.dataset}`).table, store, context);
+  if (role === 'combiner') return trainEnsembleVersion(request, experiment, store, context);
   return trainSegmentVersion(request, experiment, store, context);
 }

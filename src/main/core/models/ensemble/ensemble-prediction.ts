@@ -1,10 +1,15 @@
-import { combineProbabilities } from '../models/ensemble/weighted-ensemble.ts';
-import type { ActiveModel } from './active-models.ts';
-import type { EnsembleMember } from './ensemble-members.ts';
-import type { ModelPrediction } from './model-prediction.ts';
+import type { InstalledModel } from '../kinds/installed-model.ts';
+import type { TrackModelPrediction } from '../inference/track-model-prediction.ts';
+import { combineProbabilities } from './weighted-ensemble.ts';
+
+/** One member of an ensemble on one track: its weight and what its model said (undefined when it did not run). */
+export interface MemberPrediction {
+  weight: number;
+  prediction: TrackModelPrediction | undefined;
+}
 
 /** Rows of `p` that cover time `t` (segment start <= t < end), averaged; the nearest segment when none does. */
-function rowAt(p: ModelPrediction, t: number, k: number, out: Float64Array): void {
+function rowAt(p: TrackModelPrediction, t: number, k: number, out: Float64Array): void {
   out.fill(0);
   let hits = 0;
   let nearest = 0;
@@ -29,26 +34,27 @@ function rowAt(p: ModelPrediction, t: number, k: number, out: Float64Array): voi
 }
 
 /**
- * The ensemble's prediction: the weighted mean of its members' track probabilities (weights of members that
- * are not active are left out and the rest renormalised). Its segments follow the finest member's grid (3 s
+ * The ensemble's prediction: the weighted mean of its members' track probabilities (members that did not run
+ * or weigh nothing are left out and the rest renormalised). Its segments follow the finest member's grid (3 s
  * segments when a CNN or MLFI takes part): each of its segments combines, with the same weights, the grid model's
  * own segment and, from every other member, the mean of its segments or windows covering the segment's centre.
+ * Null when no member ran.
  */
-export function ensemblePrediction(model: ActiveModel, members: readonly EnsembleMember[], predictions: readonly ModelPrediction[]): ModelPrediction | null {
-  const used: { p: ModelPrediction; weight: number }[] = [];
+export function ensemblePrediction(model: InstalledModel, members: readonly MemberPrediction[]): TrackModelPrediction | null {
+  const used: { p: TrackModelPrediction; weight: number }[] = [];
   for (const m of members) {
     if (m.weight <= 0) continue;
-    const p = predictions.find((x) => x.kind === m.kind);
+    const p = m.prediction;
     if (!p) continue;
     if (p.labels.join('\n') !== model.manifest.labels.join('\n')) {
-      throw new Error(`ensemble/${model.version}: the ${p.kind} model's labels differ from the ensemble's`);
+      throw new Error(`${model.kind}/${model.version}: the ${p.kind} model's labels differ from the ensemble's`);
     }
     used.push({ p, weight: m.weight });
   }
   if (used.length === 0) return null;
   const k = model.manifest.labels.length;
   const weights = used.map((u) => u.weight);
-  const track = combineProbabilities(used.map((u) => u.p.probabilities), weights);
+  const track = combineProbabilities(used.map((u) => u.p.track), weights);
   const base = [...used].sort((a, b) => a.p.segmentSeconds - b.p.segmentSeconds || b.p.segmentStarts.length - a.p.segmentStarts.length)[0].p;
   const n = base.segmentStarts.length;
   const segments = new Float32Array(n * k);
@@ -63,10 +69,11 @@ export function ensemblePrediction(model: ActiveModel, members: readonly Ensembl
     }
   }
   return {
-    kind: 'ensemble',
+    kind: model.kind,
     version: model.version,
+    dir: model.dir,
     labels: model.manifest.labels,
-    probabilities: Float32Array.from(track),
+    track,
     segmentSeconds: base.segmentSeconds,
     segmentStarts: Float32Array.from(base.segmentStarts),
     segmentProbabilities: segments,

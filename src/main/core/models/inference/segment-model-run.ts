@@ -1,20 +1,19 @@
-import type { SegmentAnalysis } from '../features/index.ts';
-import type { ItemNormalizer } from '../models/normalize-input.ts';
-import { itemNormalizer } from '../models/normalize-input.ts';
-import type { SegmentClassifier } from '../models/segment-classifier.ts';
-import type { SegmentInputSource } from './segment-inputs.ts';
-import { copySegmentInput } from './segment-inputs.ts';
+import type { ItemNormalizer } from '../normalize-input.ts';
+import { itemNormalizer } from '../normalize-input.ts';
+import type { SegmentClassifier } from '../segment-classifier.ts';
+import type { ModelInputSource, ModelSegment } from './model-input-sources.ts';
+import { copySegmentInput } from './model-input-sources.ts';
 
 /**
- * One segment model (CNN or MLFI) over one track while it streams: segments are copied into batches as the
- * engine emits them and each full batch is sent to the runtime at once, so inference (onnxruntime's own threads)
+ * One segment model over one track, fed segment by segment (as the analysis streams them, or from a cached
+ * analysis): segments are copied into batches as they come and each full batch is sent to the runtime at once, so inference (onnxruntime's own threads)
  * overlaps the analysis of the next segments. Each segment is normalised (the manifest's statistics) as it is
  * copied in, and a batch's buffers are reused once its inference is done (about 20 MB of copies and garbage per
  * 4-minute track less). Only the batches not yet run and the probabilities are kept.
  */
 export class SegmentModelRun {
   private readonly classifier: SegmentClassifier;
-  private readonly sources: SegmentInputSource[];
+  private readonly sources: ModelInputSource[];
   private readonly batchSize: number;
   private readonly k: number;
   private readonly normalizers: (ItemNormalizer | undefined)[];
@@ -28,7 +27,7 @@ export class SegmentModelRun {
   private failure: unknown = null;
   segments = 0;
 
-  constructor(classifier: SegmentClassifier, sources: SegmentInputSource[], batchSize = 8) {
+  constructor(classifier: SegmentClassifier, sources: ModelInputSource[], batchSize = 8) {
     this.classifier = classifier;
     this.sources = sources;
     this.batchSize = batchSize;
@@ -43,7 +42,7 @@ export class SegmentModelRun {
     this.inBatch = 0;
   }
 
-  push(s: SegmentAnalysis): void {
+  push(s: ModelSegment): void {
     this.sources.forEach((source, i) => copySegmentInput(s, source, this.batch[i], this.inBatch * source.size, this.normalizers[i]));
     this.starts.push(s.startSeconds);
     this.inBatch++;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { copySegmentInput, segmentInputSources } from '../../../src/main/core/classify/segment-inputs.ts';
+import { copySegmentInput, modelInputSources } from '../../../src/main/core/models/inference/model-input-sources.ts';
 import { gtzanFeatureIndex } from '../../../src/main/core/features/index.ts';
 import type { SegmentAnalysis } from '../../../src/main/core/features/index.ts';
 import { mlfiFeatureNames } from '../../../src/main/core/models/feature-columns.ts';
@@ -11,7 +11,7 @@ function manifest(inputs: ModelManifest['inputs']): ModelManifest {
 
 describe('model inputs from the analysis engine\'s segments', () => {
   it('maps spectrogram inputs by their geometry and feature inputs by their column names', () => {
-    const sources = segmentInputSources(
+    const sources = modelInputSources(
       manifest([
         { name: 'melspec', shape: [-1, 128, 130, 1] },
         { name: 'features', shape: [-1, 55], features: [...mlfiFeatureNames] },
@@ -40,9 +40,9 @@ describe('model inputs from the analysis engine\'s segments', () => {
   });
 
   it('refuses inputs the engine does not compute, saying which', () => {
-    expect(() => segmentInputSources(manifest([{ name: 'melspec', shape: [-1, 96, 187, 1] }]))).toThrow(/melspec \[-1, 96, 187, 1\] is not a spectrogram the analysis engine computes/);
-    expect(() => segmentInputSources(manifest([{ name: 'melspec', shape: [-1, 64, 256, 1], spectrogram: { sampleRate: 22050, nFft: 1024, hopLength: 256, melBands: 64, frames: 256, compression: 'ln' } }]))).toThrow(/not a spectrogram/);
-    expect(() => segmentInputSources(manifest([{ name: 'f', shape: [-1, 2], features: ['tempo', 'loudness'] }]))).toThrow(/unknown feature loudness/);
-    expect(() => segmentInputSources(manifest([{ name: 'x', shape: [-1, 7] }]))).toThrow(/cannot tell how to compute its input x/);
+    expect(() => modelInputSources(manifest([{ name: 'melspec', shape: [-1, 96, 187, 1] }]))).toThrow(/melspec \[-1, 96, 187, 1\] is not a spectrogram the analysis engine computes/);
+    expect(() => modelInputSources(manifest([{ name: 'melspec', shape: [-1, 64, 256, 1], spectrogram: { sampleRate: 22050, nFft: 1024, hopLength: 256, melBands: 64, frames: 256, compression: 'ln' } }]))).toThrow(/not a spectrogram/);
+    expect(() => modelInputSources(manifest([{ name: 'f', shape: [-1, 2], features: ['tempo', 'loudness'] }]))).toThrow(/unknown feature loudness/);
+    expect(() => modelInputSources(manifest([{ name: 'x', shape: [-1, 7] }]))).toThrow(/cannot tell how to compute its input x/);
   });
 });

@@ -1,14 +1,27 @@
-import type { SegmentAnalysis } from '../features/index.ts';
-import { CNN_INPUT, MLFI_INPUT, gtzanFeatureIndex, gtzanFeatureNames } from '../features/index.ts';
-import { cnnInputConversion } from '../models/cnn/cnn-input-compression.ts';
-import { mlfiFeatureNames } from '../models/feature-columns.ts';
-import type { ItemNormalizer } from '../models/normalize-input.ts';
-import type { ModelManifest } from '../models/store/model-manifest.ts';
+// How a segment model's inputs (by its manifest) are filled from the analysis engine's segments: which part of a
+// segment feeds each input, and the copy of one segment into a batch. Used by inference (track-models.ts) and by
+// training (its crops). (The spectrograms themselves: features/model-input-spectrograms.ts.)
+import type { SegmentAnalysis } from '../../features/index.ts';
+import { CNN_INPUT, MLFI_INPUT, gtzanFeatureIndex, gtzanFeatureNames } from '../../features/index.ts';
+import { cnnInputConversion } from '../cnn/cnn-input-compression.ts';
+import { mlfiFeatureNames } from '../feature-columns.ts';
+import type { ItemNormalizer } from '../normalize-input.ts';
+import type { ModelManifest } from '../store/model-manifest.ts';
+
+/** What the segment models read of one analysed segment. */
+export type ModelSegment = Pick<SegmentAnalysis, 'startSeconds' | 'features' | 'cnnInput' | 'mlfiInput'>;
+
+/** The spectrograms the analysis engine computes for every segment, by the part of a segment that holds them. */
+export const spectrogramParts = ['cnn', 'mlfi'] as const;
+export type SpectrogramPart = (typeof spectrogramParts)[number];
 
 /** Which part of a segment's analysis feeds one model input. */
-export type SegmentPart = 'cnn' | 'mlfi' | 'features';
+export type SegmentPart = SpectrogramPart | 'features';
 
-export interface SegmentInputSource {
+/** The geometry of each spectrogram part: mel bands, frames, FFT size and hop (samples at 22050 Hz). */
+export const spectrogramGeometry: Readonly<Record<SpectrogramPart, { mels: number; frames: number; nFft: number; hop: number }>> = { cnn: CNN_INPUT, mlfi: MLFI_INPUT };
+
+export interface ModelInputSource {
   /** The model's input name. */
   name: string;
   part: SegmentPart;
@@ -23,15 +36,14 @@ export interface SegmentInputSource {
 }
 
 type InputSpec = ModelManifest['inputs'][number];
+/** What of a manifest says how to fill the model's inputs (and names the model in errors). */
+type ManifestInputs = Pick<ModelManifest, 'kind' | 'version' | 'inputs'>;
 
-function spectrogramPart(spec: InputSpec, manifest: ModelManifest): SegmentPart {
+function spectrogramPart(spec: InputSpec, manifest: ManifestInputs): SpectrogramPart {
   const [, bands, frames, channels] = spec.shape;
   const s = spec.spectrogram;
-  const candidates: [SegmentPart, { mels: number; frames: number; nFft: number; hop: number }][] = [
-    ['cnn', CNN_INPUT],
-    ['mlfi', MLFI_INPUT],
-  ];
-  for (const [part, geometry] of candidates) {
+  for (const part of spectrogramParts) {
+    const geometry = spectrogramGeometry[part];
     if (bands !== geometry.mels || frames !== geometry.frames || channels !== 1) continue;
     if (s && (s.nFft !== geometry.nFft || s.hopLength !== geometry.hop || s.melBands !== geometry.mels)) continue;
     return part;
@@ -43,7 +55,7 @@ function spectrogramPart(spec: InputSpec, manifest: ModelManifest): SegmentPart 
 }
 
 /** How to fill each input of a segment model (CNN, MLFI) from the analysis engine's segments. */
-export function segmentInputSources(manifest: ModelManifest): SegmentInputSource[] {
+export function modelInputSources(manifest: ManifestInputs): ModelInputSource[] {
   return manifest.inputs.map((spec) => {
     const shape = spec.shape.slice(1);
     // Feature inputs name their columns; without names, 55 values are MLFI's columns and 57 all GTZAN features.
@@ -68,18 +80,23 @@ export function segmentInputSources(manifest: ModelManifest): SegmentInputSource
   });
 }
 
+/** A segment's spectrogram of one part. */
+export function spectrogramOf(s: Pick<ModelSegment, 'cnnInput' | 'mlfiInput'>, part: SpectrogramPart): Float32Array {
+  return part === 'cnn' ? s.cnnInput : s.mlfiInput;
+}
+
 /**
  * Copies one segment's values for `source` into `out` at `offset`, normalised on the way when `normalize` is given
  * (one pass instead of a copy and then a normalised copy of the whole batch).
  */
-export function copySegmentInput(s: SegmentAnalysis, source: SegmentInputSource, out: Float32Array, offset: number, normalize?: ItemNormalizer): void {
+export function copySegmentInput(s: ModelSegment, source: ModelInputSource, out: Float32Array, offset: number, normalize?: ItemNormalizer): void {
   if (source.part === 'features') {
     const cols = source.columns!;
     for (let j = 0; j < cols.length; j++) out[offset + j] = s.features[cols[j]];
     normalize?.(out.subarray(offset, offset + cols.length), out, offset);
     return;
   }
-  const raw = source.part === 'cnn' ? s.cnnInput : s.mlfiInput;
+  const raw = spectrogramOf(s, source.part);
   if (raw.length !== source.size) throw new Error(`The segment's ${source.part} input holds ${raw.length} values, the model wants ${source.size}`);
   const data = source.convert ? source.convert(raw) : raw;
   if (normalize) normalize(data, out, offset);

@@ -1,3 +1,5 @@
+// What the segment models are fed, computed from a 3 s excerpt: the CNN's and the MLFI's mel spectrograms and their
+// geometry. (Which input of a model takes which of them: models/inference/model-input-sources.ts.)
 import { applyMel, cachedMelFilterbank } from '../dsp/mel.ts';
 import type { Spectrogram } from '../dsp/spectrogram.ts';
 import { stft, stftMagnitude } from '../dsp/stft.ts';
