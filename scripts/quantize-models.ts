@@ -10,7 +10,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { activeModels } from '../src/main/core/classify/active-models.ts';
-import { copySegmentInput, segmentInputSources } from '../src/main/core/classify/segment-inputs.ts';
+import { copySegmentInput, modelInputSources } from '../src/main/core/models/inference/model-input-sources.ts';
 import { analyzeTrack, gtzanFeatureIndex } from '../src/main/core/features/index.ts';
 import type { SegmentAnalysis } from '../src/main/core/features/index.ts';
 import { aggregateAudible } from '../src/main/core/models/aggregation/audible-rows.ts';
@@ -63,7 +63,7 @@ const run = async (model: Uint8Array, inputs: Record<string, TensorData>, output
 const store = new ModelStore({ userDir: join(projectRoot, 'bench', '.tmp', 'no-user-models'), shippedDir: join(projectRoot, 'models') });
 for (const model of activeModels(store).filter((m) => (m.kind === 'cnn' || m.kind === 'mlfi') && m.manifest.files.onnx)) {
   const { manifest, dir } = model;
-  const sources = segmentInputSources(manifest);
+  const sources = modelInputSources(manifest);
   const normalizers = sources.map((s) => (manifest.normalization?.[s.name] ? itemNormalizer(manifest.normalization[s.name], s.shape) : undefined));
   /** One clip's segments as the model's normalised inputs, as the app batches them (segment-model-run.ts). */
   const inputsOf = (c: Clip): Record<string, TensorData> =>
