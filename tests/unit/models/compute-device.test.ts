@@ -29,11 +29,14 @@ describe('where the segment models run', () => {
     expect(gpuProviders('linux')).toEqual(['cuda', 'webgpu']);
   });
 
-  it('probes the CNN on a batch of its own input shape', () => {
+  it('probes a segment model on a batch of its own input shapes', () => {
     const probe = computeProbeModel(models)!;
-    expect(probe.path).toMatch(/cnn\/gtzan-cnn\/model\.onnx$/);
-    expect(probe.inputs.melspec.shape).toEqual([8, 64, 256, 1]);
-    expect(probe.inputs.melspec.data.some((x) => x !== 0)).toBe(true);
+    const model = models.find((m) => probe.path === join(m.dir, m.manifest.files.onnx ?? ''))!;
+    expect(['cnn', 'mlfi']).toContain(model.kind);
+    for (const spec of model.manifest.inputs) {
+      expect(probe.inputs[spec.name].shape).toEqual([8, ...spec.shape.slice(1)]);
+      expect(probe.inputs[spec.name].data.some((x) => x !== 0)).toBe(true);
+    }
     expect(computeProbeModel(models.filter((m) => m.kind === 'svm'))).toBeNull();
   });
 

@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { kindsWithRole } from '../models/kinds/registry.ts';
 import type { ProbeModel } from '../models/runtime/compute-device.ts';
 import type { ActiveModel } from './active-models.ts';
 
@@ -7,15 +6,13 @@ import type { ActiveModel } from './active-models.ts';
 const PROBE_BATCH = 8;
 
 /**
- * The first active segment model with an ONNX file in the kinds' order of preference (the CNN, the heaviest, else
- * the MLFI) with a batch of fixed pseudo-random inputs of its shapes, or null when no segment model is active (the
- * SVM alone runs in TypeScript: nothing to move to a GPU).
+ * The first active model with an ONNX file (active models come in the kinds' order: the CNN, the heaviest, before
+ * the MLFI) with a batch of fixed pseudo-random inputs of its shapes, or null when none has one (the SVM alone runs
+ * in TypeScript: nothing to move to a GPU). It reads the manifests only: the job's thread, which probes, does not
+ * load the kinds' registry and the inference code behind it (0.2 s from source).
  */
 export function computeProbeModel(models: readonly ActiveModel[]): ProbeModel | null {
-  const onnxModels = models.filter((m) => m.manifest.files.onnx);
-  const model = kindsWithRole('segment')
-    .map((kind) => onnxModels.find((m) => m.kind === kind.name))
-    .find((m) => m !== undefined);
+  const model = models.find((m) => m.manifest.files.onnx);
   if (!model?.manifest.files.onnx) return null;
   let seed = 12345;
   const next = (): number => {
