@@ -83,4 +83,28 @@ describe('genre-tagger analyze', () => {
     expect(image.readUInt32BE(16)).toBe(1293); // width: one column per frame
     expect(image.readUInt32BE(20)).toBe(256); // height: 128 bands x 2
   });
+
+  it('with reuseSegmentInputs, every segment arrives in the same two arrays holding exactly what fresh ones hold', async () => {
+    const path = makeAudioFile(join(tmp.dir, 'reuse.mp3'), { format: 'mp3', seconds: 12, source: 'anoisesrc=color=pink:amplitude=0.3' });
+    const copy = (s: { cnnInput: Float32Array; mlfiInput: Float32Array }) => ({ cnn: Float32Array.from(s.cnnInput), mlfi: Float32Array.from(s.mlfiInput) });
+    const fresh: { cnn: Float32Array; mlfi: Float32Array }[] = [];
+    await analyzeTrack(path, { keepSegments: false, onSegment: (s) => fresh.push(copy(s)) });
+    const reused: { cnn: Float32Array; mlfi: Float32Array }[] = [];
+    const arrays = new Set<Float32Array>();
+    await analyzeTrack(path, {
+      keepSegments: false,
+      reuseSegmentInputs: true,
+      onSegment: (s) => {
+        arrays.add(s.cnnInput).add(s.mlfiInput);
+        reused.push(copy(s));
+      },
+    });
+    expect(reused.length).toBe(fresh.length);
+    expect(reused.length).toBeGreaterThan(4);
+    expect(arrays.size).toBe(2);
+    for (let i = 0; i < fresh.length; i++) {
+      expect(reused[i].cnn).toEqual(fresh[i].cnn);
+      expect(reused[i].mlfi).toEqual(fresh[i].mlfi);
+    }
+  });
 });

@@ -96,6 +96,8 @@ export async function openTrackClassifier(models: readonly ActiveModel[], option
       signal: opts.signal,
       onProgress: opts.onProgress,
       keepSegments: false,
+      // onSegment copies every input into the models' batches before it returns
+      reuseSegmentInputs: true,
       minSeconds: MIN_TRACK_SECONDS,
       onSegment,
       segments: { features: true, cnn: engine.segmentParts.has('cnn'), mlfi: engine.segmentParts.has('mlfi') },

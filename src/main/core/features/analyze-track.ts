@@ -22,6 +22,11 @@ export interface AnalyzeTrackOptions {
   onSegment?: (s: SegmentAnalysis) => void;
   /** Keep every segment in the result (default true; a 2-hour mix makes ~4800 segments, ~130 kB each). */
   keepSegments?: boolean;
+  /**
+   * onSegment copies each segment's CNN and MLFI inputs before it returns, so the engine may hand every segment the
+   * same two arrays (track-analyzer.ts: fewer page faults). Only with keepSegments: false.
+   */
+  reuseSegmentInputs?: boolean;
   /** Compute segments at all (default true). */
   segments?: boolean | SegmentOptions;
   /**
@@ -76,6 +81,7 @@ export async function analyzeTrack(path: string, options: AnalyzeTrackOptions = 
     segments: segmentsWanted ? { features: segOptions.features, cnn: segOptions.cnn, mlfi: segOptions.mlfi } : false,
     onSegment: deliver,
     times,
+    reuseSegmentInputs: options.reuseSegmentInputs === true && !keep,
   });
   const it = decodeAudioChunks(path, {
     signal: options.signal,

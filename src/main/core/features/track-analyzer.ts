@@ -2,7 +2,7 @@ import type { HpssBlock, StreamingHpss } from '../dsp/streaming-hpss.ts';
 import type { ClipAnalysis, SegmentAnalysis } from './analysis-results.ts';
 import type { StageTimes } from './gtzan-features.ts';
 import type { SampleStore } from './sample-store.ts';
-import { CNN_INPUT } from './model-input-spectrograms.ts';
+import { CNN_INPUT, MLFI_INPUT } from './model-input-spectrograms.ts';
 import { SEGMENT_FRAMES, SEGMENT_HOP_FRAMES, SEGMENT_SAMPLES, segmentStarts } from './segmenter.ts';
 import type { EngineBuffers } from './track-analyzer/engine-buffers.ts';
 import { releaseEngineBuffers, takeEngineBuffers } from './track-analyzer/engine-buffers.ts';
@@ -23,6 +23,12 @@ export interface TrackAnalyzerOptions {
   onSegment?: (s: SegmentAnalysis) => void;
   /** Stage timings (ms) are added here. */
   times?: StageTimes;
+  /**
+   * Hand every segment the same CNN and MLFI input arrays, overwritten by the next segment: for a consumer that
+   * copies them in onSegment (classification batches them). Fresh arrays are 130 KB a segment, 20 MB a 4-minute
+   * track, which the allocator hands back to the kernel and takes again: about 5,000 page faults a track.
+   */
+  reuseSegmentInputs?: boolean;
 }
 
 /**
@@ -71,6 +77,8 @@ export class TrackAnalyzer {
   private readonly store: SampleStore;
   private readonly hpss: StreamingHpss;
   private readonly head = new Float32Array(SEGMENT_SAMPLES);
+  /** The one pair of segment input arrays when options.reuseSegmentInputs, else null (fresh per segment). */
+  private readonly reused: { cnn: Float32Array; mlfi: Float32Array } | null;
   // the stages (see track-analyzer/): per frame, onset and tempo, feature assembly
   private readonly frames: FrameStage;
   private readonly onsetTempo: OnsetTempo;
@@ -97,6 +105,9 @@ export class TrackAnalyzer {
     this.wantMlfi = seg !== false && (seg.mlfi ?? true);
     this.onSegment = options.onSegment ?? (() => {});
     this.times = options.times;
+    this.reused = options.reuseSegmentInputs
+      ? { cnn: new Float32Array(CNN_INPUT.mels * CNN_INPUT.frames), mlfi: new Float32Array(MLFI_INPUT.mels * MLFI_INPUT.frames) }
+      : null;
     this.buffers = takeEngineBuffers(this.R);
     this.mem = layOutTrackMemory(this.buffers.wasm, this.R, (b) => this.onBlock(b));
     this.store = this.mem.store;
@@ -270,8 +281,8 @@ export class TrackAnalyzer {
       const chromaOffset = (f0 & (this.R - 1)) * N_CHROMA;
       features = this.assembler.features(f0, frames, this.mem.chroma, chromaOffset, { blocks: frames - 1, samples: SEGMENT_SAMPLES }, tempo, floor);
     }
-    const mlfi = this.wantMlfi ? mlfiInputAt(this.mem, f0, floor) : new Float32Array(0);
-    const cnn = this.wantCnn ? cnnInputAt(this.mem, f0) : new Float32Array(0);
+    const mlfi = this.wantMlfi ? mlfiInputAt(this.mem, f0, floor, this.reused?.mlfi) : new Float32Array(0);
+    const cnn = this.wantCnn ? cnnInputAt(this.mem, f0, this.reused?.cnn) : new Float32Array(0);
     return { index, startSeconds: (f0 * HOP) / SR, padded: false, features, cnnInput: cnn, mlfiInput: mlfi };
   }
 

@@ -4,14 +4,15 @@ import { CNN_MELS, MELS } from './frame-grid.ts';
 import type { TrackMemory } from './wasm-layout.ts';
 
 // Copies out of the rings of TrackMemory: a segment's model inputs and a clip's spectrogram (every output is a
-// copy, so the rings can be overwritten and the buffers reused).
+// copy, so the rings can be overwritten and the buffers reused). A segment's inputs go to `out` when given (a
+// consumer that copies them at once, as classification does, lets the engine reuse one pair of arrays).
 
 /** The MLFI input of the segment starting at frame f0: its 130 dB frames floored at `floor`, band-major. */
-export function mlfiInputAt(mem: TrackMemory, f0: number, floor: number): Float32Array {
+export function mlfiInputAt(mem: TrackMemory, f0: number, floor: number, out?: Float32Array): Float32Array {
   // band-major copies of runs of the band-major ring (a run breaks where the ring wraps)
   const R = mem.R;
   const T = MLFI_INPUT.frames;
-  const mlfi = new Float32Array(MLFI_INPUT.mels * T);
+  const mlfi = out ?? new Float32Array(MLFI_INPUT.mels * T);
   const floor32 = Math.fround(floor);
   const s0 = f0 & (R - 1);
   const first = Math.min(T, R - s0);
@@ -32,11 +33,11 @@ export function mlfiInputAt(mem: TrackMemory, f0: number, floor: number): Float3
 }
 
 /** The CNN input of the segment starting at frame f0 (CNN frame 2 f0): 256 frames of the CNN ring, band-major. */
-export function cnnInputAt(mem: TrackMemory, f0: number): Float32Array {
+export function cnnInputAt(mem: TrackMemory, f0: number, out?: Float32Array): Float32Array {
   const T = CNN_INPUT.frames;
   const R2 = 2 * mem.R;
   const ring = mem.cnn;
-  const cnn = new Float32Array(CNN_MELS * T);
+  const cnn = out ?? new Float32Array(CNN_MELS * T);
   const s0 = (2 * f0) & (R2 - 1);
   const first = Math.min(T, R2 - s0);
   for (let m = 0; m < CNN_MELS; m++) {
