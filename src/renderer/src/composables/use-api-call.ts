@@ -22,7 +22,7 @@ export interface ApiCall {
    * Runs `action` (API calls and what follows them), catching what it throws: resolves true when it finished,
    * false when it failed (its message is then in `error`). Never rejects.
    */
-  run(action: () => Promise<unknown>, options?: ApiCallOptions): Promise<boolean>;
+  run(this: void, action: () => Promise<unknown>, options?: ApiCallOptions): Promise<boolean>;
 }
 
 /**
