@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeAudioFile } from '../helpers/audio-fixtures.ts';
-import { launchBrowser } from '../helpers/browser.ts';
+import { launchBrowser, openAppPage } from '../helpers/browser.ts';
 import { makeCorruptFlac } from '../helpers/corrupt-audio.ts';
 import { requireGtzan } from '../helpers/gtzan.ts';
 import { startServe } from '../helpers/serve.ts';
@@ -30,9 +30,7 @@ describe('classification in a real browser, on the real services', () => {
     await installTestModels(home);
     served = await startServe(join(tmp.dir, 'lib.sqlite'), { GENRE_TAGGER_HOME: home });
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(`${served.url}/?token=${served.token}`);
+    page = await openAppPage(browser, served, { width: 1400, height: 900 }, pageErrors);
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../helpers/browser.ts';
+import { launchBrowser, openAppPage } from '../helpers/browser.ts';
 import { buildLibraryFixture } from '../helpers/library-fixture.ts';
 import type { LibraryFixture } from '../helpers/library-fixture.ts';
 import { startServe } from '../helpers/serve.ts';
@@ -20,9 +20,7 @@ describe('library view in a real browser, on the real services', () => {
     fixture = buildLibraryFixture(join(tmp.dir, 'Music'));
     served = await startServe(join(tmp.dir, 'lib.sqlite'));
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(`${served.url}/?token=${served.token}`);
+    page = await openAppPage(browser, served, { width: 1400, height: 900 }, pageErrors);
   });
   afterAll(async () => {
     await browser?.close();

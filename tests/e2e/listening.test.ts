@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/main/project-root.ts';
 import { makeAudioFile } from '../helpers/audio-fixtures.ts';
-import { launchBrowser } from '../helpers/browser.ts';
+import { launchBrowser, openAppPage } from '../helpers/browser.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { startServe } from '../helpers/serve.ts';
 import type { Served } from '../helpers/serve.ts';
@@ -36,9 +36,7 @@ describe('listening in a real browser, on the real services', () => {
     symlinkSync(join(tmp.dir, 'private.ogg'), join(music, 'victim.ogg'));
     served = await startServe(join(tmp.dir, 'lib.sqlite'), { GENRE_TAGGER_HOME: home });
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(`${served.url}/?token=${served.token}`);
+    page = await openAppPage(browser, served, { width: 1400, height: 900 }, pageErrors);
     await page.getByTestId('track-row').first().waitFor();
   });
   afterAll(async () => {

@@ -6,7 +6,7 @@ import type { PersonalVersionInfo, TrackRow } from '../../src/shared/contract.ts
 import { gtzanFeatureNames } from '../../src/main/core/features/index.ts';
 import { embeddingColumnsFor } from '../../src/main/core/personal/embedding-columns.ts';
 import { projectRoot } from '../../src/main/project-root.ts';
-import { launchBrowser } from '../helpers/browser.ts';
+import { launchBrowser, openAppPage } from '../helpers/browser.ts';
 import { labelledLibrary } from '../helpers/labelled-library.ts';
 import { startServe } from '../helpers/serve.ts';
 import type { Served } from '../helpers/serve.ts';
@@ -42,9 +42,7 @@ describe('the Models view: retrain, compare, activate, roll back, in a real brow
     });
     served = await startServe(db, env);
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(`${served.url}/?token=${served.token}`);
+    page = await openAppPage(browser, served, { width: 1400, height: 900 }, pageErrors);
     mkdirSync(shots, { recursive: true });
   });
   afterAll(async () => {

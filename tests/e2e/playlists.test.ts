@@ -6,7 +6,7 @@ import { openDatabase } from '../../src/main/core/db/database.ts';
 import { setLabels } from '../../src/main/core/db/track-labels.ts';
 import { projectRoot } from '../../src/main/project-root.ts';
 import { makeAudioFile } from '../helpers/audio-fixtures.ts';
-import { launchBrowser } from '../helpers/browser.ts';
+import { launchBrowser, openAppPage } from '../helpers/browser.ts';
 import { playWithMpv } from '../helpers/mpv.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { startServe } from '../helpers/serve.ts';
@@ -59,9 +59,7 @@ describe('exporting playlists from the browser', () => {
     mkdirSync(shots, { recursive: true });
     served = await startServe(db);
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1300, height: 850 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(`${served.url}/?token=${served.token}`);
+    page = await openAppPage(browser, served, { width: 1300, height: 850 }, pageErrors);
     await page.getByTestId('track-row').nth(tracks.length - 1).waitFor();
   });
   afterAll(async () => {

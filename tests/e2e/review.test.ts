@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/main/project-root.ts';
-import { launchBrowser } from '../helpers/browser.ts';
+import { launchBrowser, openAppPage } from '../helpers/browser.ts';
 import { startServe } from '../helpers/serve.ts';
 import type { Served } from '../helpers/serve.ts';
 import { callServe } from '../helpers/serve-api.ts';
@@ -35,9 +35,7 @@ describe('the Review view: labelling with the keyboard only, in a real browser o
     });
     served = await startServe(db, env);
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(`${served.url}/?token=${served.token}`);
+    page = await openAppPage(browser, served, { width: 1400, height: 900 }, pageErrors);
     mkdirSync(shots, { recursive: true });
   });
   afterAll(async () => {
