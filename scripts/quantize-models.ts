@@ -16,7 +16,8 @@ import type { SegmentAnalysis } from '../src/main/core/features/index.ts';
 import { aggregateAudible } from '../src/main/core/models/aggregation/audible-rows.ts';
 import { itemNormalizer } from '../src/main/core/models/normalize-input.ts';
 import { calibrateConvs, quantizableConvs, quantizeConvs } from '../src/main/core/models/onnx/quantize-convs.ts';
-import { loadOnnxRuntime } from '../src/main/core/models/runtime/onnx-session.ts';
+import { openOnnxModel } from '../src/main/core/models/runtime/onnx-session.ts';
+import type { OnnxModel } from '../src/main/core/models/runtime/onnx-session.ts';
 import { ModelStore } from '../src/main/core/models/store/model-store.ts';
 import type { TensorData } from '../src/main/core/models/tensor-data.ts';
 import { projectRoot } from '../src/main/project-root.ts';
@@ -44,21 +45,8 @@ for (const genre of readdirSync(audioDir).sort()) {
 }
 process.stderr.write(`${clips.length} clips analysed in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
 
-const ort = await loadOnnxRuntime();
-const run = async (model: Uint8Array, inputs: Record<string, TensorData>, outputs: string[]): Promise<Record<string, Float32Array>> => {
-  const session = await ort.InferenceSession.create(model, {
-    intraOpNumThreads: 1,
-    graphOptimizationLevel: 'all',
-    extra: { optimization: { disable_specified_optimizers: 'QDQPropagationTransformer' } },
-  } as object);
-  try {
-    const feeds = Object.fromEntries(Object.entries(inputs).map(([k, t]) => [k, new ort.Tensor('float32', t.data, t.shape)]));
-    const r = await session.run(feeds, outputs);
-    return Object.fromEntries(outputs.map((o) => [o, Float32Array.from(r[o].data as Float32Array)]));
-  } finally {
-    await session.release();
-  }
-};
+// One thread, and no QDQ propagation, as the app opens int8 models (segment-classifier.ts).
+const open = (model: Uint8Array): Promise<OnnxModel> => openOnnxModel(model, { threads: 1, disabledOptimizers: ['QDQPropagationTransformer'] });
 
 const store = new ModelStore({ userDir: join(projectRoot, 'bench', '.tmp', 'no-user-models'), shippedDir: join(projectRoot, 'models') });
 for (const model of activeModels(store).filter((m) => (m.kind === 'cnn' || m.kind === 'mlfi') && m.manifest.files.onnx)) {
@@ -81,7 +69,7 @@ for (const model of activeModels(store).filter((m) => (m.kind === 'cnn' || m.kin
     process.stderr.write(`${manifest.kind}/${manifest.version}: no convolution to quantise\n`);
     continue;
   }
-  const ranges = await calibrateConvs(float, convs, calibration, run);
+  const ranges = await calibrateConvs(float, convs, calibration, open);
   const int8 = quantizeConvs(float, ranges);
   process.stderr.write(
     `${manifest.kind}/${manifest.version}: quantised ${ranges.map((r) => `${r.conv} (input up to ${r.inputMax.toFixed(2)}, output up to ${r.outputMax.toFixed(2)})`).join(', ')}\n`,
@@ -98,11 +86,11 @@ for (const model of activeModels(store).filter((m) => (m.kind === 'cnn' || m.kin
   let rightFloat = 0;
   let rightInt8 = 0;
   let worst = 0;
-  const out = 'probabilities';
+  const [floatModel, int8Model] = await Promise.all([open(float), open(int8)]);
   for (const c of clips) {
     const inputs = inputsOf(c);
-    const pf = (await run(float, inputs, [out]))[out];
-    const pq = (await run(int8, inputs, [out]))[out];
+    const pf = (await floatModel.run(inputs)).data;
+    const pq = (await int8Model.run(inputs)).data;
     const n = c.segments.length;
     for (let i = 0; i < n; i++) {
       if (argmax(pf, i * k) === argmax(pq, i * k)) segmentAgree++;
@@ -115,6 +103,7 @@ for (const model of activeModels(store).filter((m) => (m.kind === 'cnn' || m.kin
     if (manifest.labels[tf] === c.genre) rightFloat++;
     if (manifest.labels[tq] === c.genre) rightInt8++;
   }
+  await Promise.all([floatModel.close(), int8Model.close()]);
   const figures = {
     method: 'int8 QDQ (per-channel int8 weights, uint8 activations) of the convolutions before a ReLU (batch normalisation folded in); calibrated on 4 GTZAN clips per genre of ../shared',
     convolutions: ranges.map((r) => r.conv),

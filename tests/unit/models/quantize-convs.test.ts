@@ -4,23 +4,22 @@ import { describe, expect, it } from 'vitest';
 import { OnnxGraph } from '../../../src/main/core/models/onnx/onnx-graph.ts';
 import { onnxMessage } from '../../../src/main/core/models/onnx/onnx-schema.ts';
 import { calibrateConvs, quantizableConvs, quantizeConvs } from '../../../src/main/core/models/onnx/quantize-convs.ts';
-import { loadOnnxRuntime } from '../../../src/main/core/models/runtime/onnx-session.ts';
+import { loadOnnxRuntime, openOnnxModel } from '../../../src/main/core/models/runtime/onnx-session.ts';
 import type { TensorData } from '../../../src/main/core/models/tensor-data.ts';
 import { projectRoot } from '../../../src/main/project-root.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 
 const ort = await loadOnnxRuntime();
 
-async function run(model: Uint8Array, inputs: Record<string, TensorData>, outputs: string[], extra?: object): Promise<Record<string, Float32Array>> {
-  const session = await ort.InferenceSession.create(model, { intraOpNumThreads: 1, graphOptimizationLevel: 'all', ...(extra ? { extra } : {}) } as object);
+const open = (model: Uint8Array) => openOnnxModel(model, { threads: 1 });
+const outputOf = async (model: Uint8Array, inputs: Record<string, TensorData>, name: string): Promise<Float32Array> => {
+  const m = await open(model);
   try {
-    const feeds = Object.fromEntries(Object.entries(inputs).map(([k, t]) => [k, new ort.Tensor('float32', t.data, t.shape)]));
-    const r = await session.run(feeds, outputs);
-    return Object.fromEntries(outputs.map((o) => [o, Float32Array.from(r[o].data as Float32Array)]));
+    return (await m.run(inputs, name)).data;
   } finally {
-    await session.release();
+    await m.close();
   }
-}
+};
 
 function encode(g: OnnxGraph): Uint8Array {
   const type = onnxMessage('ModelProto');
@@ -54,11 +53,11 @@ describe('int8 convolutions (QDQ)', () => {
     expect(convs).toHaveLength(1);
     const x = Float32Array.from({ length: 2 * 8 * 36 }, (_, i) => Math.abs(Math.sin(i * 1.7)) * 3);
     const batch = { x: { data: x, shape: [2, 8, 6, 6] } };
-    const ranges = await calibrateConvs(model, convs, [batch], (m, inputs, outputs) => run(m, inputs, outputs));
+    const ranges = await calibrateConvs(model, convs, [batch], open);
     expect(ranges[0].inputMax).toBeCloseTo(Math.max(...x), 5);
     const int8 = quantizeConvs(model, ranges);
-    const float = (await run(model, batch, ['y'])).y;
-    const quantised = (await run(int8, batch, ['y'])).y;
+    const float = await outputOf(model, batch, 'y');
+    const quantised = await outputOf(int8, batch, 'y');
     // Worst case of one output: each of the 72 products is off by |w| * sx / 2 (input rounding) + |x| * sw / 2
     // (weight rounding), plus half an output step.
     const sx = ranges[0].inputMax / 255;

@@ -1,4 +1,5 @@
 import { onnxMessage } from './onnx-schema.ts';
+import type { OnnxModel } from '../runtime/onnx-session.ts';
 import type { TensorData } from '../tensor-data.ts';
 
 /**
@@ -126,18 +127,22 @@ export async function calibrateConvs(
   bytes: Uint8Array,
   convs: readonly QuantizableConv[],
   batches: readonly Record<string, TensorData>[],
-  run: (model: Uint8Array, inputs: Record<string, TensorData>, outputs: string[]) => Promise<Record<string, Float32Array>>,
+  open: (model: Uint8Array) => Promise<OnnxModel>,
 ): Promise<ConvRange[]> {
   const names = [...new Set(convs.flatMap((c) => [c.input, c.relu]))];
-  const probe = withOutputs(bytes, names);
+  const probe = await open(withOutputs(bytes, names));
   const max = new Map(names.map((n) => [n, 0]));
-  for (const batch of batches) {
-    const values = await run(probe, batch, names);
-    for (const n of names) {
-      let m = max.get(n)!;
-      for (const v of values[n]) if (v > m) m = v;
-      max.set(n, m);
+  try {
+    for (const batch of batches) {
+      const values = await probe.runOutputs(batch, names);
+      for (const n of names) {
+        let m = max.get(n)!;
+        for (const v of values[n].data) if (v > m) m = v;
+        max.set(n, m);
+      }
     }
+  } finally {
+    await probe.close();
   }
   return convs.map((c) => ({ ...c, inputMax: max.get(c.input)!, outputMax: max.get(c.relu)! }));
 }

@@ -16,6 +16,8 @@ export interface OnnxModel {
   inputNames: readonly string[];
   outputNames: readonly string[];
   run(inputs: Record<string, TensorData>, output?: string): Promise<TensorData>;
+  /** Several outputs of one run, by name. */
+  runOutputs(inputs: Record<string, TensorData>, outputs: readonly string[]): Promise<Record<string, TensorData>>;
   close(): Promise<void>;
 }
 
@@ -42,19 +44,25 @@ export async function openOnnxModel(model: string | Uint8Array, options: OnnxSes
     typeof model === 'string'
       ? await runtime.InferenceSession.create(model, sessionOptions)
       : await runtime.InferenceSession.create(model, sessionOptions);
+  async function runOutputs(inputs: Record<string, TensorData>, outputs: readonly string[]): Promise<Record<string, TensorData>> {
+    const feeds: Record<string, InstanceType<typeof runtime.Tensor>> = {};
+    for (const [name, t] of Object.entries(inputs)) feeds[name] = new runtime.Tensor('float32', t.data, t.shape);
+    const result = await session.run(feeds, [...outputs]);
+    const out: Record<string, TensorData> = {};
+    for (const name of outputs) {
+      const t = result[name];
+      out[name] = { data: t.data as Float32Array, shape: t.dims.map(Number) };
+      t.dispose();
+    }
+    return out;
+  }
   return {
     inputNames: session.inputNames,
     outputNames: session.outputNames,
     async run(inputs, output = session.outputNames[0]) {
-      const feeds: Record<string, InstanceType<typeof runtime.Tensor>> = {};
-      for (const [name, t] of Object.entries(inputs)) feeds[name] = new runtime.Tensor('float32', t.data, t.shape);
-      const result = await session.run(feeds, [output]);
-      const out = result[output];
-      const data = out.data as Float32Array;
-      const shape = out.dims.map(Number);
-      out.dispose();
-      return { data, shape };
+      return (await runOutputs(inputs, [output]))[output];
     },
+    runOutputs,
     close: () => session.release(),
   };
 }
