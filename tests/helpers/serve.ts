@@ -13,7 +13,7 @@ export interface Served {
 /** Starts the real `genre-tagger serve` on a free port and waits for the address it prints. */
 export function startServe(db: string, env: NodeJS.ProcessEnv = {}): Promise<Served> {
   const token = randomBytes(24).toString('base64url');
-  const child = spawn(process.execPath, [cliPath, 'serve', '--db', db, '--port', '0', '--token', token], {
+  const child = spawn(process.execPath, [cliPath, 'serve', '--db', db, '--port', '0', `--token=${token}`], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
