@@ -5,8 +5,10 @@ import { readFileSync, statSync } from 'node:fs';
  * The token that protects `serve`: anyone on the machine who has it can drive the app, so it must not be
  * guessable. A generated one has 192 random bits. One given by the person must have at least 128 bits by a
  * conservative estimate: its length times log2 of the alphabet its characters are drawn from (lower case 26,
- * upper case 26, digits 10, other printable ASCII 33), with at least 8 different characters (so "aaaa…" or a
- * repeated word does not pass). 32 hex digits, 22 base64url characters or `openssl rand -base64 24` pass.
+ * upper case 26, digits 10, other printable ASCII 33; a token in base64 or base64url's alphabet with both cases of
+ * letters counts as drawn from all 64, since 22 random base64url characters may happen to hold no digit or
+ * symbol, one time in a hundred), with at least 8 different characters (so "aaaa…" or a repeated word does not
+ * pass). 32 hex digits, 22 base64url characters or `openssl rand -base64 24` pass.
  */
 
 export const minTokenBits = 128;
@@ -18,6 +20,8 @@ export function generateToken(): string {
 
 /** The estimated strength of a token in bits (see above). */
 export function tokenBits(token: string): number {
+  const base64 = /^(?:[A-Za-z0-9_-]+|[A-Za-z0-9+/]+={0,2})$/.test(token) && /[a-z]/.test(token) && /[A-Z]/.test(token);
+  if (base64) return token.replace(/=+$/, '').length * 6;
   let alphabet = 0;
   if (/[a-z]/.test(token)) alphabet += 26;
   if (/[A-Z]/.test(token)) alphabet += 26;
