@@ -10,6 +10,8 @@ export type PoolTestReply = { type: 'ready' } | { type: 'fatal'; message: string
 export interface PoolTestWorkerData {
   /** Say 'fatal' with this message instead of 'ready' (a worker that cannot start). */
   fatal?: string;
+  /** Say 'ready' only after this many milliseconds (a worker whose models take long to open). */
+  readyAfterMs?: number;
 }
 
 // A real worker thread for the worker-pool tests (tests/unit/workers/worker-pool.test.ts): answers after a delay,
@@ -28,5 +30,5 @@ else {
     else if (m.type === 'exit') process.exit(m.code);
     else port.close();
   });
-  send({ type: 'ready' });
+  setTimeout(() => send({ type: 'ready' }), data.readyAfterMs ?? 0);
 }

@@ -42,7 +42,7 @@ function crashed(error: unknown, started: number): PoolOutcome {
 
 /**
  * `size` worker threads (classify-track.worker.ts), each holding the active models open, all started (and their
- * models opened) before this resolves. `classify` hands a file to an idle worker; a cancelled signal stops its
+ * models opened); resolves once one is ready. `classify` hands a file to an idle worker; a cancelled signal stops its
  * analysis (ffmpeg is killed). A worker that stops in the middle of a file reports that file as failed and is
  * replaced for the next file; the other workers' files go on.
  */
@@ -66,7 +66,8 @@ export async function openClassifierPool(models: readonly ActiveModel[], size: n
     onWorkerStarted: options.onWorkerStarted,
   });
   try {
-    await pool.fill();
+    // files start on the first worker ready; the others join as they become ready (each opens the models)
+    await pool.fill('first');
   } catch (error) {
     await pool.close();
     throw error;

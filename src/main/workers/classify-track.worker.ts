@@ -30,8 +30,9 @@ const running = new Map<number, AbortController>();
 const inFlight = new Set<Promise<void>>();
 
 try {
-  // While the models load: find ffmpeg, start the reader thread and its launcher process (else the first track
-  // waits for each in turn, about half a second from source).
+  // While the models load: start the reader thread and its launcher process (else the first track waits for each
+  // in turn, about half a second from source), and find ffmpeg (known already when the thread that started the job
+  // had found it: locate-ffmpeg.ts).
   const ffmpegFound = locateFfmpegAsync();
   prepareFfmpegReader();
   const classifier = await openTrackClassifier(data.models, { onnxThreads: data.onnxThreads, batchSize: data.batchSize, executionProviders: data.executionProviders });

@@ -15,8 +15,13 @@ export interface WorkerPoolOptions {
 }
 
 export interface WorkerPool {
-  /** Starts every worker now instead of on first use and waits until all are ready; rejects if one cannot start. */
-  fill(): Promise<void>;
+  /**
+   * Starts every worker now instead of on first use. 'all' (the default) waits until all are ready and rejects if
+   * one cannot start; 'first' resolves as soon as one is ready, so tasks start on it while the others still start
+   * (each takes tasks once ready; one that cannot start is replaced when a task waits for a worker), and rejects
+   * only if none can start.
+   */
+  fill(until?: 'all' | 'first'): Promise<void>;
   /**
    * Runs `task` on a free worker, one task per worker at a time; the task talks to its worker itself. Waits for a
    * worker when all are busy; starts one when fewer than `size` are alive (on first use, or to replace one that
@@ -112,10 +117,11 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     });
 
   return {
-    async fill() {
+    async fill(until = 'all') {
       const launches: Promise<void>[] = [];
       while (!closed && alive.size < options.size) launches.push(launch().then(release));
-      await Promise.all(launches);
+      if (until === 'all') await Promise.all(launches);
+      else if (launches.length > 0) await Promise.any(launches).catch((error: AggregateError) => Promise.reject(error.errors[0] as Error));
     },
 
     async run<T>(what: string, task: (worker: Worker) => Promise<T>): Promise<T> {

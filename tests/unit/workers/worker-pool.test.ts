@@ -7,13 +7,19 @@ import type { PoolTestOrder, PoolTestReply, PoolTestWorkerData } from '../../hel
 
 const workerFile = new URL('../../helpers/pool-test.worker.ts', import.meta.url);
 
-/** A pool of real test workers (tests/helpers/pool-test.worker.ts); from the `fatalFrom`-th worker on, they cannot start. */
-function testPool(size: number, options: { fatalFrom?: number } = {}) {
+/**
+ * A pool of real test workers (tests/helpers/pool-test.worker.ts); from the `fatalFrom`-th worker on, they cannot
+ * start; from the `slowFrom`-th on, they say ready after 2 s.
+ */
+function testPool(size: number, options: { fatalFrom?: number; slowFrom?: number } = {}) {
   const started: Worker[] = [];
   const pool = createWorkerPool({
     size,
     start: () => {
-      const workerData: PoolTestWorkerData = { fatal: started.length >= (options.fatalFrom ?? Infinity) ? 'cannot open the models' : undefined };
+      const workerData: PoolTestWorkerData = {
+        fatal: started.length >= (options.fatalFrom ?? Infinity) ? 'cannot open the models' : undefined,
+        readyAfterMs: started.length >= (options.slowFrom ?? Infinity) ? 2000 : 0,
+      };
       return new Worker(workerFile, { workerData });
     },
     ready: (worker) =>
@@ -95,6 +101,40 @@ describe('worker pool (real worker threads)', () => {
     await expect(echo('first')).resolves.toBe('first');
     await expect(dying('echoing doomed', 'terminate')).rejects.toThrow(WorkerStoppedError);
     await expect(echo('second'), 'its replacement cannot start').rejects.toThrow('cannot open the models');
+    await pool.close();
+  });
+
+  it("fill('first') lets tasks start on the first worker ready while the others still start", async () => {
+    const { pool, started, echo } = testPool(2, { slowFrom: 1 });
+    await pool.fill('first');
+    let slowReady = false;
+    started[1].on('message', (m: PoolTestReply) => {
+      if (m.type === 'ready') slowReady = true;
+    });
+    await expect(Promise.all([echo('a'), echo('b')])).resolves.toEqual(['a', 'b']);
+    expect(slowReady, 'both tasks ran on the first worker before the second was ready').toBe(false);
+    expect(started).toHaveLength(2);
+    // once ready, the second worker takes tasks too: a short task ends while a long one still runs on the other
+    await new Promise((r) => setTimeout(r, 2100));
+    expect(slowReady).toBe(true);
+    const order: string[] = [];
+    await Promise.all([echo('long', 1500).then((v) => order.push(v)), echo('short', 50).then((v) => order.push(v))]);
+    expect(order).toEqual(['short', 'long']);
+    await pool.close();
+  });
+
+  it("fill('first') rejects only when no worker can start; a worker that cannot start later is replaced for the task that waits", async () => {
+    const none = testPool(2, { fatalFrom: 0 });
+    await expect(none.pool.fill('first')).rejects.toThrow('cannot open the models');
+    await none.pool.close();
+
+    const { pool, started, echo } = testPool(2, { fatalFrom: 1 });
+    await pool.fill('first');
+    await expect(echo('first')).resolves.toBe('first');
+    const [a, b] = await Promise.allSettled([echo('a', 300), echo('b')]);
+    expect(a).toEqual({ status: 'fulfilled', value: 'a' });
+    expect(b.status === 'rejected' && (b.reason as Error).message, 'its replacement cannot start either').toBe('cannot open the models');
+    expect(started.length).toBeGreaterThanOrEqual(3);
     await pool.close();
   });
 

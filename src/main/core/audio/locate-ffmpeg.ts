@@ -1,6 +1,7 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { getEnvironmentData, setEnvironmentData } from 'node:worker_threads';
 
 export interface FfmpegLocation {
   path: string;
@@ -20,11 +21,31 @@ export class FfmpegNotFoundError extends Error {
 }
 
 let packagedDir: string | null = null;
-let cached: FfmpegLocation | null | undefined;
+
+/**
+ * Where ffmpeg was found, kept as worker environment data as well as here: every thread started after it was found
+ * (threads started by threads included) receives a copy and does not look again. Looking runs `ffmpeg -version`,
+ * about 0.1 s of CPU for ffmpeg to start, and the fork that starts it makes every page the looking thread's
+ * process writes afterwards fault once more; a classification job's workers used to look once each.
+ */
+const FOUND = 'genre-tagger:ffmpeg-location';
+
+function inherited(): FfmpegLocation | undefined {
+  const found = getEnvironmentData(FOUND);
+  return typeof found === 'string' ? (JSON.parse(found) as FfmpegLocation) : undefined;
+}
+
+let cached: FfmpegLocation | null | undefined = inherited();
+
+function remember(found: FfmpegLocation | null): void {
+  cached = found;
+  setEnvironmentData(FOUND, found ? JSON.stringify(found) : undefined);
+}
 
 /** The Electron build registers the folder of its bundled ffmpeg (resources/bin), tried after the PATH. */
 export function setPackagedBinDir(dir: string | null): void {
   packagedDir = dir;
+  remember(null);
   cached = undefined;
 }
 
@@ -48,7 +69,7 @@ export function locateFfmpeg(env: NodeJS.ProcessEnv = process.env): FfmpegLocati
       break;
     }
   }
-  if (env === process.env) cached = found;
+  if (env === process.env) remember(found);
   return found;
 }
 
@@ -68,8 +89,8 @@ export async function locateFfmpegAsync(): Promise<FfmpegLocation | null> {
       break;
     }
   }
-  if (cached === undefined) cached = found;
-  return cached;
+  if (cached === undefined) remember(found);
+  return cached ?? null;
 }
 
 /** Like locateFfmpeg, but throws a readable FfmpegNotFoundError. */

@@ -40,13 +40,12 @@ export interface TrackClassifierOptions {
   /** onnxruntime intra-op threads per segment model (the pool sizes this so workers x threads is about the cores). */
   onnxThreads?: number;
   /**
-   * Segments per inference call; default 4. Larger batches are not faster on the CPU: onnxruntime ran the CNN at
-   * 690 segments/s with 32 and 702 with 8 (the MLFI 1,433 and 1,550); the int8 CNN at 1,018 with 4 and 967 with 8.
-   * But a batch's activations are memory that its first runs must fault in: the CNN's first activation is 4.2 MB
-   * a segment, and the int8 CNN's first two runs took 158-182 ms with 4 against 343-346 ms with 8 (a page fault
-   * costs 15 us on the 2-core benchmark machine), paid by every worker on its first track. (When the worker itself
-   * still forked for every ffmpeg, that memory faulted again after each fork: 8 tracks took 9.7 s with 32 and
-   * 7.3 s with 8. ffmpeg's launcher process has ended that cost.)
+   * Segments per inference call; default 2. Larger batches are not faster on the CPU (one thread, 160 segments of
+   * the int8 models: the CNN 110-122 ms with 1, 2 or 4 a batch; the MLFI 100, 86-96 and 89-92 ms), but a batch's
+   * activations are memory that onnxruntime's first two runs of each batch shape fault in, paid by every worker on
+   * its first track: the CNN's first 160 segments took 148-215 ms and 2,300 page faults with 1, 183-280 ms and 5,100
+   * with 2, 258-279 ms and 10,700 with 4 (a page fault costs 15 us on the 2-core benchmark machine). 2 keeps the
+   * MLFI's steady rate and halves what 4 costs once.
    */
   batchSize?: number;
   /**
@@ -70,7 +69,7 @@ export async function openTrackClassifier(models: readonly ActiveModel[], option
   const engine = await openTrackModels(models, {
     runtime: 'onnx',
     onnx: { threads: options.onnxThreads ?? 1, executionProviders: options.executionProviders ?? ['cpu'] },
-    batchSize: options.batchSize ?? 4,
+    batchSize: options.batchSize ?? 2,
     float32: true,
   });
 
