@@ -1,5 +1,6 @@
-import { readdirSync } from 'node:fs';
-import { resolve, sep } from 'node:path';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vue from '@vitejs/plugin-vue';
 import { defineConfig, externalizeDepsPlugin } from 'electron-vite';
@@ -41,9 +42,33 @@ function devServerCsp(): Plugin {
   };
 }
 
+/**
+ * `out/main/source-files.json`: every project file the main bundle was built from (size, mtime, SHA-256), and the
+ * lock file's hash. The CLI runs its workers from this build only while all of them are unchanged
+ * (core/runtime/current-bundle.ts); else from source.
+ */
+function sourceStamp(): Plugin {
+  return {
+    name: 'genre-tagger-source-stamp',
+    generateBundle(_options, bundle) {
+      const ids = new Set<string>();
+      for (const item of Object.values(bundle)) if (item.type === 'chunk') for (const id of item.moduleIds) ids.add(id.split('?')[0]);
+      const files: Record<string, { size: number; mtimeMs: number; sha256: string }> = {};
+      for (const id of [...ids].sort()) {
+        const rel = relative(root, id);
+        if (id.startsWith('\0') || rel.startsWith('..') || rel.split(sep).includes('node_modules')) continue;
+        const bytes = readFileSync(id);
+        files[rel.split(sep).join('/')] = { size: bytes.length, mtimeMs: statSync(id).mtimeMs, sha256: createHash('sha256').update(bytes).digest('hex') };
+      }
+      const lock = createHash('sha256').update(readFileSync(resolve(root, 'package-lock.json'))).digest('hex');
+      this.emitFile({ type: 'asset', fileName: 'source-files.json', source: `${JSON.stringify({ lock, files }, null, 1)}\n` });
+    },
+  };
+}
+
 export default defineConfig({
   main: {
-    plugins: [externalizeDepsPlugin()],
+    plugins: [externalizeDepsPlugin(), sourceStamp()],
     build: {
       rollupOptions: {
         input: { index: resolve(root, 'src/main/index.ts'), ...entryInputs },

@@ -2,8 +2,10 @@
 // 1. Generated 4-minute 44.1 kHz stereo MP3s: ffmpeg alone (`ffmpeg -i F -ac 1 -ar 22050 -f f32le /dev/null`, the
 //    floor: nothing can listen faster than ffmpeg decodes) with 2 processes at once, vs the real classification job
 //    (scan, then the job: 2 analysis workers, every active model, results written to SQLite), for the shipped
-//    models (CNN, MLFI, SVM, ensemble) and for the shipped SVM alone. The project's own decoding path (soxr, the
-//    reader thread, the downmix; chunks dropped) is printed beside it.
+//    models (CNN, MLFI, SVM, ensemble) and for the shipped SVM alone. The job's threads and ffmpeg's launcher run
+//    from the build (made first if not current), as the app and the built CLI run them; the shipped models once
+//    more from source, as the CLI runs them without a build. The project's own decoding path (soxr, the reader
+//    thread, the downmix; chunks dropped) is printed beside it.
 // 2. Inference alone, per model and runtime: segments (or SVM windows) per second on real inputs of one track.
 // Wall-clock ratios depend on what else shares the cores; the CPU time of each (this process's threads, the
 // ffmpeg launchers and every ffmpeg, Linux: bench/process-cpu.ts) is printed beside them and does not.
@@ -12,7 +14,7 @@
 // (default 5) how many rounds of every run; ratios are taken within a round, their median printed. Two sizes
 // separate what a job costs once (starting its workers: modules, onnxruntime sessions, WASM) from what each
 // further track costs: the marginal ratio (T12 - T4) / (D12 - D4) is the one a 10,000-track library sees.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, linkSync, mkdirSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +34,8 @@ import { loadSvmModel } from '../src/main/core/models/store/load-svm-model.ts';
 import { ModelStore } from '../src/main/core/models/store/model-store.ts';
 import { setShippedModelsDir, userModelsDir } from '../src/main/core/models/store/shipped-models-dir.ts';
 import { predictSvmPipeline } from '../src/main/core/models/svm/svm-pipeline.ts';
+import { currentBundleDir } from '../src/main/core/runtime/current-bundle.ts';
+import { setBundledEntryDir } from '../src/main/core/runtime/entry-file-url.ts';
 import { createAppContext } from '../src/main/services/app-context.ts';
 import { addRoot, startScan } from '../src/main/services/library.ts';
 import { startClassification } from '../src/main/services/predictions.ts';
@@ -96,9 +100,25 @@ async function decodeAll(paths: string[], parallel: number): Promise<{ ms: numbe
   return { ms: performance.now() - t0, cpuMs: cpuSince(cpu0) };
 }
 
-/** The real job: a fresh library, scanned without classifying, then classified by `workers` workers. */
-async function pipeline(folder: string, dataDir: string, shippedDir: string | null, tag: string): Promise<{ ms: number; cpuMs: number; summary: ClassifySummary }> {
+/** The build of the job's entry files (out/main), made now unless it is current. */
+function currentBuild(): string {
+  if (!currentBundleDir(projectRoot)) {
+    const bin = join(projectRoot, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js');
+    const r = spawnSync(process.execPath, [bin, 'build'], { cwd: projectRoot, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`electron-vite build failed:\n${r.stdout}\n${r.stderr}`);
+  }
+  const dir = currentBundleDir(projectRoot);
+  if (!dir) throw new Error('The build does not match the sources even after building');
+  return dir;
+}
+
+/**
+ * The real job: a fresh library, scanned without classifying, then classified by `workers` workers, their threads
+ * and ffmpeg's launchers run from `bundle` (the build) or from source (null).
+ */
+async function pipeline(folder: string, dataDir: string, shippedDir: string | null, bundle: string | null, tag: string): Promise<{ ms: number; cpuMs: number; summary: ClassifySummary }> {
   setShippedModelsDir(shippedDir);
+  setBundledEntryDir(bundle);
   const ctx = createAppContext({ shell: 'cli', dbPath: join(dir, `${tag}.sqlite`), dataDir });
   try {
     const root = addRoot(ctx, folder);
@@ -114,6 +134,7 @@ async function pipeline(folder: string, dataDir: string, shippedDir: string | nu
   } finally {
     await ctx.close();
     setShippedModelsDir(null);
+    setBundledEntryDir(null);
   }
 }
 
@@ -180,9 +201,11 @@ async function main(): Promise<void> {
   const svmOnly = join(dir, 'shipped-svm-only');
   cpSync(join(projectRoot, 'models', 'svm'), join(svmOnly, 'svm'), { recursive: true });
   const dataDir = join(dir, 'data');
+  const bundle = currentBuild();
   const configs = [
-    { name: 'shipped models', shippedDir: null },
-    { name: 'shipped SVM alone', shippedDir: svmOnly },
+    { name: 'shipped models', shippedDir: null, bundle },
+    { name: 'shipped models, from source', shippedDir: null, bundle: null },
+    { name: 'shipped SVM alone', shippedDir: svmOnly, bundle },
   ];
 
   // Warm up the page cache and ffmpeg, then rounds of decode-only and pipeline runs, each library size's decode-only
@@ -200,7 +223,7 @@ async function main(): Promise<void> {
       record(`ffmpeg ${n}`, await ffmpegAlone(paths.slice(0, n), workers));
       record(`decode ${n}`, await decodeAll(paths.slice(0, n), workers));
       for (const c of configs) {
-        const run = await pipeline(join(dir, `library-${n}`), dataDir, c.shippedDir, `${c.name.replace(/\W+/g, '-')}-${n}-${r}`);
+        const run = await pipeline(join(dir, `library-${n}`), dataDir, c.shippedDir, c.bundle, `${c.name.replace(/\W+/g, '-')}-${n}-${r}`);
         record(`${c.name} ${n}`, run);
         process.stderr.write(`round ${r + 1}: ${n} files, ${c.name} ${(run.ms / 1000).toFixed(1)} s\n`);
       }
@@ -221,7 +244,8 @@ async function main(): Promise<void> {
   const out: string[] = [];
   out.push(
     `Classification pipeline, generated ${seconds / 60}-minute MP3s (44.1 kHz stereo, 192 kbps); ${availableParallelism()} cores; ` +
-      `median of ${rounds} rounds (range in brackets), each ratio taken within a round`,
+      `median of ${rounds} rounds (range in brackets), each ratio taken within a round. The job's threads run from the build ` +
+      `(as the app and the CLI after npm run build run them) unless "from source" says so (the CLI without a build)`,
   );
   for (const n of sizes) {
     const f = `ffmpeg ${n}`;

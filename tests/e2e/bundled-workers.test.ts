@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { setShippedModelsDir } from '../../src/main/core/models/store/shipped-models-dir.ts';
+import { currentBundleDir } from '../../src/main/core/runtime/current-bundle.ts';
 import { setBundledEntryDir } from '../../src/main/core/runtime/entry-file-url.ts';
 import { projectRoot } from '../../src/main/project-root.ts';
 import { createAppContext } from '../../src/main/services/app-context.ts';
@@ -50,6 +51,44 @@ describe('jobs from the bundled entry files', () => {
     } finally {
       await ctx.close();
     }
+  });
+
+  it('the CLI takes the build only while every source it was built from, and the lock file, are unchanged', () => {
+    // the build the e2e setup just made is current
+    expect(currentBundleDir(projectRoot)).toBe(bundle);
+    // a copy of the project: the files the build lists, the lock file and the stamp
+    const copy = join(tmp.dir, 'project');
+    const stamp = JSON.parse(readFileSync(join(bundle, 'source-files.json'), 'utf8')) as { files: Record<string, unknown> };
+    const files = Object.keys(stamp.files);
+    expect(files.length).toBeGreaterThan(200);
+    expect(files).toContain('src/main/workers/classify-track.worker.ts');
+    expect(files).toContain('src/main/core/audio/ffmpeg-launcher.process.ts');
+    for (const file of [...files, 'package-lock.json', 'out/main/source-files.json']) {
+      mkdirSync(dirname(join(copy, file)), { recursive: true });
+      copyFileSync(join(projectRoot, file), join(copy, file));
+    }
+    // copies have new mtimes: each is hashed, and all match
+    expect(currentBundleDir(copy)).toBe(join(copy, 'out', 'main'));
+    const engine = join(copy, 'src/main/core/dsp/fft.ts');
+    const original = readFileSync(engine);
+    // touched, same bytes: still current
+    utimesSync(engine, new Date(), new Date(Date.now() + 60_000));
+    expect(currentBundleDir(copy)).toBe(join(copy, 'out', 'main'));
+    // one byte changed, same size: stale
+    const edited = Buffer.from(original);
+    edited[edited.length - 2] = edited[edited.length - 2] === 0x20 ? 0x21 : 0x20;
+    writeFileSync(engine, edited);
+    expect(currentBundleDir(copy)).toBeNull();
+    writeFileSync(engine, original);
+    expect(currentBundleDir(copy)).toBe(join(copy, 'out', 'main'));
+    // other dependencies installed, a source gone, no build at all: stale
+    writeFileSync(join(copy, 'package-lock.json'), `${readFileSync(join(copy, 'package-lock.json'), 'utf8')} `);
+    expect(currentBundleDir(copy)).toBeNull();
+    copyFileSync(join(projectRoot, 'package-lock.json'), join(copy, 'package-lock.json'));
+    rmSync(join(copy, 'src/main/core/audio/decode-audio.ts'));
+    expect(currentBundleDir(copy)).toBeNull();
+    rmSync(join(copy, 'out'), { recursive: true });
+    expect(currentBundleDir(copy)).toBeNull();
   });
 
   it('decodes with the bundled ffmpeg reader thread and launcher, exactly as from source', () => {
