@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `genre-tagger` command. Runs the TypeScript sources directly with Node's built-in type stripping
-// (Node >= 22.18), so the CLI needs no build step.
+// (Node >= 22.18), so the CLI needs no build step; after `npm run build`, jobs' threads run from the build while it
+// matches the sources (src/main/cli/index.ts).
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 18)) {
   process.stderr.write(
