@@ -6,10 +6,14 @@ import { copySegmentInput } from './model-input-sources.ts';
 
 /**
  * One segment model over one track, fed segment by segment (as the analysis streams them, or from a cached
- * analysis): segments are copied into batches as they come and each full batch is sent to the runtime at once, so inference (onnxruntime's own threads)
- * overlaps the analysis of the next segments. Each segment is normalised (the manifest's statistics) as it is
- * copied in, and a batch's buffers are reused once its inference is done (about 20 MB of copies and garbage per
- * 4-minute track less). Only the batches not yet run and the probabilities are kept.
+ * analysis): segments are copied into batches as they come (normalised with the manifest's statistics on the way)
+ * and each full batch is sent to the runtime at once. onnxruntime-node runs a batch on this thread in a
+ * setImmediate callback, in the order they were sent, so the batches sent while the analysis worked through one
+ * turn of the event loop all run in the next turn, and their buffers come back to be filled again: a 4-minute
+ * track reuses a few batch buffers, kept across tracks by the caller (`free`). (Sending each batch only once the
+ * one before had answered ran one batch per turn: inference fell behind the analysis and mostly ran after it, and
+ * every batch took fresh buffers, 160 of them and 21 MB per 4-minute track.) Only the batches in flight and the
+ * probabilities are kept.
  */
 export class SegmentModelRun {
   private readonly classifier: SegmentClassifier;
@@ -17,20 +21,22 @@ export class SegmentModelRun {
   private readonly batchSize: number;
   private readonly k: number;
   private readonly normalizers: (ItemNormalizer | undefined)[];
-  /** Batch buffers whose inference is done, ready to be filled again. */
-  private readonly free: Float32Array[][] = [];
+  /** Batch buffers whose inference is done, ready to be filled again (shared with the model's next runs). */
+  private readonly free: Float32Array[][];
   private batch: Float32Array[] = [];
   private inBatch = 0;
   private readonly rows: Float32Array[] = [];
   private readonly starts: number[] = [];
-  private chain: Promise<void> = Promise.resolve();
+  private readonly inFlight: Promise<void>[] = [];
   private failure: unknown = null;
+  private finished = false;
   segments = 0;
 
-  constructor(classifier: SegmentClassifier, sources: ModelInputSource[], batchSize = 8) {
+  constructor(classifier: SegmentClassifier, sources: ModelInputSource[], batchSize = 8, free: Float32Array[][] = []) {
     this.classifier = classifier;
     this.sources = sources;
     this.batchSize = batchSize;
+    this.free = free;
     this.k = classifier.manifest.labels.length;
     const stats = classifier.manifest.normalization;
     this.normalizers = sources.map((s) => (stats?.[s.name] ? itemNormalizer(stats[s.name], s.shape) : undefined));
@@ -38,11 +44,15 @@ export class SegmentModelRun {
   }
 
   private newBatch(): void {
-    this.batch = this.free.pop() ?? this.sources.map((s) => new Float32Array(this.batchSize * s.size));
+    let buffers = this.free.pop();
+    // buffers of another batch size (a caller may change it between tracks) are left to the collector
+    while (buffers && buffers[0].length !== this.batchSize * this.sources[0].size) buffers = this.free.pop();
+    this.batch = buffers ?? this.sources.map((s) => new Float32Array(this.batchSize * s.size));
     this.inBatch = 0;
   }
 
   push(s: ModelSegment): void {
+    if (this.finished) throw new Error('A segment came after the track was finished');
     this.sources.forEach((source, i) => copySegmentInput(s, source, this.batch[i], this.inBatch * source.size, this.normalizers[i]));
     this.starts.push(s.startSeconds);
     this.inBatch++;
@@ -60,23 +70,28 @@ export class SegmentModelRun {
     const slot = this.rows.length;
     this.rows.push(new Float32Array(0));
     this.newBatch();
-    this.chain = this.chain.then(async () => {
-      if (this.failure) return;
-      try {
-        const probs = await this.classifier.predict(inputs, { normalized: true });
-        if (probs.length !== n * this.k) throw new Error(`The ${this.classifier.manifest.kind} model returned ${probs.length} values for ${n} segments`);
-        this.rows[slot] = Float32Array.from(probs);
-        this.free.push(buffers);
-      } catch (error) {
-        this.failure = error;
-      }
-    });
+    if (this.failure) return;
+    this.inFlight.push(
+      this.classifier.predict(inputs, { normalized: true }).then(
+        (probs) => {
+          if (probs.length !== n * this.k) throw new Error(`The ${this.classifier.manifest.kind} model returned ${probs.length} values for ${n} segments`);
+          this.rows[slot] = Float32Array.from(probs);
+          this.free.push(buffers);
+        },
+      ).catch((error: unknown) => {
+        this.failure ??= error;
+      }),
+    );
   }
 
   /** Waits for the last batch; the segment probabilities [n, k] and the segment start times. */
   async finish(): Promise<{ probabilities: Float32Array; starts: Float32Array }> {
-    this.flush();
-    await this.chain;
+    if (!this.finished) {
+      this.flush();
+      this.free.push(this.batch); // the empty batch flush() took: the model's next run fills it
+      this.finished = true;
+    }
+    await Promise.all(this.inFlight);
     if (this.failure) throw this.failure;
     const probabilities = new Float32Array(this.segments * this.k);
     let o = 0;

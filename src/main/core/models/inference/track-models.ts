@@ -105,9 +105,12 @@ export async function openTrackModels(models: readonly InstalledModel[], options
   const stored = (a: Float64Array): Float64Array => (options.float32 ? Float64Array.from(Float32Array.from(a)) : a);
   const storedRows = (a: Float64Array): Float32Array | Float64Array => (options.float32 ? Float32Array.from(a) : a);
 
+  /** Each segment model's idle batch buffers, reused from track to track. */
+  const batchBuffers = segmentModels.map((): Float32Array[][] => []);
+
   function startTrack(trackOptions: { batchSize?: number } = {}): TrackModelRun {
     const batchSize = trackOptions.batchSize ?? options.batchSize ?? 8;
-    const runs = segmentModels.map((s) => new SegmentModelRun(s.classifier, s.sources, batchSize));
+    const runs = segmentModels.map((s, m) => new SegmentModelRun(s.classifier, s.sources, batchSize, batchBuffers[m]));
     const segmentRms: number[] = [];
     return {
       push(segment) {
