@@ -41,9 +41,9 @@ function crashed(error: unknown, started: number): PoolOutcome {
 }
 
 /**
- * `size` worker threads (classify-track.worker.ts), each holding the active models open, all started (and their
- * models opened); resolves once one is ready. `classify` hands a file to an idle worker; a cancelled signal stops its
- * analysis (ffmpeg is killed). A worker that stops in the middle of a file reports that file as failed and is
+ * `size` worker threads (classify-track.worker.ts), each holding the active models open. All start at once; this
+ * resolves as soon as one has its models open, and the others take files as they become ready. `classify` hands a
+ * file to an idle worker; a cancelled signal stops its analysis (ffmpeg is killed). A worker that stops in the middle of a file reports that file as failed and is
  * replaced for the next file; the other workers' files go on.
  */
 export async function openClassifierPool(models: readonly ActiveModel[], size: number, options: ClassifierPoolOptions): Promise<ClassifierPool> {

@@ -16,7 +16,7 @@ const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).dig
  * is taken as unchanged; one whose mtime moved (a checkout, a touch) is hashed. About 300 files: a few
  * milliseconds. The CLI then runs its worker threads, ffmpeg's reader thread and its launcher from the build, as
  * the app does: Node's type stripping of every module in every thread cost a 4-track classification on 2 cores
- * about 1.4 s of its fixed cost (bench:classify).
+ * 0.1–1.4 s of its fixed cost, depending on the run (README, "Against ffmpeg alone").
  */
 export function currentBundleDir(projectRoot: string): string | null {
   const dir = join(projectRoot, 'out', 'main');
