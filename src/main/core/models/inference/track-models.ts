@@ -104,6 +104,23 @@ export async function openTrackModels(models: readonly InstalledModel[], options
   const segmentParts = new Set(segmentModels.flatMap((s) => s.sources.map((x) => x.part)));
   const stored = (a: Float64Array): Float64Array => (options.float32 ? Float64Array.from(Float32Array.from(a)) : a);
   const storedRows = (a: Float64Array): Float32Array | Float64Array => (options.float32 ? Float32Array.from(a) : a);
+  /** What a segment or window model said about the track, its track probabilities as stored. */
+  const said = (
+    model: InstalledModel,
+    track: Float64Array,
+    segmentSeconds: number,
+    segmentStarts: Float32Array,
+    segmentProbabilities: Float32Array | Float64Array,
+  ): TrackModelPrediction => ({
+    kind: model.kind,
+    version: model.version,
+    dir: model.dir,
+    labels: model.manifest.labels,
+    track: stored(track),
+    segmentSeconds,
+    segmentStarts,
+    segmentProbabilities,
+  });
 
   /** Each segment model's idle batch buffers, reused from track to track. */
   const batchBuffers = segmentModels.map((): Float32Array[][] => []);
@@ -130,16 +147,7 @@ export async function openTrackModels(models: readonly InstalledModel[], options
           const k = model.manifest.labels.length;
           // The track's prediction is made of its audible segments (every segment's own prediction is kept).
           const track = aggregateAudible(probabilities, n, k, options.aggregation ?? model.manifest.aggregation, segmentRms);
-          made.set(model.dir, {
-            kind: model.kind,
-            version: model.version,
-            dir: model.dir,
-            labels: model.manifest.labels,
-            track: stored(track),
-            segmentSeconds: SEGMENT_SECONDS,
-            segmentStarts: starts,
-            segmentProbabilities: probabilities,
-          });
+          made.set(model.dir, said(model, track, SEGMENT_SECONDS, starts, probabilities));
         }
         for (const w of windowModels) {
           const { model } = w;
@@ -148,16 +156,7 @@ export async function openTrackModels(models: readonly InstalledModel[], options
           // As for the segments: the audible windows make the track's prediction.
           const k = model.manifest.labels.length;
           const track = aggregateAudible(perWindow, count, k, 'mean', Array.from({ length: count }, (_, i) => rows[i * F + RMS_MEAN]));
-          made.set(model.dir, {
-            kind: model.kind,
-            version: model.version,
-            dir: model.dir,
-            labels: model.manifest.labels,
-            track: stored(track),
-            segmentSeconds: seconds,
-            segmentStarts: starts,
-            segmentProbabilities: storedRows(perWindow),
-          });
+          made.set(model.dir, said(model, track, seconds, starts, storedRows(perWindow)));
         }
         for (const c of combiners) {
           const p = ensemblePrediction(
