@@ -94,6 +94,19 @@ describe('library view in a real browser, on the real services', () => {
     await page.getByTestId('folder-all').click();
   });
 
+  it("keeps a folder's count in view when its path is longer than the sidebar is wide", async () => {
+    await page.setViewportSize({ width: 1024, height: 768 });
+    const root = page.getByTestId('folder-root').first();
+    const name = root.locator('.name');
+    const count = root.locator('.n');
+    expect(await name.evaluate((e) => e.scrollWidth > e.clientWidth), 'the path is cut short with an ellipsis').toBe(true);
+    const [button, box] = await Promise.all([root.boundingBox(), count.boundingBox()]);
+    expect(box!.width).toBeGreaterThan(0);
+    expect(box!.x + box!.width).toBeLessThanOrEqual(button!.x + button!.width + 0.5);
+    expect(await count.innerText()).toMatch(/^\d+$/);
+    await page.setViewportSize({ width: 1400, height: 900 });
+  });
+
   it('lists the files it could not read, with the reason', async () => {
     await page.getByTestId('filter-unreadable').click();
     await expect.poll(async () => (await rowTitles()).length).toBe(fixture.errors.length);
