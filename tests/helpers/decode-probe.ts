@@ -1,8 +1,9 @@
 // Run as its own process (node tests/helpers/decode-probe.ts MODE FILE [BUNDLE]): decodes FILE with
 // decodeAudioChunks and prints one JSON line saying what it got and which process started ffmpeg. The ffmpeg
 // reader keeps its state per thread for the thread's life, so each launcher setting (GENRE_TAGGER_FFMPEG_LAUNCHER)
-// needs a process. MODE 'decode': the whole file; MODE 'cancel': abort after two chunks and wait for ffmpeg to be
-// gone. BUNDLE: run the reader thread and the launcher from the electron-vite bundle in that folder (out/main).
+// needs a process. MODE 'decode': the whole file; MODE 'slow': the whole file, taking 20 ms over each chunk (ffmpeg
+// runs ahead until every block of the reader is out, and waits); MODE 'cancel': abort after two chunks and wait for
+// ffmpeg to be gone. BUNDLE: run the reader thread and the launcher from the electron-vite bundle in that folder (out/main).
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { decodeAudioChunks } from '../../src/main/core/audio/decode-audio.ts';
@@ -35,6 +36,7 @@ try {
     hash.update(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     samples += chunk.length;
     if (++chunks === 2 && mode === 'cancel') controller.abort();
+    if (mode === 'slow') await new Promise((r) => setTimeout(r, 20));
   }
 } catch (e) {
   error = (e as { code?: string }).code ?? String(e);

@@ -24,7 +24,7 @@ interface ProbeResult {
   launcherCommands: string[];
 }
 
-function runProbe(mode: 'decode' | 'cancel', file: string, launcher?: string): ProbeResult {
+function runProbe(mode: 'decode' | 'slow' | 'cancel', file: string, launcher?: string): ProbeResult {
   const env = { ...process.env };
   if (launcher === undefined) delete env.GENRE_TAGGER_FFMPEG_LAUNCHER;
   else env.GENRE_TAGGER_FFMPEG_LAUNCHER = launcher;
@@ -73,6 +73,16 @@ describe('ffmpeg started by the launcher process', () => {
       expect(viaLauncher.launcherCommands).toEqual([`${process.execPath} ${join(process.cwd(), 'src/main/core/audio/ffmpeg-launcher.process.ts')}`]);
       expect(direct.ffmpegParents).toEqual(['this process']);
       expect(broken.ffmpegParents).toEqual(['this process']);
+    }
+  });
+
+  it('holds ffmpeg back while the consumer is slow and still gets every sample, with the launcher and without it', () => {
+    // 10.6 MB of output against 4 MB of blocks: the reader stops reading the pipe, then starts again
+    const want = reference(surround, 6);
+    for (const launcher of [undefined, 'off']) {
+      const got = runProbe('slow', surround, launcher);
+      expect(got.error, launcher ?? 'launcher').toBeNull();
+      expect({ samples: got.samples, sha256: got.sha256 }, launcher ?? 'launcher').toEqual(want);
     }
   });
 

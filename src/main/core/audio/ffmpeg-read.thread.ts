@@ -8,6 +8,7 @@ import { entryFileUrl } from '../runtime/entry-file-url.ts';
 import type { FromLauncher, ToLauncher } from './ffmpeg-launcher-protocol.ts';
 import { BLOCK_BYTES, BLOCKS, FLUSH_MS } from './ffmpeg-read-protocol.ts';
 import type { FromReadThread, ToReadThread } from './ffmpeg-read-protocol.ts';
+import { readPipeReusing } from './read-pipe-reusing.ts';
 import { spawnReported } from './spawn-reported.ts';
 
 /**
@@ -21,6 +22,7 @@ import { spawnReported } from './spawn-reported.ts';
  * stops reading while every block is out, which is also the back-pressure that holds ffmpeg. Blocks are
  * SharedArrayBuffers, posted without a transfer list: transferring (detaching) ArrayBuffers back and forth showed
  * as 0.1 s of postMessage per 4-minute track on a classification worker's thread, and more garbage collection.
+ * The pipe itself is read into one reused buffer (read-pipe-reusing.ts), not into a fresh Buffer per read.
  *
  * ffmpeg itself is started by the launcher process (ffmpeg-launcher.process.ts), which sends its stdout pipe back:
  * started from here, each fork would make every page of this process fault again. Where the launcher cannot run
@@ -102,28 +104,38 @@ function keep(blocks: SharedArrayBuffer[]): void {
 function settle(run: Run): void {
   if (run.exit && (run.stdoutEnded || !run.stdout)) finish(run, run.exit.code, run.exit.error);
 }
-function attach(run: Run, stdout: Readable): void {
+/** What each read of a pipe lands in before it is copied into the run's blocks (reads are at most 64 KB). */
+const readBuffer = Buffer.allocUnsafeSlow(64 << 10);
+/** Copies a piece of ffmpeg's stdout into the run's blocks; false once every block is out (stop reading). */
+function took(run: Run, bytes: Uint8Array): boolean {
+  for (let off = 0; off < bytes.length; ) {
+    if (!run.block) run.block = take(run);
+    const n = Math.min(bytes.length - off, BLOCK_BYTES - run.fill);
+    run.block.set(off === 0 && n === bytes.length ? bytes : bytes.subarray(off, off + n), run.fill);
+    run.fill += n;
+    off += n;
+    if (run.fill === BLOCK_BYTES) send(run);
+  }
+  if (run.fill > 0 && !run.timer) run.timer = setTimeout(() => send(run), FLUSH_MS);
+  if (!run.paused && run.free.length === 0 && run.held >= BLOCKS) run.paused = true;
+  return !run.paused;
+}
+function attach(run: Run, stdout: Socket): void {
+  const ended = (): void => {
+    run.stdoutEnded = true;
+    settle(run);
+  };
+  const reused = readPipeReusing(stdout, readBuffer, (bytes) => took(run, bytes), ended);
+  if (reused) {
+    run.stdout = reused;
+    return;
+  }
   run.stdout = stdout;
   stdout.on('error', () => {}); // 'close' follows, and the exit status says what went wrong
   stdout.on('data', (b: Buffer) => {
-    for (let off = 0; off < b.length; ) {
-      if (!run.block) run.block = take(run);
-      const n = Math.min(b.length - off, BLOCK_BYTES - run.fill);
-      run.block.set(n === b.length ? b : b.subarray(off, off + n), run.fill);
-      run.fill += n;
-      off += n;
-      if (run.fill === BLOCK_BYTES) send(run);
-    }
-    if (run.fill > 0 && !run.timer) run.timer = setTimeout(() => send(run), FLUSH_MS);
-    if (!run.paused && run.free.length === 0 && run.held >= BLOCKS) {
-      run.paused = true;
-      stdout.pause();
-    }
+    if (!took(run, b)) stdout.pause();
   });
-  stdout.once('close', () => {
-    run.stdoutEnded = true;
-    settle(run);
-  });
+  stdout.once('close', ended);
 }
 function startDirect(run: Run): void {
   spawnReported(
@@ -131,7 +143,7 @@ function startDirect(run: Run): void {
     run.args,
     (child) => {
       run.kill = () => child.kill('SIGKILL');
-      attach(run, child.stdout);
+      attach(run, child.stdout as Socket); // a child's pipes are sockets
     },
     (text) => post({ type: 'err', id: run.id, text }),
     (code, error) => {
