@@ -64,6 +64,26 @@ describe('analyzeTrack', () => {
     expect(a.clip.startSeconds).toBeGreaterThan(29);
     expect(a.clip.startSeconds).toBeLessThan(31);
   });
+
+  it('lets the event loop turn while it streams, so work queued for the segments runs during the analysis, not after it', async () => {
+    // A WAV decodes far faster than it is analysed: the decoded chunks are waiting, and a loop over them would
+    // run from one to the next without a turn of the event loop (onnxruntime-node runs batches in setImmediate).
+    const path = makeAudioFile(join(tmp.dir, 'turns.wav'), { format: 'wav', seconds: 150, source: 'anoisesrc=color=pink:amplitude=0.3' });
+    let ran = 0;
+    const ranWhenDelivered: number[] = [];
+    const a = await analyzeTrack(path, {
+      keepSegments: false,
+      segments: { cnn: false, mlfi: false },
+      onSegment: () => {
+        ranWhenDelivered.push(ran);
+        setImmediate(() => ran++);
+      },
+    });
+    expect(a.segmentCount).toBeGreaterThan(95);
+    // The first minute's segments come together (they wait for the tuning), then one or two per chunk: by the
+    // last segment, all but the latest few of the queued callbacks have run.
+    expect(ranWhenDelivered.at(-1)).toBeGreaterThan(a.segmentCount - 45);
+  });
 });
 
 describe('genre-tagger analyze', () => {

@@ -99,7 +99,13 @@ export async function analyzeTrack(path: string, options: AnalyzeTrackOptions = 
   while (!r.done) {
     if (times) times.decode = (times.decode ?? 0) + performance.now() - t0;
     // on abort the decoder kills ffmpeg and throws 'cancelled'; nothing more is analysed meanwhile
+    const before = segmentCount;
     if (!options.signal?.aborted) analyzer.push(r.value);
+    // Decoded audio that is already waiting resolves the next chunk as a microtask, so a loop over it would never
+    // let the event loop turn: whatever the segments' consumer queued (onnxruntime-node runs each batch in a
+    // setImmediate callback) would wait for the end of the track, and every batch in between would hold its
+    // buffers. Letting the loop turn after each chunk that made segments runs them while the analysis goes on.
+    if (segmentCount > before) await new Promise<void>((resolve) => setImmediate(resolve));
     const now = performance.now();
     if (options.onProgress && now - lastProgress > 200) {
       lastProgress = now;
