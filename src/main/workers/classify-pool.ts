@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { openSharedFfmpegReader } from '../core/audio/shared-ffmpeg-reader.ts';
 import type { ActiveModel } from '../core/classify/active-models.ts';
 import type { ClassifierPool, PoolOutcome } from '../core/classify/run-classification.ts';
 import type { ClassifyTrackWorkerData, FromClassifyTrackWorker, ToClassifyTrackWorker } from './classify-track.worker.ts';
@@ -41,16 +42,21 @@ function crashed(error: unknown, started: number): PoolOutcome {
 }
 
 /**
- * `size` worker threads (classify-track.worker.ts), each holding the active models open. All start at once; this
- * resolves as soon as one has its models open, and the others take files as they become ready. `classify` hands a
+ * `size` worker threads (classify-track.worker.ts), each holding the active models open, and one ffmpeg reader
+ * thread (with its launcher process) that they share. All start at once; this resolves as soon as one worker has
+ * its models open, and the others take files as they become ready. `classify` hands a
  * file to an idle worker; a cancelled signal stops its analysis (ffmpeg is killed). A worker that stops in the middle of a file reports that file as failed and is
  * replaced for the next file; the other workers' files go on.
  */
 export async function openClassifierPool(models: readonly ActiveModel[], size: number, options: ClassifierPoolOptions): Promise<ClassifierPool> {
   const data: ClassifyTrackWorkerData = { models: [...models], onnxThreads: options.onnxThreads, batchSize: options.batchSize, executionProviders: options.executionProviders };
+  const reader = openSharedFfmpegReader();
   const pool = createWorkerPool({
     size,
-    start: () => new Worker(workerUrl('classify-track'), { workerData: data }),
+    start: () => {
+      const readerPort = reader.connect();
+      return new Worker(workerUrl('classify-track'), { workerData: { ...data, readerPort } satisfies ClassifyTrackWorkerData, transferList: [readerPort] });
+    },
     // the worker opens the models, then says 'ready' (or 'fatal' with the reason it cannot)
     ready: (worker) =>
       new Promise<void>((resolve, reject) => {
@@ -65,11 +71,15 @@ export async function openClassifierPool(models: readonly ActiveModel[], size: n
     end: (worker) => endWorker(worker, { type: 'close' } satisfies ToClassifyTrackWorker),
     onWorkerStarted: options.onWorkerStarted,
   });
+  const close = async (): Promise<void> => {
+    await pool.close();
+    await reader.close();
+  };
   try {
     // files start on the first worker ready; the others join as they become ready (each opens the models)
     await pool.fill('first');
   } catch (error) {
-    await pool.close();
+    await close();
     throw error;
   }
 
@@ -106,6 +116,6 @@ export async function openClassifierPool(models: readonly ActiveModel[], size: n
         if (cancel) signal.removeEventListener('abort', cancel);
       }
     },
-    close: () => pool.close(),
+    close,
   };
 }

@@ -1,9 +1,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import type { ActiveModel } from '../core/classify/active-models.ts';
 import { failureReason } from '../core/classify/failure-reason.ts';
 import type { PoolOutcome } from '../core/classify/run-classification.ts';
 import { openTrackClassifier } from '../core/classify/track-classifier.ts';
-import { closeFfmpegReader, prepareFfmpegReader } from '../core/audio/ffmpeg-reader.ts';
+import { closeFfmpegReader, prepareFfmpegReader, useFfmpegReaderPort } from '../core/audio/ffmpeg-reader.ts';
 import { locateFfmpegAsync } from '../core/audio/locate-ffmpeg.ts';
 
 /** Set up by the pool (workers/classify-pool.ts). */
@@ -12,6 +13,8 @@ export interface ClassifyTrackWorkerData {
   onnxThreads: number;
   batchSize?: number;
   executionProviders?: string[];
+  /** A port to the ffmpeg reader the pool's workers share (core/audio/shared-ffmpeg-reader.ts); else its own. */
+  readerPort?: MessagePort;
 }
 
 export type ToClassifyTrackWorker = { type: 'classify'; id: number; path: string } | { type: 'cancel'; id: number } | { type: 'close' };
@@ -34,6 +37,7 @@ try {
   // in turn, about half a second from source), and find ffmpeg (known already when the thread that started the job
   // had found it: locate-ffmpeg.ts).
   const ffmpegFound = locateFfmpegAsync();
+  if (data.readerPort) useFfmpegReaderPort(data.readerPort);
   prepareFfmpegReader();
   const classifier = await openTrackClassifier(data.models, { onnxThreads: data.onnxThreads, batchSize: data.batchSize, executionProviders: data.executionProviders });
   await ffmpegFound;

@@ -1,3 +1,5 @@
+import type { MessagePort } from 'node:worker_threads';
+
 /** Messages and block sizes between the reader (ffmpeg-reader.ts) and its helper thread (ffmpeg-read.thread.ts). */
 
 /** ffmpeg's output travels in blocks of this size (about 1.5 s of 22050 Hz float32 stereo). */
@@ -14,8 +16,16 @@ export type ToReadThread =
   | { type: 'kill'; id: number }
   /** Start the launcher now, before any run needs it (a worker warming up while its models load). */
   | { type: 'prepare' }
-  /** The thread that uses the reader is ending: stop every run and the launcher, then say `closed`. */
-  | { type: 'shutdown' };
+  /**
+   * The thread that uses the reader is ending: stop its runs, then say `closed`. From the thread that started the
+   * reader: stop every run and the launcher too.
+   */
+  | { type: 'shutdown' }
+  /**
+   * From the thread that started the reader: serve one more thread (it talks over `port` as the starter does over
+   * the thread's own port; its runs end when the port closes, as it does when that thread ends).
+   */
+  | { type: 'connect'; port: MessagePort };
 
 export type FromReadThread =
   /** `bytes` of ffmpeg's stdout at the start of `block` (shared memory, the reader's until it hands it back). */

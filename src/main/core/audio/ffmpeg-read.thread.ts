@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parentPort } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import { entryFileUrl } from '../runtime/entry-file-url.ts';
 import type { FromLauncher, ToLauncher } from './ffmpeg-launcher-protocol.ts';
 import { BLOCK_BYTES, BLOCKS, FLUSH_MS } from './ffmpeg-read-protocol.ts';
@@ -27,7 +28,21 @@ import { spawnReported } from './spawn-reported.ts';
  * ffmpeg itself is started by the launcher process (ffmpeg-launcher.process.ts), which sends its stdout pipe back:
  * started from here, each fork would make every page of this process fault again. Where the launcher cannot run
  * (Windows has no fork to avoid; a runtime that cannot run Node code) ffmpeg is started from here.
+ *
+ * It serves the thread that started it and any thread connected to it (a classification pool's workers share one
+ * reader and one launcher: shared-ffmpeg-reader.ts); each run belongs to the thread that asked for it.
  */
+
+/** A thread this reader serves: the one that started it, or one connected over a MessagePort. */
+interface Client {
+  port: MessagePort;
+  /** This client's runs, by the ids it gave them. */
+  runs: Map<number, Run>;
+  /** The thread that started the reader: its shutdown ends the launcher too. */
+  owner: boolean;
+  /** Said shutdown: 'closed' goes back once its last run has ended. */
+  leaving: boolean;
+}
 
 interface Launcher {
   proc: ChildProcess;
@@ -36,7 +51,10 @@ interface Launcher {
 }
 
 interface Run {
+  client: Client;
   id: number;
+  /** The id the launcher knows this run by (unique across clients). */
+  launchId: number;
   command: string;
   args: string[];
   /** The launcher that starts this run's ffmpeg, or null when started from here. */
@@ -56,11 +74,14 @@ interface Run {
   done: boolean;
 }
 
-const port = parentPort;
-if (!port) throw new Error('ffmpeg-read.thread.ts runs as a worker thread');
-const post = (message: FromReadThread): void => port.postMessage(message);
+if (!parentPort) throw new Error('ffmpeg-read.thread.ts runs as a worker thread');
+const post = (client: Client, message: FromReadThread): void => client.port.postMessage(message);
 
-const runs = new Map<number, Run>();
+/** Every client's runs. */
+const runs = new Set<Run>();
+/** Runs started by the launcher, by launchId. */
+const launched = new Map<number, Run>();
+let nextLaunchId = 1;
 /** Blocks no run holds, kept for the next run (fresh memory costs a page fault per 4 KB). */
 const spare: SharedArrayBuffer[] = [];
 let launcher: Launcher | null = null;
@@ -77,7 +98,7 @@ function send(run: Run): void {
     run.timer = null;
   }
   if (!run.block || run.fill === 0) return;
-  post({ type: 'out', id: run.id, block: run.block.buffer, bytes: run.fill });
+  post(run.client, { type: 'out', id: run.id, block: run.block.buffer, bytes: run.fill });
   run.block = null;
   run.fill = 0;
 }
@@ -92,13 +113,18 @@ function finish(run: Run, code: number | null, error: string | null): void {
   if (run.done) return;
   send(run);
   run.done = true;
-  runs.delete(run.id);
+  runs.delete(run);
+  launched.delete(run.launchId);
+  run.client.runs.delete(run.id);
   keep(run.free.splice(0));
   if (runs.size === 0 && launcher) launcher.channel?.unref();
-  post({ type: 'exit', id: run.id, code, error });
+  post(run.client, { type: 'exit', id: run.id, code, error });
+  if (run.client.leaving && run.client.runs.size === 0) leave(run.client);
 }
+/** Threads served now (each decodes one file at a time): spare blocks are kept for as many runs. */
+let served = 0;
 function keep(blocks: SharedArrayBuffer[]): void {
-  for (const b of blocks) if (spare.length < BLOCKS) spare.push(b);
+  for (const b of blocks) if (spare.length < BLOCKS * Math.max(1, served)) spare.push(b);
 }
 // Done once ffmpeg has exited and its stdout has ended (the pipe may still hold data when the exit is known).
 function settle(run: Run): void {
@@ -145,7 +171,7 @@ function startDirect(run: Run): void {
       run.kill = () => child.kill('SIGKILL');
       attach(run, child.stdout as Socket); // a child's pipes are sockets
     },
-    (text) => post({ type: 'err', id: run.id, text }),
+    (text) => post(run.client, { type: 'err', id: run.id, text }),
     (code, error) => {
       run.exit = { code, error };
       // a failure after the start ends the run at once; otherwise it ends once its stdout has been read too
@@ -159,10 +185,11 @@ function launcherLost(reason: string): void {
   launcher = null;
   if (l?.readyTimer) clearTimeout(l.readyTimer);
   launcherBroken = true; // for this thread's lifetime: start ffmpeg directly from now on
-  for (const run of runs.values()) {
+  for (const run of [...runs]) {
     if (run.via !== l || run.done) continue;
     if (!run.stdout) {
       run.via = null;
+      launched.delete(run.launchId);
       startDirect(run); // it never started: start it here instead
     } else {
       run.stdout.destroy();
@@ -206,13 +233,13 @@ function theLauncher(): Launcher | null {
       if (l.readyTimer) clearTimeout(l.readyTimer);
       return;
     }
-    const run = runs.get(m.id);
+    const run = launched.get(m.id);
     if (!run || run.via !== l) {
       if (handle) (handle as Socket).destroy();
       return;
     }
     if (m.type === 'stdout') attach(run, handle as Socket);
-    else if (m.type === 'err') post({ type: 'err', id: m.id, text: m.text });
+    else if (m.type === 'err') post(run.client, { type: 'err', id: run.id, text: m.text });
     else if (m.type === 'exit') {
       run.exit = { code: m.code, error: m.error };
       settle(run);
@@ -226,9 +253,11 @@ function theLauncher(): Launcher | null {
   });
   return l;
 }
-function start(m: Extract<ToReadThread, { type: 'start' }>): void {
+function start(client: Client, m: Extract<ToReadThread, { type: 'start' }>): void {
   const run: Run = {
+    client,
     id: m.id,
+    launchId: nextLaunchId++,
     command: m.command,
     args: m.args,
     via: null,
@@ -244,28 +273,35 @@ function start(m: Extract<ToReadThread, { type: 'start' }>): void {
     paused: false,
     done: false,
   };
-  runs.set(m.id, run);
+  runs.add(run);
+  client.runs.set(m.id, run);
   const l = theLauncher();
   if (l) {
     run.via = l;
-    run.kill = () => toLauncher(l, { type: 'kill', id: run.id });
+    launched.set(run.launchId, run);
+    run.kill = () => toLauncher(l, { type: 'kill', id: run.launchId });
     l.channel?.ref();
-    toLauncher(l, { type: 'start', id: run.id, command: run.command, args: run.args });
+    toLauncher(l, { type: 'start', id: run.launchId, command: run.command, args: run.args });
   } else startDirect(run);
 }
-// The thread that uses this reader is ending: stop what runs, and end the launcher here, where its exit is
+// A connected thread is done with the reader: 'closed' (its port may be gone already), and no more messages.
+function leave(client: Client): void {
+  post(client, { type: 'closed' });
+  client.port.close();
+}
+// The thread that started this reader is ending: stop what runs, and end the launcher here, where its exit is
 // waited for (a launcher left to a terminated thread would stay a zombie until the process ends).
-function shutdown(): void {
-  for (const run of runs.values()) if (run.kill) run.kill();
+function shutdown(owner: Client): void {
+  for (const run of runs) if (run.kill) run.kill();
   launcherBroken = true;
   const l = launcher;
   launcher = null;
   if (!l) {
-    post({ type: 'closed' });
+    post(owner, { type: 'closed' });
     return;
   }
   if (l.readyTimer) clearTimeout(l.readyTimer);
-  l.proc.once('exit', () => post({ type: 'closed' }));
+  l.proc.once('exit', () => post(owner, { type: 'closed' }));
   try {
     l.proc.disconnect();
   } catch {
@@ -273,10 +309,10 @@ function shutdown(): void {
   }
   setTimeout(() => l.proc.kill('SIGKILL'), 2000).unref();
 }
-port.on('message', (m: ToReadThread) => {
-  if (m.type === 'start') start(m);
+function onMessage(client: Client, m: ToReadThread): void {
+  if (m.type === 'start') start(client, m);
   else if (m.type === 'free') {
-    const run = runs.get(m.id);
+    const run = client.runs.get(m.id);
     if (!run) {
       keep([m.block]);
       return;
@@ -287,10 +323,31 @@ port.on('message', (m: ToReadThread) => {
       run.stdout!.resume();
     }
   } else if (m.type === 'kill') {
-    const run = runs.get(m.id);
+    const run = client.runs.get(m.id);
     if (run && run.kill) run.kill();
   } else if (m.type === 'prepare') {
     const l = theLauncher();
     if (l && runs.size === 0) l.channel?.unref();
-  } else if (m.type === 'shutdown') shutdown();
-});
+  } else if (m.type === 'shutdown') {
+    if (client.owner) {
+      shutdown(client);
+      return;
+    }
+    // a connected thread: its runs are stopped, and it hears 'closed' once they have ended
+    client.leaving = true;
+    for (const run of client.runs.values()) if (run.kill) run.kill();
+    if (client.runs.size === 0) leave(client);
+  } else if (m.type === 'connect' && client.owner) serve(m.port, false);
+}
+function serve(port: MessagePort, owner: boolean): void {
+  const client: Client = { port, runs: new Map(), owner, leaving: false };
+  port.on('message', (m: ToReadThread) => onMessage(client, m));
+  if (owner) return;
+  served++;
+  // a connected thread that ends (or is terminated) closes its port: what it still ran is stopped
+  port.once('close', () => {
+    served--;
+    for (const run of client.runs.values()) if (run.kill) run.kill();
+  });
+}
+serve(parentPort as MessagePort, true);

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import { entryFileUrl } from '../runtime/entry-file-url.ts';
 import { BLOCK_BYTES } from './ffmpeg-read-protocol.ts';
 import type { FromReadThread, ToReadThread } from './ffmpeg-read-protocol.ts';
@@ -14,19 +15,32 @@ import type { FromReadThread, ToReadThread } from './ffmpeg-read-protocol.ts';
  * helper's code, and why it reads in blocks, is in ffmpeg-read.thread.ts; the messages are in ffmpeg-read-protocol.ts.
  *
  * One helper per thread, started on first use and kept until closeFfmpegReader() (it costs nothing while idle:
- * unref'd, no work). It is an entry file (core/runtime/entry-file-url.ts): its source from source, its bundle in
- * the Electron build.
+ * unref'd, no work), unless the thread was given a port to a helper shared with other threads
+ * (useFfmpegReaderPort; shared-ffmpeg-reader.ts). It is an entry file (core/runtime/entry-file-url.ts): its source
+ * from source, its bundle in the Electron build.
  */
 
-let helper: Worker | null = null;
+/** This thread's way to its helper: the helper thread itself, or a port to a helper another thread started. */
+type Link = Worker | MessagePort;
+
+let helper: Link | null = null;
+/** A port given by useFfmpegReaderPort, used once this thread first decodes. */
+let givenPort: MessagePort | null = null;
 let nextId = 1;
 const listeners = new Map<number, (m: FromReadThread) => void>();
-const toThread = (w: Worker, message: ToReadThread): void => w.postMessage(message);
+const toThread = (w: Link, message: ToReadThread, transfer?: MessagePort[]): void => w.postMessage(message, transfer);
 
-function helperThread(): Worker {
+/** Starts a helper thread (not yet anyone's): unref'd, so that it never keeps the process alive by itself. */
+export function startReaderThread(): Worker {
+  const w = new Worker(entryFileUrl('core/audio/ffmpeg-read.thread'));
+  w.unref();
+  return w;
+}
+
+function helperThread(): Link {
   if (!helper) {
-    const w = new Worker(entryFileUrl('core/audio/ffmpeg-read.thread'));
-    w.unref();
+    const w: Link = givenPort ?? startReaderThread();
+    givenPort = null;
     w.on('message', (m: FromReadThread) => {
       if (m.id !== undefined) listeners.get(m.id)?.(m);
     });
@@ -35,11 +49,25 @@ function helperThread(): Worker {
       for (const [id, l] of listeners) l({ type: 'exit', id, code: null, error: message });
       listeners.clear();
     };
-    w.on('error', (e) => fail(`ffmpeg reader thread failed: ${e.message}`));
-    w.on('exit', () => fail('ffmpeg reader thread exited'));
+    if (w instanceof Worker) {
+      w.on('error', (e) => fail(`ffmpeg reader thread failed: ${e.message}`));
+      w.on('exit', () => fail('ffmpeg reader thread exited'));
+    } else {
+      w.unref();
+      w.on('close', () => fail('the shared ffmpeg reader closed'));
+    }
     helper = w;
   }
   return helper;
+}
+
+/**
+ * This thread decodes through the helper at the other end of `port` (SharedFfmpegReader.connect), with the
+ * threads that share it, instead of starting its own. Call before the thread's first decode.
+ */
+export function useFfmpegReaderPort(port: MessagePort): void {
+  if (helper) throw new Error('This thread already has its ffmpeg reader');
+  givenPort = port;
 }
 
 /**
@@ -56,25 +84,33 @@ export function prepareFfmpegReader(): void {
  * outlives it (a worker thread that is simply terminated leaves its launcher behind as a zombie process).
  */
 export async function closeFfmpegReader(timeoutMs = 3000): Promise<void> {
-  const w = helper;
-  if (!w) return;
+  const w = helper ?? givenPort;
   helper = null;
+  givenPort = null;
+  if (w) await endReader(w, timeoutMs);
+}
+
+/**
+ * Says `shutdown` to a helper and waits for `closed` (at most timeoutMs): a helper thread stops every run and its
+ * launcher, then is terminated; a shared helper stops this thread's runs, and the port is closed.
+ */
+export async function endReader(w: Link, timeoutMs: number): Promise<void> {
   w.ref();
   await new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, timeoutMs);
-    w.on('message', (m: FromReadThread) => {
-      if (m.type === 'closed') {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    w.once('exit', () => {
+    const done = (): void => {
       clearTimeout(timer);
       resolve();
+    };
+    w.on('message', (m: FromReadThread) => {
+      if (m.type === 'closed') done();
     });
+    if (w instanceof Worker) w.once('exit', done);
+    else w.once('close', done);
     toThread(w, { type: 'shutdown' });
   });
-  await w.terminate();
+  if (w instanceof Worker) await w.terminate();
+  else w.close();
 }
 
 /** A running ffmpeg: its stdout bytes, its stderr text, its end. */

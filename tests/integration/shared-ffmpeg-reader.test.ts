@@ -1,0 +1,103 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { afterAll, describe, expect, it } from 'vitest';
+import { decodeAudioChunks } from '../../src/main/core/audio/decode-audio.ts';
+import { closeFfmpegReader } from '../../src/main/core/audio/ffmpeg-reader.ts';
+import { openSharedFfmpegReader } from '../../src/main/core/audio/shared-ffmpeg-reader.ts';
+import { childProcesses, isRunning, processes } from '../helpers/child-processes.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
+
+// Threads that decode through one shared reader thread (a classification pool's workers), with real ffmpeg and
+// real worker threads (tests/helpers/shared-reader-client.worker.ts).
+const tmp = makeTempDir();
+afterAll(() => tmp.cleanup());
+const client = new URL('../helpers/shared-reader-client.worker.ts', import.meta.url);
+
+function ffmpeg(args: string[]): void {
+  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+async function decodeHere(file: string): Promise<{ samples: number; sha256: string }> {
+  const hash = createHash('sha256');
+  let samples = 0;
+  for await (const chunk of decodeAudioChunks(file)) {
+    hash.update(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    samples += chunk.length;
+  }
+  return { samples, sha256: hash.digest('hex') };
+}
+
+const launchers = (): number[] => childProcesses().filter((p) => p.command.includes('ffmpeg-launcher.process')).map((p) => p.pid);
+/** ffmpeg processes decoding `file`, wherever they were started from. */
+const ffmpegsOf = (file: string): number[] =>
+  processes()
+    .filter((p) => p.name === 'ffmpeg' && isRunning(p.pid))
+    .filter((p) => {
+      try {
+        return readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').includes(file);
+      } catch {
+        return false;
+      }
+    })
+    .map((p) => p.pid);
+
+async function until(check: () => boolean, ms = 5000): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  return check();
+}
+
+describe('openSharedFfmpegReader', () => {
+  const stereo = join(tmp.dir, 'stereo.mp3');
+  const surround = join(tmp.dir, 'surround.flac');
+  const long = join(tmp.dir, 'long.flac');
+  ffmpeg(['-f', 'lavfi', '-i', 'anoisesrc=color=pink:amplitude=0.3:duration=12', '-ar', '44100', '-ac', '2', '-c:a', 'libmp3lame', '-b:a', '192k', stereo]);
+  ffmpeg(['-f', 'lavfi', '-i', "aevalsrc='0.1*sin(2*PI*220*t)|0.2*sin(2*PI*330*t)|0.3*sin(2*PI*440*t)|0.05*sin(2*PI*55*t)|0.15*random(0)|0.25*sin(2*PI*880*t)':s=48000:d=20:c=5.1", '-c:a', 'flac', surround]);
+  ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=300', '-ac', '2', '-c:a', 'flac', long]);
+
+  it('decodes for several threads at once through one reader thread and one launcher process, exactly as a reader of their own', async () => {
+    const want = { [stereo]: await decodeHere(stereo), [surround]: await decodeHere(surround) };
+    await closeFfmpegReader(); // this thread's own reader and launcher end here
+    expect(await until(() => launchers().length === 0)).toBe(true);
+
+    const reader = openSharedFfmpegReader();
+    const files = [stereo, surround, stereo, surround];
+    const results = await Promise.all(
+      files.map(
+        (file) =>
+          new Promise<{ samples: number; sha256: string }>((resolve, reject) => {
+            const port = reader.connect();
+            const w = new Worker(client, { workerData: { port, file }, transferList: [port] });
+            w.on('message', (m: { type: string; samples: number; sha256: string }) => m.type === 'done' && resolve({ samples: m.samples, sha256: m.sha256 }));
+            w.on('error', reject);
+          }),
+      ),
+    );
+    expect(results).toEqual(files.map((f) => want[f]));
+    expect(launchers()).toHaveLength(1);
+    await reader.close();
+    expect(await until(() => launchers().length === 0)).toBe(true);
+  });
+
+  it("stops the ffmpeg of a thread that ends in the middle of a decode, and the other threads' decodes go on", async () => {
+    const want = await decodeHere(surround);
+    await closeFfmpegReader();
+    const reader = openSharedFfmpegReader();
+    const portA = reader.connect();
+    const stalled = new Worker(client, { workerData: { port: portA, file: long, stall: true }, transferList: [portA] });
+    await new Promise<void>((resolve) => stalled.on('message', (m: { type: string }) => m.type === 'decoding' && resolve()));
+    const running = ffmpegsOf(long);
+    expect(running).toHaveLength(1); // held back by the reader: the stalled thread takes no more blocks
+    const portB = reader.connect();
+    const other = new Worker(client, { workerData: { port: portB, file: surround }, transferList: [portB] });
+    const otherDone = new Promise<{ samples: number; sha256: string }>((resolve) => other.on('message', (m: { type: string; samples: number; sha256: string }) => resolve({ samples: m.samples, sha256: m.sha256 })));
+    await stalled.terminate();
+    expect(await until(() => !isRunning(running[0]))).toBe(true);
+    expect(await otherDone).toEqual(want);
+    await reader.close();
+    expect(await until(() => launchers().length === 0)).toBe(true);
+  });
+});
