@@ -28,7 +28,7 @@ let helper: Link | null = null;
 let givenPort: MessagePort | null = null;
 let nextId = 1;
 const listeners = new Map<number, (m: FromReadThread) => void>();
-const toThread = (w: Link, message: ToReadThread, transfer?: MessagePort[]): void => w.postMessage(message, transfer);
+const toThread = (w: Link, message: ToReadThread): void => w.postMessage(message);
 
 /** Starts a helper thread (not yet anyone's): unref'd, so that it never keeps the process alive by itself. */
 export function startReaderThread(): Worker {
