@@ -44,9 +44,10 @@ function crashed(error: unknown, started: number): PoolOutcome {
 /**
  * `size` worker threads (classify-track.worker.ts), each holding the active models open, and one ffmpeg reader
  * thread (with its launcher process) that they share. All start at once; this resolves as soon as one worker has
- * its models open, and the others take files as they become ready. `classify` hands a
- * file to an idle worker; a cancelled signal stops its analysis (ffmpeg is killed). A worker that stops in the middle of a file reports that file as failed and is
- * replaced for the next file; the other workers' files go on.
+ * its models open, and the others take files as they become ready. `classify` hands a file to an idle worker; a
+ * cancelled signal stops its analysis (ffmpeg is killed). A worker that stops in the middle of a file reports that
+ * file as failed and is replaced for the next file (its ffmpeg is killed when its port to the reader closes); the
+ * other workers' files go on.
  */
 export async function openClassifierPool(models: readonly ActiveModel[], size: number, options: ClassifierPoolOptions): Promise<ClassifierPool> {
   const data: ClassifyTrackWorkerData = { models: [...models], onnxThreads: options.onnxThreads, batchSize: options.batchSize, executionProviders: options.executionProviders };

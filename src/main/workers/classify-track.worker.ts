@@ -33,9 +33,9 @@ const running = new Map<number, AbortController>();
 const inFlight = new Set<Promise<void>>();
 
 try {
-  // While the models load: start the reader thread and its launcher process (else the first track waits for each
-  // in turn, about half a second from source), and find ffmpeg (known already when the thread that started the job
-  // had found it: locate-ffmpeg.ts).
+  // While the models load: start the reader thread and its launcher process unless the pool gave a port to the
+  // ones its workers share (else the first track waits for each in turn, about half a second from source), and find
+  // ffmpeg (known already when the thread that started the job had found it: locate-ffmpeg.ts).
   const ffmpegFound = locateFfmpegAsync();
   if (data.readerPort) useFfmpegReaderPort(data.readerPort);
   prepareFfmpegReader();
