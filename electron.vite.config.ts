@@ -6,6 +6,7 @@ import vue from '@vitejs/plugin-vue';
 import { defineConfig, externalizeDepsPlugin } from 'electron-vite';
 import type { Plugin } from 'vite';
 import { metaContentSecurityPolicy } from './src/main/bridge/content-security-policy.ts';
+import { assembleDspModule } from './src/main/core/dsp/wasm/dsp-wasm.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -66,9 +67,19 @@ function sourceStamp(): Plugin {
   };
 }
 
+/**
+ * The analysis engine's WASM kernels, assembled here once instead of in every thread that runs the engine
+ * (core/dsp/wasm/dsp-wasm.ts reads them; from source it assembles them itself).
+ */
+const dspWasm = {
+  'i32x4.relaxed_laneselect': Buffer.from(assembleDspModule('i32x4.relaxed_laneselect')).toString('base64'),
+  'v128.bitselect': Buffer.from(assembleDspModule('v128.bitselect')).toString('base64'),
+};
+
 export default defineConfig({
   main: {
     plugins: [externalizeDepsPlugin(), sourceStamp()],
+    define: { __DSP_WASM__: JSON.stringify(dspWasm) },
     build: {
       rollupOptions: {
         input: { index: resolve(root, 'src/main/index.ts'), ...entryInputs },

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { assembleDspModule } from '../../src/main/core/dsp/wasm/dsp-wasm.ts';
 import { setShippedModelsDir } from '../../src/main/core/models/store/shipped-models-dir.ts';
 import { currentBundleDir } from '../../src/main/core/runtime/current-bundle.ts';
 import { setBundledEntryDir } from '../../src/main/core/runtime/entry-file-url.ts';
@@ -50,6 +51,15 @@ describe('jobs from the bundled entry files', () => {
       expect(ctx.db.prepare("SELECT count(*) FROM tracks WHERE genre = 'Jazz'").pluck().get()).toBe(2);
     } finally {
       await ctx.close();
+    }
+  });
+
+  it("carries the analysis engine's WASM kernels assembled at build time, byte for byte those the sources assemble", () => {
+    const chunks = readdirSync(join(bundle, 'chunks')).map((f) => readFileSync(join(bundle, 'chunks', f), 'utf8'));
+    for (const select of ['i32x4.relaxed_laneselect', 'v128.bitselect'] as const) {
+      const found = chunks.flatMap((text) => [...text.matchAll(new RegExp(`"${select.replace('.', '\\.')}": "([A-Za-z0-9+/=]+)"`, 'g'))].map((m) => m[1]));
+      expect(found, select).toHaveLength(1);
+      expect(Buffer.from(found[0], 'base64').equals(Buffer.from(assembleDspModule(select))), select).toBe(true);
     }
   });
 

@@ -42,7 +42,17 @@ export interface DspKernels {
 
 let compiled: WebAssembly.Module | null = null;
 
-function assemble(select: 'v128.bitselect' | 'i32x4.relaxed_laneselect'): Uint8Array<ArrayBuffer> {
+/** How the median kernels select lanes: relaxed SIMD where the engine has it, else the plain bit select. */
+export type LaneSelect = 'v128.bitselect' | 'i32x4.relaxed_laneselect';
+
+/**
+ * The kernels' module as the build assembled it (electron.vite.config.ts defines it in the main bundle): base64
+ * of each variant. Absent when running from source.
+ */
+declare const __DSP_WASM__: Record<LaneSelect, string> | undefined;
+
+/** The kernels' module bytes: assembled here from the kernels' source. */
+export function assembleDspModule(select: LaneSelect): Uint8Array<ArrayBuffer> {
   const kernels = [
     median31x4Kernel(false, select),
     median31x4Kernel(true, select),
@@ -67,12 +77,22 @@ function assemble(select: 'v128.bitselect' | 'i32x4.relaxed_laneselect'): Uint8A
   return assembleModule(kernels, 1);
 }
 
-/** The kernels' module, assembled and compiled once per thread (a few kilobytes, about a millisecond). */
+/**
+ * The kernels' bytes: in the build, those it assembled; from source, assembled now. Assembling took 14-17 ms in
+ * each thread that runs the engine, and 30 ms of CPU with V8 compiling the assembler's hot functions in the
+ * background (every classification worker paid it; the built bytes take under 2 ms to read and compile).
+ */
+function dspModuleBytes(select: LaneSelect): Uint8Array<ArrayBuffer> {
+  const built = typeof __DSP_WASM__ === 'undefined' ? undefined : __DSP_WASM__[select];
+  return built === undefined ? assembleDspModule(select) : new Uint8Array(Buffer.from(built, 'base64'));
+}
+
+/** The kernels' module, compiled once per thread (a few kilobytes). */
 export function dspModule(): WebAssembly.Module {
   if (!compiled) {
-    const relaxed = assemble('i32x4.relaxed_laneselect');
+    const relaxed = dspModuleBytes('i32x4.relaxed_laneselect');
     // engines without relaxed SIMD (it shipped in V8 11.4) get the plain bit select
-    compiled = new WebAssembly.Module(WebAssembly.validate(relaxed) ? relaxed : assemble('v128.bitselect'));
+    compiled = new WebAssembly.Module(WebAssembly.validate(relaxed) ? relaxed : dspModuleBytes('v128.bitselect'));
   }
   return compiled;
 }
