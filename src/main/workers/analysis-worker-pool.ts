@@ -1,4 +1,7 @@
 import { Worker } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
+import { openSharedFfmpegReader } from '../core/audio/shared-ffmpeg-reader.ts';
+import type { SharedFfmpegReader } from '../core/audio/shared-ffmpeg-reader.ts';
 import type { TrackAnalyzer } from '../core/training/analysis/analyze-dataset.ts';
 import { endWorker } from './end-worker.ts';
 import { workerUrl } from './worker-url.ts';
@@ -9,6 +12,10 @@ export type AnalysisRequest =
   | { type: 'cancel'; id: number }
   | { type: 'close' };
 export type AnalysisReply = { id: number; ok: true } | { id: number; ok: false; error: string };
+/** Set up by the pool: a port to the ffmpeg reader its workers share (core/audio/shared-ffmpeg-reader.ts). */
+export interface AnalysisWorkerData {
+  readerPort: MessagePort;
+}
 
 export interface AnalysisPoolHooks {
   /** Told of every worker thread started (the first ones, on demand, and replacements of stopped ones). */
@@ -19,12 +26,17 @@ export interface AnalysisPoolHooks {
  * A TrackAnalyzer backed by up to `size` dataset-analysis worker threads (the training job's own thread only
  * trains), started on first use: each call is sent to a free worker; cancelling the signal cancels that analysis.
  * A worker that stops in the middle of a file fails that file's call (naming the file) and is replaced for the
- * next one. `close()` ends the workers.
+ * next one. The workers share one ffmpeg reader thread and launcher process. `close()` ends the workers.
  */
 export function workerTrackAnalyzer(size = 2, hooks: AnalysisPoolHooks = {}): { analyze: TrackAnalyzer; close: () => Promise<void> } {
+  let reader: SharedFfmpegReader | null = null;
   const pool = createWorkerPool({
     size,
-    start: () => new Worker(workerUrl('dataset-analysis')),
+    start: () => {
+      reader ??= openSharedFfmpegReader();
+      const readerPort = reader.connect();
+      return new Worker(workerUrl('dataset-analysis'), { workerData: { readerPort } satisfies AnalysisWorkerData, transferList: [readerPort] });
+    },
     end: (worker) => endWorker(worker, { type: 'close' } satisfies AnalysisRequest),
     onWorkerStarted: hooks.onWorkerStarted,
   });
@@ -55,5 +67,9 @@ export function workerTrackAnalyzer(size = 2, hooks: AnalysisPoolHooks = {}): { 
       if (cancel) signal?.removeEventListener('abort', cancel);
     }
   };
-  return { analyze, close: () => pool.close() };
+  const close = async (): Promise<void> => {
+    await pool.close();
+    await reader?.close();
+  };
+  return { analyze, close };
 }

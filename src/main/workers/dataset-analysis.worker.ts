@@ -1,7 +1,7 @@
-import { parentPort } from 'node:worker_threads';
-import { closeFfmpegReader } from '../core/audio/ffmpeg-reader.ts';
+import { parentPort, workerData } from 'node:worker_threads';
+import { closeFfmpegReader, useFfmpegReaderPort } from '../core/audio/ffmpeg-reader.ts';
 import { computeCachedAnalysis, writeCachedAnalysis } from '../core/training/analysis/cached-analysis.ts';
-import type { AnalysisReply, AnalysisRequest } from './analysis-worker-pool.ts';
+import type { AnalysisReply, AnalysisRequest, AnalysisWorkerData } from './analysis-worker-pool.ts';
 
 /**
  * Analyses training files one at a time for the training and evaluation jobs (see analysis-worker-pool.ts):
@@ -9,6 +9,8 @@ import type { AnalysisReply, AnalysisRequest } from './analysis-worker-pool.ts';
  */
 const port = parentPort;
 if (!port) throw new Error('dataset-analysis.worker must run in a worker thread');
+const data = workerData as AnalysisWorkerData | undefined;
+if (data?.readerPort) useFfmpegReaderPort(data.readerPort);
 const running = new Map<number, AbortController>();
 port.on('message', (m: AnalysisRequest) => {
   if (m.type === 'close') {
