@@ -15,7 +15,8 @@ import type { SocketConstructorOpts } from 'node:net';
  * taken over by such a socket (the handle option, which Node's own servers and IPC use). `onBytes` gets each
  * read (valid only until it returns); returning false stops reading until `resume()` on the socket returned.
  * `onClose` is called once the pipe has ended or failed. Null when the pipe has no handle to take over (a runtime
- * that does not expose it): read it as a stream then.
+ * that does not expose it): read it as a stream then. The socket given up never closes, so a ChildProcess whose
+ * stdout this was emits 'exit' but not 'close' (spawn-reported.ts waits for 'exit' and stderr's end only).
  */
 export function readPipeReusing(pipe: Socket, buffer: Uint8Array, onBytes: (bytes: Uint8Array) => boolean, onClose: () => void): Socket | null {
   const handle = (pipe as unknown as { _handle?: { readStart?: unknown } | null })._handle;

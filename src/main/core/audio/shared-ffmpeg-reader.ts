@@ -14,7 +14,7 @@ export interface SharedFfmpegReader {
 /**
  * Starts a reader thread and its launcher process now, for the threads that will connect to it.
  *
- * A classification pool's workers share one instead of starting their own each: a launcher is a Node process of
+ * A pool's workers (classification, training analysis) share one instead of starting their own each: a launcher is a Node process of
  * its own (47 MB resident here), and a reader thread a Node isolate, so a 16-worker pool ran 16 of each, while
  * one reader thread reads every worker's ffmpeg output with a small part of one core (its work is copying pipe
  * reads into blocks: about 65 ms per 4-minute track). With 2 workers the CPU time of a run did not change
