@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseFile } from 'music-metadata';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/main/core/db/database.ts';
 import { projectRoot } from '../../src/main/project-root.ts';
@@ -218,6 +218,29 @@ describe('reviewing in the library table', () => {
     await page.keyboard.press('Enter'); // saves
     await expect.poll(() => page.getByTestId('label-current').innerText()).toMatch(/^Doom\s*\(your correction\)$/);
     expect((await labels())['Foxtrot with a rather long title that needs room']).toBe('Doom (corrected)');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('cuts a long predicted genre short, in the table and in the sidebar, and keeps its unsure badge and its count whole', async () => {
+    const genre = 'Progressive Melodic Death Metal';
+    const lib = openDatabase(db);
+    lib.prepare('UPDATE tracks SET predicted_genre = ? WHERE id = ?').run(genre, ids.Charlie);
+    lib.close();
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await page.reload();
+    await row('Charlie').waitFor();
+    const inside = async (inner: Locator, outer: Locator): Promise<boolean> => {
+      const [a, b] = await Promise.all([inner.boundingBox(), outer.boundingBox()]);
+      return a!.width > 0 && a!.x >= b!.x - 0.5 && a!.x + a!.width <= b!.x + b!.width + 0.5;
+    };
+    const cell = row('Charlie').locator('.col-predicted');
+    expect(await cell.locator('.genre-name').evaluate((e) => e.scrollWidth > e.clientWidth), 'the genre is cut short').toBe(true);
+    expect(await inside(row('Charlie').getByTestId('unsure'), cell), 'the unsure badge is whole').toBe(true);
+    const item = page.locator(`[data-testid=predicted-genre][data-genre="${genre}"]`);
+    expect(await item.locator('.name').evaluate((e) => e.scrollWidth > e.clientWidth), 'the sidebar name is cut short').toBe(true);
+    expect(await inside(item.locator('.n'), item), 'its count is in view').toBe(true);
+    expect(await item.locator('.n').innerText()).toBe('1');
+    await page.screenshot({ path: join(shots, 'review-long-genre-1024.png') });
     expect(pageErrors).toEqual([]);
   });
 });
