@@ -1,4 +1,10 @@
-import FFT from 'fft.js';
+import { createRequire } from 'node:module';
+import type FftJs from 'fft.js';
+
+// fft.js is CommonJS, so it is required, not imported: `import` has Node scan its 13 KB for exports first, long
+// enough for V8 to optimise the scanner: 48 ms of CPU (against 2.5 ms) in every thread that runs the engine.
+const FFT = createRequire(import.meta.url)('fft.js') as typeof FftJs;
+type FFT = FftJs;
 
 const cache = new Map<number, { fft: FFT; input: Float64Array; spec: number[] }>();
 
