@@ -40,6 +40,25 @@ describe('where the segment models run', () => {
     expect(computeProbeModel(models.filter((m) => m.kind === 'svm'))).toBeNull();
   });
 
+  it('makes the probe batch only when a GPU is tried, and once', async () => {
+    delete process.env.VK_DRIVER_FILES;
+    const probe = computeProbeModel(models)!;
+    // a getter, not a batch made up front (10 ms at the start of every classification job)
+    expect(typeof Object.getOwnPropertyDescriptor(probe, 'inputs')?.get).toBe('function');
+    let reads = 0;
+    const counted = {
+      path: probe.path,
+      get inputs() {
+        reads++;
+        return probe.inputs;
+      },
+    };
+    // no GPU provider can work here (the next test checks why): the batch is never read
+    expect(await cachedComputeDevice(join(tmp.dir, 'no-gpu.json'), 'auto', counted)).toMatchObject({ provider: 'cpu' });
+    expect(reads).toBe(0);
+    expect(probe.inputs).toBe(probe.inputs);
+  });
+
   it('without a GPU, uses the CPU and says why, without trying a provider that cannot work', async () => {
     delete process.env.VK_DRIVER_FILES;
     expect(missingPrerequisite('cuda')).toMatch(/no libonnxruntime_providers_cuda\.so beside onnxruntime-node/);

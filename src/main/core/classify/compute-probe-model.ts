@@ -14,18 +14,28 @@ const PROBE_BATCH = 8;
 export function computeProbeModel(models: readonly ActiveModel[]): ProbeModel | null {
   const model = models.find((m) => m.manifest.files.onnx);
   if (!model?.manifest.files.onnx) return null;
-  let seed = 12345;
-  const next = (): number => {
-    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-    return seed / 2 ** 32 - 0.5;
+  const makeInputs = (): ProbeModel['inputs'] => {
+    let seed = 12345;
+    const next = (): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 2 ** 32 - 0.5;
+    };
+    return Object.fromEntries(
+      model.manifest.inputs.map((spec) => {
+        const shape = [PROBE_BATCH, ...spec.shape.slice(1)];
+        const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
+        for (let i = 0; i < data.length; i++) data[i] = 2 * next();
+        return [spec.name, { data, shape }];
+      }),
+    );
   };
-  const inputs = Object.fromEntries(
-    model.manifest.inputs.map((spec) => {
-      const shape = [PROBE_BATCH, ...spec.shape.slice(1)];
-      const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
-      for (let i = 0; i < data.length; i++) data[i] = 2 * next();
-      return [spec.name, { data, shape }];
-    }),
-  );
-  return { path: join(model.dir, model.manifest.files.onnx), inputs };
+  // The batch is made when a GPU is tried, not before: a machine without one (or with its choice remembered) never
+  // reads it, and making it took 10 ms at the start of every classification job.
+  let inputs: ProbeModel['inputs'] | null = null;
+  return {
+    path: join(model.dir, model.manifest.files.onnx),
+    get inputs() {
+      return (inputs ??= makeInputs());
+    },
+  };
 }
