@@ -72,9 +72,11 @@ export async function openClassifierPool(models: readonly ActiveModel[], size: n
     end: (worker) => endWorker(worker, { type: 'close' } satisfies ToClassifyTrackWorker),
     onWorkerStarted: options.onWorkerStarted,
   });
+  // The workers and the reader end side by side: nothing is read any more, and the reader's end (its launcher's)
+  // took 21-24 ms after the workers' at the end of every job.
   const close = async (): Promise<void> => {
-    await pool.close();
-    await reader.close();
+    const ends = await Promise.allSettled([pool.close(), reader.close()]);
+    for (const end of ends) if (end.status === 'rejected') throw end.reason;
   };
   try {
     // files start on the first worker ready; the others join as they become ready (each opens the models)
