@@ -1,11 +1,15 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openOnnxModel } from '../../../src/main/core/models/runtime/onnx-session.ts';
 import { projectRoot } from '../../../src/main/project-root.ts';
 
-/** Minor page faults of the calling thread so far (Linux: /proc/thread-self/stat, field 10). */
+/**
+ * Minor page faults of the calling thread so far (Linux: /proc/thread-self/stat, field 10); of the whole process
+ * where there is no /proc (getrusage).
+ */
 function threadFaults(): number {
+  if (!existsSync('/proc/thread-self/stat')) return process.resourceUsage().minorPageFault;
   return Number(readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1].split(' ')[7]);
 }
 
