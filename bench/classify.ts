@@ -273,11 +273,14 @@ async function main(): Promise<void> {
     for (const c of configs) {
       const [pa, pb] = [`${c.name} ${a}`, `${c.name} ${b}`];
       const perTrack = (r: number): number => (at(pb, r).ms - at(pa, r).ms) / (b - a);
+      const perTrackCpu = (r: number): number => (at(pb, r).cpuMs - at(pa, r).cpuMs) / (b - a);
+      // The fixed cost in CPU time too (the same two sizes): where every core is busy, only less CPU lowers it
       out.push(
         `    ${c.name}: ${spread((r) => perTrack(r) / 1000, 2, ' s')} per track = ` +
           `${spread((r) => (at(pb, r).ms - at(pa, r).ms) / (at(fb, r).ms - at(fa, r).ms), 2, 'x')} ffmpeg alone's ` +
           `(CPU ${spread((r) => (at(pb, r).cpuMs - at(pa, r).cpuMs) / (at(fb, r).cpuMs - at(fa, r).cpuMs), 2, 'x')}); ` +
-          `fixed cost ${spread((r) => (at(pa, r).ms - a * perTrack(r)) / 1000, 2, ' s')}`,
+          `fixed cost ${spread((r) => (at(pa, r).ms - a * perTrack(r)) / 1000, 2, ' s')} ` +
+          `(CPU ${spread((r) => (at(pa, r).cpuMs - a * perTrackCpu(r)) / 1000, 2, ' s')})`,
       );
     }
   }
