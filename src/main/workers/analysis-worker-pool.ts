@@ -3,6 +3,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { openSharedFfmpegReader } from '../core/audio/shared-ffmpeg-reader.ts';
 import type { SharedFfmpegReader } from '../core/audio/shared-ffmpeg-reader.ts';
 import type { TrackAnalyzer } from '../core/training/analysis/analyze-dataset.ts';
+import { endTogether } from './end-together.ts';
 import { endWorker } from './end-worker.ts';
 import { workerUrl } from './worker-url.ts';
 import { createWorkerPool } from './worker-pool.ts';
@@ -67,11 +68,7 @@ export function workerTrackAnalyzer(size = 2, hooks: AnalysisPoolHooks = {}): { 
       if (cancel) signal?.removeEventListener('abort', cancel);
     }
   };
-  // The workers and the reader end side by side: nothing is read any more, and the reader's end (its launcher's)
-  // took another 21-24 ms after the workers' (measured at the end of classification jobs, classify-pool.ts).
-  const close = async (): Promise<void> => {
-    const ends = await Promise.allSettled([pool.close(), reader?.close()]);
-    for (const end of ends) if (end.status === 'rejected') throw end.reason;
-  };
+  // nothing is read any more: the workers and the reader end side by side
+  const close = (): Promise<void> => endTogether(pool.close(), reader?.close());
   return { analyze, close };
 }

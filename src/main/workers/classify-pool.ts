@@ -4,6 +4,7 @@ import { openSharedFfmpegReader } from '../core/audio/shared-ffmpeg-reader.ts';
 import type { ActiveModel } from '../core/classify/active-models.ts';
 import type { ClassifierPool, PoolOutcome } from '../core/classify/run-classification.ts';
 import type { ClassifyTrackWorkerData, FromClassifyTrackWorker, ToClassifyTrackWorker } from './classify-track.worker.ts';
+import { endTogether } from './end-together.ts';
 import { endWorker } from './end-worker.ts';
 import { workerUrl } from './worker-url.ts';
 import { createWorkerPool } from './worker-pool.ts';
@@ -72,12 +73,8 @@ export async function openClassifierPool(models: readonly ActiveModel[], size: n
     end: (worker) => endWorker(worker, { type: 'close' } satisfies ToClassifyTrackWorker),
     onWorkerStarted: options.onWorkerStarted,
   });
-  // The workers and the reader end side by side: nothing is read any more, and the reader's end (its launcher's)
-  // took 21-24 ms after the workers' at the end of every job.
-  const close = async (): Promise<void> => {
-    const ends = await Promise.allSettled([pool.close(), reader.close()]);
-    for (const end of ends) if (end.status === 'rejected') throw end.reason;
-  };
+  // nothing is read any more: the workers and the reader end side by side
+  const close = (): Promise<void> => endTogether(pool.close(), reader.close());
   try {
     // files start on the first worker ready; the others join as they become ready (each opens the models)
     await pool.fill('first');

@@ -7,7 +7,7 @@ import type { ToReadThread } from './ffmpeg-read-protocol.ts';
 export interface SharedFfmpegReader {
   /** A port for one more thread: pass it to that thread (transfer it), which calls useFfmpegReaderPort with it. */
   connect(): MessagePort;
-  /** Stops every run, ends the launcher and the reader thread (after the threads it served have ended). */
+  /** Stops every run still going, ends the launcher and the reader thread (its threads may be ending meanwhile). */
   close(): Promise<void>;
 }
 
