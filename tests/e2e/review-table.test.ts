@@ -240,6 +240,9 @@ describe('reviewing in the library table', () => {
     expect(await item.locator('.name').evaluate((e) => e.scrollWidth > e.clientWidth), 'the sidebar name is cut short').toBe(true);
     expect(await inside(item.locator('.n'), item), 'its count is in view').toBe(true);
     expect(await item.locator('.n').innerText()).toBe('1');
+    // cut short, the whole name is still there to read on hover
+    expect(await cell.getAttribute('title')).toContain(genre);
+    expect(await item.locator('.name').getAttribute('title')).toBe(genre);
     await page.screenshot({ path: join(shots, 'review-long-genre-1024.png') });
     expect(pageErrors).toEqual([]);
   });
