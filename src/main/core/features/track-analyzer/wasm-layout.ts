@@ -96,6 +96,16 @@ export interface TrackMemory {
   readonly cnnWindowed: Float32Array;
 }
 
+/**
+ * What layOutTrackMemory returns is built on instances of these two classes (its fields copied in), not returned
+ * as object literals: the second run of either literal, at the start of a thread's second track, deoptimised every
+ * compiled function that reads the record (V8's --trace-deopt: "code dependencies"; 11 functions, the frame, CNN
+ * frame, onset, tempogram and feature stages and the segment inputs among them), and each was compiled again during
+ * that track, in every analysis worker.
+ */
+class TrackWasmLayoutRecord {}
+class TrackMemoryRecord {}
+
 /** The regions: the layout's, and those the HPSS and the tempogram allocate for themselves. */
 type Region = keyof TrackWasmLayout | 'hpss' | 'tempogram';
 
@@ -189,13 +199,13 @@ export function layOutTrackMemory(wasm: DspWasm, R: number, onHpssBlock: (b: Hps
   const tempogramScratch = alloc('tempogramScratch');
   const cnnRing = alloc('cnnRing');
   const dbBandRing = alloc('dbBandRing');
-  const at: TrackWasmLayout = {
+  const at: TrackWasmLayout = Object.assign(new TrackWasmLayoutRecord(), {
     samples, spectrum, powerRing, dbRing, chromaRing, scalarRing, melBank, chromaBank, clipChromaBank, dct, dctScratch, mfccOut,
     melOut, chromaOut, peakPitch, peakMag, hann, cnnHann, windowed, blockStats, cnnSpectrum, cnnRows, cnnMelOut, cnnMelBank,
     onset, tempogramRing, tempogramBlockSums, clipOnset, clipSums, tempogramScratch, cnnRing, dbBandRing,
-  };
+  });
   const buf = wasm.memory.buffer;
-  return {
+  return Object.assign(new TrackMemoryRecord(), {
     wasm,
     R,
     at,
@@ -212,5 +222,5 @@ export function layOutTrackMemory(wasm: DspWasm, R: number, onHpssBlock: (b: Hps
     cnn: new Float32Array(buf, cnnRing, 2 * R * CNN_MELS),
     windowed: new Float32Array(buf, windowed, N_FFT),
     cnnWindowed: new Float32Array(buf, windowed, CNN_NFFT),
-  };
+  });
 }
