@@ -35,8 +35,10 @@ describe('the analysis engine in one thread', () => {
     // the first analysis is hot enough for V8 to optimise the engine's stages (so the trace can see a deopt) ...
     expect(out.slice(first, second)).toMatch(/deoptimizing/);
     // ... and a second and third run it with that code: the layout records were object literals, whose second run
-    // deoptimised 11 of the stages' functions ("marking dependent code ... reason: code dependencies")
-    const later = out.slice(second, done);
-    expect(later.match(/.*reason: code dependencies.*/g) ?? []).toEqual([]);
+    // deoptimised 7 to 11 of the stages' functions ("marking dependent code ... reason: code dependencies"). A
+    // function that allocates a large array may still be marked when the garbage collector changes its mind about
+    // where that array's allocation site puts its objects (logMelAt was, in 1 of 4 runs beside other test files).
+    const later = out.slice(second, done).match(/.*reason: code dependencies.*/g) ?? [];
+    expect(later.length, later.join('\n')).toBeLessThanOrEqual(2);
   }, 60_000);
 });
