@@ -35,6 +35,7 @@ export const analyzeCommand: CliCommand = {
         signal: controller.signal,
         // Segment model inputs are only computed when asked for: the plain command prints features.
         segments: values.segments ? { cnn: false, mlfi: false } : false,
+        clipLogMel: values.png !== undefined,
         onProgress: (p) => {
           if (!tty) return;
           const total = p.totalSeconds ? ` / ${p.totalSeconds.toFixed(0)} s` : '';
@@ -42,7 +43,10 @@ export const analyzeCommand: CliCommand = {
         },
       });
       if (tty) process.stderr.write('\r\x1b[2K');
-      if (values.png) writeFileSync(resolve(values.png), spectrogramPng(a.clip.logMel));
+      if (values.png) {
+        if (!a.clip.logMel) throw new Error('The analysis made no mel spectrogram to draw');
+        writeFileSync(resolve(values.png), spectrogramPng(a.clip.logMel));
+      }
       if (values.json) {
         const out: Record<string, unknown> = {
           path: a.path,

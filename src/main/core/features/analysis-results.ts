@@ -22,6 +22,9 @@ export interface ClipAnalysis {
   seconds: number;
   /** The 57 GTZAN features (gtzanFeatureNames order; the Kaggle 30 s table's columns). */
   features: Float32Array;
-  /** The clip's 128-band dB mel spectrogram, frame-major (for display). */
-  logMel: Spectrogram;
+  /**
+   * The clip's 128-band dB mel spectrogram, frame-major, for display (`analyze --png`): the engine makes it only
+   * when asked (TrackAnalyzerOptions.clipLogMel), since nothing that classifies reads it.
+   */
+  logMel?: Spectrogram;
 }

@@ -34,6 +34,8 @@ export interface AnalyzeTrackOptions {
    * one through its centred excerpt of this length, so memory stays bounded (GTZAN clips are 30 s).
    */
   clipMaxSeconds?: number;
+  /** Also the clip's dB mel spectrogram (clip.logMel, for display; default false). */
+  clipLogMel?: boolean;
   /** Stage timings (ms) are added here when given (decode, stft, hpss, ...). */
   times?: StageTimes;
   /** Kill ffmpeg when it is silent this long (default 30 s). */
@@ -82,6 +84,7 @@ export async function analyzeTrack(path: string, options: AnalyzeTrackOptions = 
     onSegment: deliver,
     times,
     reuseSegmentInputs: options.reuseSegmentInputs === true && !keep,
+    clipLogMel: options.clipLogMel,
   });
   const it = decodeAudioChunks(path, {
     signal: options.signal,

@@ -1,4 +1,4 @@
-import type { HpssBlock, StreamingHpss } from '../dsp/streaming-hpss.ts';
+import type { StreamingHpss } from '../dsp/streaming-hpss.ts';
 import type { ClipAnalysis, SegmentAnalysis } from './analysis-results.ts';
 import type { StageTimes } from './gtzan-features.ts';
 import type { SampleStore } from './sample-store.ts';
@@ -21,6 +21,8 @@ export interface TrackAnalyzerOptions {
   segments?: false | { features?: boolean; cnn?: boolean; mlfi?: boolean };
   /** Called with each segment once it is complete, in order. */
   onSegment?: (s: SegmentAnalysis) => void;
+  /** Also the clip's dB mel spectrogram (ClipAnalysis.logMel: 1.3 MB for a 60 s clip; default false). */
+  clipLogMel?: boolean;
   /** Stage timings (ms) are added here. */
   times?: StageTimes;
   /**
@@ -69,6 +71,7 @@ export class TrackAnalyzer {
   private readonly wantFeatures: boolean;
   private readonly wantCnn: boolean;
   private readonly wantMlfi: boolean;
+  private readonly wantClipLogMel: boolean;
   private readonly onSegment: (s: SegmentAnalysis) => void;
   private readonly times: StageTimes | undefined;
 
@@ -103,13 +106,14 @@ export class TrackAnalyzer {
     this.wantFeatures = seg !== false && (seg.features ?? true);
     this.wantCnn = seg !== false && (seg.cnn ?? true);
     this.wantMlfi = seg !== false && (seg.mlfi ?? true);
+    this.wantClipLogMel = options.clipLogMel ?? false;
     this.onSegment = options.onSegment ?? (() => {});
     this.times = options.times;
     this.reused = options.reuseSegmentInputs
       ? { cnn: new Float32Array(CNN_INPUT.mels * CNN_INPUT.frames), mlfi: new Float32Array(MLFI_INPUT.mels * MLFI_INPUT.frames) }
       : null;
     this.buffers = takeEngineBuffers(this.R);
-    this.mem = layOutTrackMemory(this.buffers.wasm, this.R, (b) => this.onBlock(b));
+    this.mem = layOutTrackMemory(this.buffers.wasm, this.R, this.buffers.onHpssBlock);
     this.store = this.mem.store;
     this.hpss = this.mem.hpss;
     this.frames = new FrameStage(this.mem, this.buffers);
@@ -236,15 +240,6 @@ export class TrackAnalyzer {
     }
   }
 
-  private onBlock(b: HpssBlock): void {
-    const blocks = this.buffers.blocks;
-    const o = (b.index & (this.R - 1)) * 4;
-    blocks[o] = b.sumH;
-    blocks[o + 1] = b.sumH2;
-    blocks[o + 2] = b.sumP;
-    blocks[o + 3] = b.sumP2;
-  }
-
   /** The track's references from frames [0, min(frames so far, refFrames)): the chroma tuning and the onset floor. */
   private references(): void {
     const f = this.frames;
@@ -305,6 +300,8 @@ export class TrackAnalyzer {
     // a whole track's tempogram frames are this clip's (same envelope, same padding) when the segments computed them
     const tempo = this.onsetTempo.clipTempo(whole, whole && this.wantSegments, f0, frames, floor);
     const features = this.assembler.features(f0, frames, chroma, 0, { blocks: Math.floor(samples / HOP), samples }, tempo, floor);
-    return { startSeconds: (f0 * HOP) / SR, seconds: samples / SR, features, logMel: logMelAt(this.mem, f0, frames, floor) };
+    const clip: ClipAnalysis = { startSeconds: (f0 * HOP) / SR, seconds: samples / SR, features };
+    if (this.wantClipLogMel) clip.logMel = logMelAt(this.mem, f0, frames, floor);
+    return clip;
   }
 }

@@ -1,3 +1,4 @@
+import type { HpssBlock } from '../../dsp/streaming-hpss.ts';
 import { DspWasm } from '../../dsp/wasm/dsp-wasm.ts';
 import { trackMemoryBytes } from './wasm-layout.ts';
 
@@ -8,6 +9,12 @@ export interface EngineBuffers {
   readonly wasm: DspWasm;
   /** HPSS sums per 512-sample block b, at (b & (R - 1)) * 4: harmonic sum, sum of squares, percussive sum, sum of squares. */
   readonly blocks: Float64Array;
+  /**
+   * Stores one HPSS block's sums in `blocks`: the streaming HPSS's callback, one function for every analysis these
+   * buffers serve (a new closure per track made the HPSS's compiled block loop deoptimise at each thread's second
+   * track: "wrong call target").
+   */
+  readonly onHpssBlock: (b: HpssBlock) => void;
   /** Per 512-sample block: sum of squares, zero crossings, and whether the pair across its first sample crosses. */
   readonly sq: Float64Array;
   readonly cross: Int32Array;
@@ -25,10 +32,18 @@ export function takeEngineBuffers(R: number): EngineBuffers {
     idle.wasm.reset();
     return idle;
   }
+  const blocks = new Float64Array(R * 4);
   return {
     R,
     wasm: new DspWasm(trackMemoryBytes(R)),
-    blocks: new Float64Array(R * 4),
+    blocks,
+    onHpssBlock: (b) => {
+      const o = (b.index & (R - 1)) * 4;
+      blocks[o] = b.sumH;
+      blocks[o + 1] = b.sumH2;
+      blocks[o + 2] = b.sumP;
+      blocks[o + 3] = b.sumP2;
+    },
     sq: new Float64Array(R),
     cross: new Int32Array(R),
     firstPair: new Uint8Array(R),
