@@ -7,7 +7,7 @@ import { SEGMENT_FRAMES, SEGMENT_HOP_FRAMES, SEGMENT_SAMPLES, segmentStarts } fr
 import type { EngineBuffers } from './track-analyzer/engine-buffers.ts';
 import { releaseEngineBuffers, takeEngineBuffers } from './track-analyzer/engine-buffers.ts';
 import { FeatureAssembler } from './track-analyzer/feature-assembly.ts';
-import { CNN_HOP, CNN_NFFT, HALF, HOP, N_CHROMA, N_FFT, PIECE, SR, TG_HALF, TOP_DB, ringFrames } from './track-analyzer/frame-grid.ts';
+import { CNN_HOP, CNN_NFFT, HALF, HOP, N_FFT, PIECE, SR, TG_HALF, TOP_DB, ringFrames } from './track-analyzer/frame-grid.ts';
 import { FrameStage } from './track-analyzer/frame-stage.ts';
 import { OnsetTempo } from './track-analyzer/onset-tempo.ts';
 import { cnnInputAt, logMelAt, mlfiInputAt } from './track-analyzer/ring-slices.ts';
@@ -273,8 +273,7 @@ export class TrackAnalyzer {
     let features: Float32Array = new Float32Array(0);
     if (this.wantFeatures) {
       const tempo = this.onsetTempo.segmentTempo(f0, frames);
-      const chromaOffset = (f0 & (this.R - 1)) * N_CHROMA;
-      features = this.assembler.features(f0, frames, this.mem.chroma, chromaOffset, { blocks: frames - 1, samples: SEGMENT_SAMPLES }, tempo, floor);
+      features = this.assembler.features(f0, frames, this.mem.chroma, { blocks: frames - 1, samples: SEGMENT_SAMPLES }, tempo, floor);
     }
     const mlfi = this.wantMlfi ? mlfiInputAt(this.mem, f0, floor, this.reused?.mlfi) : new Float32Array(0);
     const cnn = this.wantCnn ? cnnInputAt(this.mem, f0, this.reused?.cnn) : new Float32Array(0);
@@ -299,7 +298,7 @@ export class TrackAnalyzer {
     }
     // a whole track's tempogram frames are this clip's (same envelope, same padding) when the segments computed them
     const tempo = this.onsetTempo.clipTempo(whole, whole && this.wantSegments, f0, frames, floor);
-    const features = this.assembler.features(f0, frames, chroma, 0, { blocks: Math.floor(samples / HOP), samples }, tempo, floor);
+    const features = this.assembler.features(f0, frames, chroma, { blocks: Math.floor(samples / HOP), samples }, tempo, floor);
     const clip: ClipAnalysis = { startSeconds: (f0 * HOP) / SR, seconds: samples / SR, features };
     if (this.wantClipLogMel) clip.logMel = logMelAt(this.mem, f0, frames, floor);
     return clip;

@@ -23,6 +23,9 @@ function put(v: Float64Array, slot: MeanVarSlot, s: { mean: number; variance: nu
   v[slot.variance] = s.variance;
 }
 
+/** A mask that keeps every row index: rows read in order from a linear array. */
+const LINEAR_ROWS = 0x3fffffff;
+
 /** Which GTZAN statistic each slot of the scalar ring feeds. */
 const scalarFeatures: readonly { scalar: number; feature: MeanVarSlot }[] = [
   { scalar: SCALAR.rms, feature: F.rms },
@@ -55,19 +58,27 @@ export class FeatureAssembler {
     this.blocks = hpssBlockSums;
   }
 
-  /** The 57 features over frames [f0, f0 + frames) with the given chroma rows, tempo and dB floor. */
-  features(f0: number, frames: number, chroma: Float32Array, chromaOffset: number, harmonic: HarmonicSpan, tempo: number, floor: number): Float32Array {
+  /**
+   * The 57 features over frames [f0, f0 + frames) with the given chroma (the chroma ring, or the frames' own rows
+   * from row 0), tempo and dB floor.
+   */
+  features(f0: number, frames: number, chroma: Float32Array, harmonic: HarmonicSpan, tempo: number, floor: number): Float32Array {
     const mem = this.mem;
     const R = mem.R;
     const v = new Float64Array(GTZAN_FEATURE_COUNT);
-    // chroma: the rows as one run, copied out first when they wrap around the ring
-    const wraps = ((f0 + frames - 1) & (R - 1)) < (f0 & (R - 1));
-    if (chroma !== mem.chroma || !wraps) put(v, F.chroma, meanVarStrided(chroma, chromaOffset, frames * N_CHROMA, 1));
-    else {
-      const c = new Float32Array(frames * N_CHROMA);
-      for (let t = 0; t < frames; t++) c.set(chroma.subarray(((f0 + t) & (R - 1)) * N_CHROMA, ((f0 + t) & (R - 1)) * N_CHROMA + N_CHROMA), t * N_CHROMA);
-      put(v, F.chroma, meanVarStrided(c, 0, c.length, 1));
+    // chroma: the frames' rows gathered in order, from the ring (frame f0 + t at row (f0 + t) & (R - 1)) or from
+    // row t, one way for both: a branch for the runs that wrap around the ring was first taken at about 95 s into
+    // each worker's first track, in compiled code, which V8 then dropped and compiled again
+    const inRing = chroma === mem.chroma;
+    const ringMask = R - 1;
+    const mask = inRing ? ringMask : LINEAR_ROWS;
+    const first = inRing ? f0 : 0;
+    const c = new Float32Array(frames * N_CHROMA);
+    for (let t = 0; t < frames; t++) {
+      const row = ((first + t) & mask) * N_CHROMA;
+      for (let k = 0; k < N_CHROMA; k++) c[t * N_CHROMA + k] = chroma[row + k];
     }
+    put(v, F.chroma, meanVarStrided(c, 0, c.length, 1));
     // rms, spectral centroid / bandwidth / roll-off, zero-crossing rate: one column of the scalar ring each
     const col = new Float64Array(frames);
     const scalars = mem.scalars;

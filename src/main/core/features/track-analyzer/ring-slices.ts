@@ -9,23 +9,19 @@ import type { TrackMemory } from './wasm-layout.ts';
 
 /** The MLFI input of the segment starting at frame f0: its 130 dB frames floored at `floor`, band-major. */
 export function mlfiInputAt(mem: TrackMemory, f0: number, floor: number, out?: Float32Array): Float32Array {
-  // band-major copies of runs of the band-major ring (a run breaks where the ring wraps)
+  // each band's frames read through the ring's mask: one loop whether or not the segment wraps around the ring
+  // (a second loop for the wrapped part first ran in compiled code in each worker's first track, which V8 dropped)
   const R = mem.R;
+  const mask = R - 1;
   const T = MLFI_INPUT.frames;
   const mlfi = out ?? new Float32Array(MLFI_INPUT.mels * T);
   const floor32 = Math.fround(floor);
-  const s0 = f0 & (R - 1);
-  const first = Math.min(T, R - s0);
   const bands = mem.dbBands;
   for (let m = 0; m < MELS; m++) {
     const o = m * T;
     const b = m * R;
-    for (let t = 0; t < first; t++) {
-      const x = bands[b + s0 + t];
-      mlfi[o + t] = x < floor ? floor32 : x;
-    }
-    for (let t = first; t < T; t++) {
-      const x = bands[b + t - first];
+    for (let t = 0; t < T; t++) {
+      const x = bands[b + ((f0 + t) & mask)];
       mlfi[o + t] = x < floor ? floor32 : x;
     }
   }
