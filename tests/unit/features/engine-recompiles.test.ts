@@ -42,3 +42,27 @@ describe('the analysis engine in one thread', () => {
     expect(later.length, later.join('\n')).toBeLessThanOrEqual(2);
   }, 60_000);
 });
+
+describe('the analysis engine memory layout', () => {
+  it('keeps both records it hands the stages in fast (not dictionary) properties', () => {
+    // V8's natives syntax is only for this child: %HasFastProperties says whether an object has a hidden class
+    const at = (path: string): string => JSON.stringify(pathToFileURL(join(projectRoot, path)).href);
+    const script = `
+      import { DspWasm } from ${at('src/main/core/dsp/wasm/dsp-wasm.ts')};
+      import { layOutTrackMemory, trackMemoryBytes } from ${at('src/main/core/features/track-analyzer/wasm-layout.ts')};
+      const R = 4096;
+      const wasm = new DspWasm(trackMemoryBytes(R));
+      for (let run = 0; run < 2; run++) {
+        wasm.reset();
+        const mem = layOutTrackMemory(wasm, R, () => {});
+        console.log(JSON.stringify({ memory: %HasFastProperties(mem), layout: %HasFastProperties(mem.at), rings: mem.at.powerRing > 0 }));
+      }`;
+    const r = spawnSync(process.execPath, ['--allow-natives-syntax', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    // 32 offsets copied onto an empty object left the layout with dictionary properties: every read a lookup
+    expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l) as unknown)).toEqual([
+      { memory: true, layout: true, rings: true },
+      { memory: true, layout: true, rings: true },
+    ]);
+  });
+});

@@ -11,66 +11,74 @@ import { SampleStore } from '../sample-store.ts';
 import { SEGMENT_FRAMES } from '../segmenter.ts';
 import { BINS, CNN_MELS, CNN_NFFT, CNN_ROW, HOP, MELS, N_CHROMA, N_FFT, N_MFCC, ROW, SCALARS, SR, STORE_SAMPLES, TG, TG_BLOCKS } from './frame-grid.ts';
 
+/** The mel bank field's value until layOutTrackMemory sets it (the same shape as wasmMelBank's). */
+const NO_MEL_BANK: WasmMelBank = { nMels: 0, pairs: 0, table: 0, meta: 0 };
+
 /**
  * Where everything of one analysis lives in its WASM memory: byte offsets. A ring holds R frames, frame t in slot
  * t & (R - 1) (the CNN ring 2R frames of its own grid).
+ *
+ * A class whose fields all exist from construction (layOutTrackMemory copies the offsets in): as an object literal,
+ * its second run, at the start of a thread's second track, deoptimised every compiled function that reads it (V8's
+ * --trace-deopt: "code dependencies"), and 32 properties copied onto an empty instance would leave it with
+ * dictionary (slow) properties.
  */
-export interface TrackWasmLayout {
+export class TrackWasmLayout {
   /** The sample store: the recent samples of the track (STORE_SAMPLES float32). */
-  readonly samples: number;
+  readonly samples: number = 0;
   /** The packed spectrum of the current frame (PFFFT's output). */
-  readonly spectrum: number;
+  readonly spectrum: number = 0;
   /** Power spectra, ROW float32 per frame. */
-  readonly powerRing: number;
+  readonly powerRing: number = 0;
   /** 128-band mel power in dB (not floored), frame-major: MELS float32 per frame. */
-  readonly dbRing: number;
+  readonly dbRing: number = 0;
   /** Chroma, N_CHROMA float32 per frame. */
-  readonly chromaRing: number;
+  readonly chromaRing: number = 0;
   /** Per-frame scalars (SCALAR slots), SCALARS float64 per frame. */
-  readonly scalarRing: number;
-  readonly melBank: WasmMelBank;
+  readonly scalarRing: number = 0;
+  readonly melBank: WasmMelBank = NO_MEL_BANK;
   /** The chroma filterbank with the track's tuning (as DspKernels.chroma12 reads it). */
-  readonly chromaBank: number;
+  readonly chromaBank: number = 0;
   /** The chroma filterbank with a long track's clip's own tuning. */
-  readonly clipChromaBank: number;
+  readonly clipChromaBank: number = 0;
   /** The DCT-II matrix of the MFCCs (float64, N_MFCC x MELS) and its scratch row. */
-  readonly dct: number;
-  readonly dctScratch: number;
+  readonly dct: number = 0;
+  readonly dctScratch: number = 0;
   /** MFCCs of up to SEGMENT_FRAMES frames (float32, N_MFCC per frame). */
-  readonly mfccOut: number;
+  readonly mfccOut: number = 0;
   /** The current frame's mel power (float32, MELS). */
-  readonly melOut: number;
+  readonly melOut: number = 0;
   /** One chroma frame (float32, N_CHROMA). */
-  readonly chromaOut: number;
+  readonly chromaOut: number = 0;
   /** piptrack's peaks of one frame: pitches and magnitudes (float32, up to BINS each). */
-  readonly peakPitch: number;
-  readonly peakMag: number;
+  readonly peakPitch: number = 0;
+  readonly peakMag: number = 0;
   /** Hann windows (float64) of the two STFTs. */
-  readonly hann: number;
-  readonly cnnHann: number;
+  readonly hann: number = 0;
+  readonly cnnHann: number = 0;
   /** The current windowed frame (float32, N_FFT; the CNN's uses the first CNN_NFFT). */
-  readonly windowed: number;
+  readonly windowed: number = 0;
   /** DspKernels.blockStats' output: sum of squares (float64), zero crossings (int32). */
-  readonly blockStats: number;
+  readonly blockStats: number = 0;
   /** The CNN frame's packed spectrum, its power rows and its mel power. */
-  readonly cnnSpectrum: number;
-  readonly cnnRows: number;
-  readonly cnnMelOut: number;
-  readonly cnnMelBank: WasmMelBank;
+  readonly cnnSpectrum: number = 0;
+  readonly cnnRows: number = 0;
+  readonly cnnMelOut: number = 0;
+  readonly cnnMelBank: WasmMelBank = NO_MEL_BANK;
   /** The track's onset envelope, padded as the tempogram reads it (float32, R + 2 TG). */
-  readonly onset: number;
+  readonly onset: number = 0;
   /** Tempogram frames (float32, TG per frame) and their float64 sums per 65-frame block (TG_BLOCKS blocks). */
-  readonly tempogramRing: number;
-  readonly tempogramBlockSums: number;
+  readonly tempogramRing: number = 0;
+  readonly tempogramBlockSums: number = 0;
   /** A long track's clip's own padded onset envelope (float32, R + 2 TG) and its tempogram's sums (float64, TG). */
-  readonly clipOnset: number;
-  readonly clipSums: number;
+  readonly clipOnset: number = 0;
+  readonly clipSums: number = 0;
   /** A tempogram frame nobody keeps (float32, TG). */
-  readonly tempogramScratch: number;
+  readonly tempogramScratch: number = 0;
   /** CNN frames, band-major: band m of CNN frame u at m * 2R + (u & (2R - 1)) (float32). */
-  readonly cnnRing: number;
+  readonly cnnRing: number = 0;
   /** The dB ring again, band-major: band m of frame t at m * R + (t & (R - 1)) (float32), for the MLFI input. */
-  readonly dbBandRing: number;
+  readonly dbBandRing: number = 0;
 }
 
 /** The WASM memory of one analysis: its layout, the objects living in it, and typed views of its rings. */
@@ -97,13 +105,10 @@ export interface TrackMemory {
 }
 
 /**
- * What layOutTrackMemory returns is built on instances of these two classes (its fields copied in), not returned
- * as object literals: the second run of either literal, at the start of a thread's second track, deoptimised every
- * compiled function that reads the record (V8's --trace-deopt: "code dependencies"; 11 functions, the frame, CNN
- * frame, onset, tempogram and feature stages and the segment inputs among them), and each was compiled again during
- * that track, in every analysis worker.
+ * The record layOutTrackMemory returns is built on an instance of this class (its fields copied in), not returned
+ * as an object literal: the literal's second run, at the start of a thread's second track, deoptimised every compiled
+ * function that reads it (V8's --trace-deopt: "code dependencies"), to be compiled again during that track.
  */
-class TrackWasmLayoutRecord {}
 class TrackMemoryRecord {}
 
 /** The regions: the layout's, and those the HPSS and the tempogram allocate for themselves. */
@@ -199,7 +204,7 @@ export function layOutTrackMemory(wasm: DspWasm, R: number, onHpssBlock: (b: Hps
   const tempogramScratch = alloc('tempogramScratch');
   const cnnRing = alloc('cnnRing');
   const dbBandRing = alloc('dbBandRing');
-  const at: TrackWasmLayout = Object.assign(new TrackWasmLayoutRecord(), {
+  const at: TrackWasmLayout = Object.assign(new TrackWasmLayout(), {
     samples, spectrum, powerRing, dbRing, chromaRing, scalarRing, melBank, chromaBank, clipChromaBank, dct, dctScratch, mfccOut,
     melOut, chromaOut, peakPitch, peakMag, hann, cnnHann, windowed, blockStats, cnnSpectrum, cnnRows, cnnMelOut, cnnMelBank,
     onset, tempogramRing, tempogramBlockSums, clipOnset, clipSums, tempogramScratch, cnnRing, dbBandRing,
