@@ -24,7 +24,7 @@ console.log('ANALYSES DONE');
 `;
 
 describe('the analysis engine in one thread', () => {
-  it('keeps its compiled code from one track to the next: nothing is deoptimised for changed code dependencies', () => {
+  it('keeps its compiled code from one track to the next: no stage is deoptimised for changed code dependencies', () => {
     const r = spawnSync(process.execPath, ['--trace-deopt', '--input-type=module', '-e', analyses], { encoding: 'utf8', maxBuffer: 64 << 20 });
     expect(r.stderr).not.toMatch(/Error/);
     expect(r.status).toBe(0);
