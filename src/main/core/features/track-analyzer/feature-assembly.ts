@@ -18,6 +18,30 @@ function meanVarStrided(values: ArrayLike<number>, offset: number, count: number
   return { mean, variance: ss / count };
 }
 
+/**
+ * Mean and population variance of every value of `rows` rows of `width` values, row r read at
+ * ((first + r) & mask) * width (a ring's rows through its mask, or rows in order with LINEAR_ROWS), two-pass in
+ * float64 in row order: what meanVarStrided gives on those rows copied out in a run, without the copy.
+ */
+function meanVarRows(values: ArrayLike<number>, first: number, rows: number, mask: number, width: number): { mean: number; variance: number } {
+  let sum = 0;
+  for (let r = 0; r < rows; r++) {
+    const o = ((first + r) & mask) * width;
+    for (let k = 0; k < width; k++) sum += values[o + k];
+  }
+  const count = rows * width;
+  const mean = sum / count;
+  let ss = 0;
+  for (let r = 0; r < rows; r++) {
+    const o = ((first + r) & mask) * width;
+    for (let k = 0; k < width; k++) {
+      const d = values[o + k] - mean;
+      ss += d * d;
+    }
+  }
+  return { mean, variance: ss / count };
+}
+
 function put(v: Float64Array, slot: MeanVarSlot, s: { mean: number; variance: number }): void {
   v[slot.mean] = s.mean;
   v[slot.variance] = s.variance;
@@ -66,19 +90,12 @@ export class FeatureAssembler {
     const mem = this.mem;
     const R = mem.R;
     const v = new Float64Array(GTZAN_FEATURE_COUNT);
-    // chroma: the frames' rows gathered in order, from the ring (frame f0 + t at row (f0 + t) & (R - 1)) or from
-    // row t, one way for both: a branch for the runs that wrap around the ring was first taken at about 95 s into
-    // each worker's first track, in compiled code, which V8 then dropped and compiled again
+    // chroma: the frames' rows read in order, from the ring (frame f0 + t at row (f0 + t) & (R - 1)) or from row t,
+    // one way for both: a branch for the runs that wrap around the ring was first taken at about 95 s into each
+    // worker's first track, in compiled code, which V8 then dropped and compiled again
     const inRing = chroma === mem.chroma;
     const ringMask = R - 1;
-    const mask = inRing ? ringMask : LINEAR_ROWS;
-    const first = inRing ? f0 : 0;
-    const c = new Float32Array(frames * N_CHROMA);
-    for (let t = 0; t < frames; t++) {
-      const row = ((first + t) & mask) * N_CHROMA;
-      for (let k = 0; k < N_CHROMA; k++) c[t * N_CHROMA + k] = chroma[row + k];
-    }
-    put(v, F.chroma, meanVarStrided(c, 0, c.length, 1));
+    put(v, F.chroma, meanVarRows(chroma, inRing ? f0 : 0, frames, inRing ? ringMask : LINEAR_ROWS, N_CHROMA));
     // rms, spectral centroid / bandwidth / roll-off, zero-crossing rate: one column of the scalar ring each
     const col = new Float64Array(frames);
     const scalars = mem.scalars;
