@@ -45,9 +45,13 @@ describe('the Review view: labelling with the keyboard only, in a real browser o
   });
 
   const shownId = async (): Promise<number> => Number(await page.getByTestId('review-track').getAttribute('data-track-id'));
-  /** Waits until the view shows another track than `id`, and returns the new one. */
+  /**
+   * Waits until the view shows another track than `id`, and returns the new one. Up to 10 s: the next track is
+   * chosen on the real services, and beside the rest of the suite on 2 cores a skip once took longer than the
+   * poll's default second.
+   */
   const nextShown = async (id: number): Promise<number> => {
-    await expect.poll(shownId).not.toBe(id);
+    await expect.poll(shownId, { timeout: 10_000 }).not.toBe(id);
     return shownId();
   };
   const labelOf = async (id: number) => (await callServe(served, 'labels.get', { trackIds: [id] }))[0] ?? null;
