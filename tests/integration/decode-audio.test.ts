@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -67,6 +67,39 @@ describe('decodeAudio (ffmpeg)', () => {
       const mean = c.amps.reduce((a, b) => a + b, 0) / c.amps.length;
       expect(rmsOf(d.data, 22050, 44100) / (mean / Math.SQRT2), c.file).toBeCloseTo(1, c.tol < 0.01 ? 2 : 1);
       expect(Math.abs(rmsOf(d.data, 22050, 44100) - mean / Math.SQRT2), c.file).toBeLessThan(c.tol);
+    }
+  });
+
+  it('takes the mean of the channels before resampling, as librosa.load does: exact for stereo, 16-bit or float', async () => {
+    // The reference is built here: the source's own samples (float, at its own rate, read back by ffmpeg without
+    // filters), each frame's mean computed here, and that mono signal resampled by soxr at librosa's setting.
+    const run = (args: string[]): Buffer => execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], { maxBuffer: 1 << 28 });
+    const floats = (b: Buffer): Float32Array => new Float32Array(b.buffer, b.byteOffset, b.length / 4);
+    const source = "aevalsrc='0.4*sin(2*PI*440*t)+0.02*random(0)|0.3*sin(2*PI*335*t)+0.02*random(1)'";
+    const cases = [
+      { file: 'mean-float-22k.wav', make: ['-f', 'lavfi', '-i', `${source}:s=22050:d=2`, '-c:a', 'pcm_f32le'] },
+      { file: 'mean-s16-22k.flac', make: ['-f', 'lavfi', '-i', `${source}:s=22050:d=2`, '-c:a', 'flac', '-sample_fmt', 's16'] },
+      { file: 'mean-float-44k.wav', make: ['-f', 'lavfi', '-i', `${source}:s=44100:d=2`, '-c:a', 'pcm_f32le'] },
+      { file: 'mean-s16-48k.flac', make: ['-f', 'lavfi', '-i', `${source}:s=48000:d=2`, '-c:a', 'flac', '-sample_fmt', 's16'] },
+    ];
+    for (const c of cases) {
+      const path = join(tmp.dir, c.file);
+      run([...c.make, path]);
+      const stereo = floats(run(['-i', path, '-f', 'f32le', '-c:a', 'pcm_f32le', 'pipe:1']));
+      const mean = new Float32Array(stereo.length / 2);
+      for (let i = 0; i < mean.length; i++) mean[i] = (stereo[2 * i] + stereo[2 * i + 1]) / 2;
+      const rate = Number(/s=(\d+)/.exec(c.make[3])![1]);
+      let want: Float32Array<ArrayBufferLike> = mean;
+      if (rate !== 22050) {
+        const monoPath = join(tmp.dir, `${c.file}.mean.f32`);
+        writeFileSync(monoPath, new Uint8Array(mean.buffer));
+        want = floats(run(['-f', 'f32le', '-ar', String(rate), '-ac', '1', '-i', monoPath, '-af', 'aresample=22050:resampler=soxr,aformat=sample_fmts=flt', '-f', 'f32le', 'pipe:1']));
+      }
+      const got = await decodeAudio(path);
+      expect(got.samples, c.file).toBe(want.length);
+      let same = 0;
+      for (let i = 0; i < want.length; i++) if (got.data[i] === want[i]) same++;
+      expect(same, c.file).toBe(want.length);
     }
   });
 

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ffmpegDecodeArgs } from '../../src/main/core/audio/decode-audio.ts';
 import { isRunning } from '../helpers/child-processes.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 
@@ -36,32 +37,29 @@ function ffmpeg(args: string[]): void {
   execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
-/** The mono samples librosa.load would give: ffmpeg's float32 output (same resampling), each frame's mean. */
-function reference(file: string, channels: number): { samples: number; sha256: string } {
+/**
+ * What ffmpeg itself writes for the decoder's filters (the downmix to the mean of the channels, soxr to 22050 Hz,
+ * float32), read back here from a file: the launcher, the reader thread and its blocks must deliver exactly that.
+ * (That the downmix is the mean of the channels, as librosa.load's, is decode-audio.test.ts's.)
+ */
+function reference(file: string): { samples: number; sha256: string } {
   const raw = join(tmp.dir, 'reference.f32');
-  ffmpeg(['-i', file, '-map', '0:a:0', '-af', 'aresample=22050:resampler=soxr,aformat=sample_fmts=flt', '-fflags', '+bitexact', '-flags:a', '+bitexact', '-f', 'f32le', raw]);
+  const args = ffmpegDecodeArgs(file, 22050);
+  ffmpeg(['-i', file, '-map', '0:a:0', '-af', args[args.indexOf('-af') + 1], '-fflags', '+bitexact', '-flags:a', '+bitexact', '-f', 'f32le', raw]);
   const bytes = readFileSync(raw);
-  const interleaved = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
-  const frames = interleaved.length / channels;
-  const mono = new Float32Array(frames);
-  for (let i = 0; i < frames; i++) {
-    let sum = 0;
-    for (let c = 0; c < channels; c++) sum += interleaved[i * channels + c];
-    mono[i] = channels === 2 ? sum * 0.5 : sum / channels;
-  }
-  return { samples: frames, sha256: createHash('sha256').update(new Uint8Array(mono.buffer)).digest('hex') };
+  return { samples: bytes.length / 4, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
 describe('ffmpeg started by the launcher process', () => {
-  // 20 s of 5.1 at 48 kHz: 10.6 MB of float32 frames of 24 bytes, so block edges fall inside frames; and a stereo MP3.
+  // 60 s of 5.1 at 48 kHz: 5.3 MB of mono float32 at 22050 Hz, more than the reader's 16 blocks of 256 KB; and a stereo MP3.
   const surround = join(tmp.dir, 'surround.flac');
   const stereo = join(tmp.dir, 'stereo.mp3');
-  ffmpeg(['-f', 'lavfi', '-i', "aevalsrc='0.1*sin(2*PI*220*t)|0.2*sin(2*PI*330*t)|0.3*sin(2*PI*440*t)|0.05*sin(2*PI*55*t)|0.15*random(0)|0.25*sin(2*PI*880*t)':s=48000:d=20:c=5.1", '-c:a', 'flac', surround]);
+  ffmpeg(['-f', 'lavfi', '-i', "aevalsrc='0.1*sin(2*PI*220*t)|0.2*sin(2*PI*330*t)|0.3*sin(2*PI*440*t)|0.05*sin(2*PI*55*t)|0.15*random(0)|0.25*sin(2*PI*880*t)':s=48000:d=60:c=5.1", '-c:a', 'flac', surround]);
   ffmpeg(['-f', 'lavfi', '-i', 'anoisesrc=color=pink:amplitude=0.3:duration=12', '-ar', '44100', '-ac', '2', '-c:a', 'libmp3lame', '-b:a', '192k', stereo]);
 
-  it("decodes exactly the mean of the channels of ffmpeg's own output, with the launcher, without it, and when it cannot start", () => {
-    for (const [file, channels] of [[surround, 6], [stereo, 2]] as const) {
-      const want = reference(file, channels);
+  it("decodes exactly ffmpeg's own output, with the launcher, without it, and when it cannot start", () => {
+    for (const file of [surround, stereo]) {
+      const want = reference(file);
       const viaLauncher = runProbe('decode', file);
       const direct = runProbe('decode', file, 'off');
       const broken = runProbe('decode', file, '/bin/false');
@@ -77,8 +75,8 @@ describe('ffmpeg started by the launcher process', () => {
   });
 
   it('holds ffmpeg back while the consumer is slow and still gets every sample, with the launcher and without it', () => {
-    // 10.6 MB of output against 4 MB of blocks: the reader stops reading the pipe, then starts again
-    const want = reference(surround, 6);
+    // 5.3 MB of output against 4 MB of blocks: the reader stops reading the pipe, then starts again
+    const want = reference(surround);
     for (const launcher of [undefined, 'off']) {
       const got = runProbe('slow', surround, launcher);
       expect(got.error, launcher ?? 'launcher').toBeNull();
