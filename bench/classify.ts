@@ -4,8 +4,8 @@
 //    (scan, then the job: 2 analysis workers, every active model, results written to SQLite), for the shipped
 //    models (CNN, MLFI, SVM, ensemble) and for the shipped SVM alone. The job's threads and ffmpeg's launcher run
 //    from the build (made first if not current), as the app and the built CLI run them; the shipped models once
-//    more from source, as the CLI runs them without a build. The project's own decoding path (soxr, the reader
-//    thread, the downmix; chunks dropped) is printed beside it.
+//    more from source, as the CLI runs them without a build. The project's own decoding path (ffmpeg's downmix to
+//    the mean and soxr, the reader thread; chunks dropped) is printed beside it.
 // 2. Inference alone, per model and runtime: segments (or SVM windows) per second on real inputs of one track.
 // Wall-clock ratios depend on what else shares the cores; the CPU time of each (this process's threads, the
 // ffmpeg launchers and every ffmpeg, Linux: bench/process-cpu.ts) is printed beside them and does not.
@@ -84,7 +84,7 @@ async function ffmpegAlone(paths: string[], parallel: number): Promise<{ ms: num
   return { ms: performance.now() - t0, cpuMs: cpuSince(cpu0) };
 }
 
-/** The project's decoding path (decodeAudioChunks: soxr, the reader thread, the downmix), chunks dropped. */
+/** The project's decoding path (decodeAudioChunks: ffmpeg's downmix and soxr, the reader thread), chunks dropped. */
 async function decodeAll(paths: string[], parallel: number): Promise<{ ms: number; cpuMs: number }> {
   const t0 = performance.now();
   const cpu0 = treeCpuMs();
