@@ -1,4 +1,5 @@
 import type { ClassifySummary } from '../../shared/api/predictions.ts';
+import { coalesced } from '../../shared/coalesced.ts';
 import type { ActiveModel } from '../core/classify/active-models.ts';
 import { runClassification } from '../core/classify/run-classification.ts';
 import { openDatabase } from '../core/db/database.ts';
@@ -47,7 +48,8 @@ runInWorker<ClassifyPayload, ClassifySummary>(async ({ data, signal, progress, l
   if (models.length === 0) throw new Error('No genre model is installed, so tracks cannot be classified (npm run train:defaults makes the defaults).');
   const sizing = poolSizing(p.workers ?? Number.MAX_SAFE_INTEGER);
   const db = openDatabase(data.dbPath, { migrate: false });
-  let lastChange = 0;
+  // The views reload at most once a second while results are stored, and never miss the last commit of a burst.
+  const announce = coalesced(() => libraryChanged('predictions'), 1000);
   try {
     const summary = await runClassification(db, {
       models,
@@ -71,15 +73,13 @@ runInWorker<ClassifyPayload, ClassifySummary>(async ({ data, signal, progress, l
       batchSize: p.commitEachTrack ? 1 : undefined,
       committed: (trackIds) => {
         tracksStored(trackIds);
-        if (performance.now() - lastChange > 1000) {
-          lastChange = performance.now();
-          libraryChanged('predictions');
-        }
+        announce.trigger();
       },
     });
-    libraryChanged('predictions');
     return summary;
   } finally {
+    announce.cancel();
+    libraryChanged('predictions');
     db.close();
   }
 });

@@ -82,7 +82,10 @@ export async function runClassification(db: Database, options: RunClassification
   const message = `Listening and classifying (${pool.size} worker${pool.size === 1 ? '' : 's'}, models on the ${summary.compute.label}; ${kinds})`;
   let pending: AnalysisOutcome[] = [];
   let lastFlush = performance.now();
+  let flushTimer: ReturnType<typeof setTimeout> | null = null;
   const flush = (): void => {
+    if (flushTimer) clearTimeout(flushTimer);
+    flushTimer = null;
     if (pending.length === 0) return;
     const batch = pending;
     pending = [];
@@ -93,6 +96,15 @@ export async function runClassification(db: Database, options: RunClassification
   };
   const batchSize = options.batchSize ?? 16;
   const flushMs = options.flushMs ?? 1500;
+  /**
+   * A finished result is stored within flushMs: at once when the batch is full or the last transaction is that old,
+   * else by a timer. (Checked only when a track finished, a short track's result waited for the next one, a minute
+   * or more behind a long mix, unseen in the library though the progress counted it.)
+   */
+  const finished = (): void => {
+    if (pending.length >= batchSize || performance.now() - lastFlush >= flushMs) flush();
+    else flushTimer ??= setTimeout(flush, flushMs - (performance.now() - lastFlush));
+  };
   let done = 0;
   const partial = new Map<number, number>();
   let current: string | null = null;
@@ -151,7 +163,7 @@ export async function runClassification(db: Database, options: RunClassification
         }
       }
       done++;
-      if (pending.length >= batchSize || performance.now() - lastFlush >= flushMs) flush();
+      finished();
       report();
     }
   };
