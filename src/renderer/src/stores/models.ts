@@ -3,6 +3,7 @@ import { computed, ref, watch } from 'vue';
 import type { ActiveModelInfo, JobInfoOf, LabelSummary, PersonalVersionInfo, RetrainSummary } from '../../../shared/contract.ts';
 import { useApiCall } from '../composables/use-api-call.ts';
 import { api } from '../lib/api.ts';
+import { coalesced } from '../../../shared/coalesced.ts';
 import { useJobsStore } from './jobs.ts';
 
 /**
@@ -52,11 +53,8 @@ export const useModelsStore = defineStore('models', () => {
     await jobs.init();
     if (!listening) {
       listening = true;
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      api.on('library.changed', () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => void load(), 200);
-      });
+      const reload = coalesced(() => void load(), 200);
+      api.on('library.changed', () => reload.trigger());
       // A retrain that ends stores a new version.
       watch(() => retrainJob.value?.status, (status, before) => {
         if (before === 'running' && status !== 'running') void load();
