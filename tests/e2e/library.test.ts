@@ -94,6 +94,22 @@ describe('library view in a real browser, on the real services', () => {
     await page.getByTestId('folder-all').click();
   });
 
+  it('keeps the folder tree as it was left while the library changes (a rescan reads the roots again)', async () => {
+    const twisty = page.locator('button.twisty').first();
+    if ((await twisty.getAttribute('aria-expanded')) !== 'true') await twisty.click();
+    const untagged = page.getByTestId('folder-child').filter({ hasText: 'Untagged' });
+    await untagged.waitFor();
+    // the rescan changes the library: the views read the roots again, and the open folders' contents after them
+    const rootsRead = page.waitForResponse((r) => r.url().endsWith('/api/library.roots'), { timeout: 60_000 });
+    const foldersRead = rootsRead.then(() => page.waitForResponse((r) => r.url().endsWith('/api/library.folders'), { timeout: 60_000 }));
+    await page.getByTestId('scan').click();
+    await foldersRead;
+    await page.waitForTimeout(300);
+    expect(await twisty.getAttribute('aria-expanded')).toBe('true');
+    expect(await untagged.isVisible()).toBe(true);
+    await twisty.click();
+  });
+
   it("keeps a folder's count in view when its path is longer than the sidebar is wide", async () => {
     await page.setViewportSize({ width: 1024, height: 768 });
     const root = page.getByTestId('folder-root').first();
