@@ -66,42 +66,23 @@ export function ffmpegDecodeArgs(path: string, sampleRate: number): string[] {
 }
 
 /**
- * Writes the mono samples of `frames` whole interleaved float32 frames (the first one at `input[0]`) to `out`:
- * the samples themselves for one channel (what ffmpegDecodeArgs asks ffmpeg for), else each frame's mean.
+ * Turns ffmpeg's mono float32 WAV stream into chunks with no allocation per block: each block's bytes are copied
+ * behind the partial sample left by the previous one (4-byte aligned, whatever the header's length), and the chunk
+ * is a view of those samples where they lie. A chunk is valid until the next block is taken.
  */
-function downmix(input: Float32Array, frames: number, channels: number, out: Float32Array): void {
-  if (channels === 1) out.set(input.subarray(0, frames));
-  else if (channels === 2) {
-    for (let i = 0, j = 0; i < frames; i++, j += 2) out[i] = (input[j] + input[j + 1]) * 0.5;
-  } else {
-    for (let i = 0, j = 0; i < frames; i++) {
-      let sum = 0;
-      for (let c = 0; c < channels; c++) sum += input[j++];
-      out[i] = sum / channels;
-    }
-  }
-}
-
-/**
- * Turns ffmpeg's float32 WAV stream into mono chunks with no allocation per block: each block's bytes are
- * copied behind the partial frame left by the previous one (4-byte aligned, whatever the header's length),
- * the whole frames downmixed into one reused array. A chunk is valid until the next block is taken.
- */
-class MonoStream {
+class SampleStream {
   private staging = new Float32Array(0);
   private stagingBytes = new Uint8Array(0);
-  private mono = new Float32Array(0);
-  /** Bytes of a partial frame at the start of `staging`. */
+  /** Bytes of a partial sample, at `carryAt` in `staging` (moved to its start when the next block comes). */
   private carry = 0;
-  private readonly channels: number;
-
-  constructor(channels: number) {
-    this.channels = channels;
-  }
+  private carryAt = 0;
 
   take(bytes: Uint8Array): Float32Array {
+    // the last chunk (a view of `staging`) is done with: its partial sample goes to the front
+    if (this.carryAt > 0) this.stagingBytes.copyWithin(0, this.carryAt, this.carryAt + this.carry);
+    this.carryAt = 0;
     const total = this.carry + bytes.length;
-    // 8 bytes of room past the frames for the aligned copy below
+    // 8 bytes of room past the samples for the aligned copy below
     if (total + 8 > this.stagingBytes.length) {
       const grown = new Float32Array(Math.ceil((total + 8) / 4));
       new Uint8Array(grown.buffer).set(this.stagingBytes.subarray(0, this.carry));
@@ -114,13 +95,10 @@ class MonoStream {
     const at = this.carry + ((((bytes.byteOffset - this.carry) % 8) + 8) % 8);
     this.stagingBytes.set(bytes, at);
     if (at !== this.carry) this.stagingBytes.copyWithin(this.carry, at, at + bytes.length);
-    const frameBytes = 4 * this.channels;
-    const frames = Math.floor(total / frameBytes);
-    if (frames > this.mono.length) this.mono = new Float32Array(frames);
-    downmix(this.staging, frames, this.channels, this.mono);
-    this.carry = total - frames * frameBytes;
-    this.stagingBytes.copyWithin(0, frames * frameBytes, total);
-    return this.mono.subarray(0, frames);
+    const samples = total >> 2;
+    this.carry = total & 3;
+    this.carryAt = samples * 4;
+    return this.staging.subarray(0, samples);
   }
 }
 
@@ -207,7 +185,7 @@ export async function* decodeAudioChunks(path: string, options: DecodeOptions = 
 
   let samples = 0;
   let header: Uint8Array | null = new Uint8Array(0); // the bytes before the samples, until the WAV header is read
-  let mono: MonoStream | null = null;
+  let stream: SampleStream | null = null;
   try {
     for await (const block of child.stdout) {
       touch();
@@ -223,14 +201,18 @@ export async function* decodeAudioChunks(path: string, options: DecodeOptions = 
           child.release(block);
           continue;
         }
-        if (wav.formatTag !== 3 || wav.bitsPerSample !== 32 || wav.sampleRate !== sampleRate) {
-          throw new AudioDecodeError('failed', path, `ffmpeg sent ${wav.bitsPerSample}-bit format ${wav.formatTag} at ${wav.sampleRate} Hz, not float32 at ${sampleRate} Hz: ${path}`);
+        if (wav.formatTag !== 3 || wav.bitsPerSample !== 32 || wav.sampleRate !== sampleRate || wav.channels !== 1) {
+          throw new AudioDecodeError(
+            'failed',
+            path,
+            `ffmpeg sent ${wav.channels} channel(s) of ${wav.bitsPerSample}-bit format ${wav.formatTag} at ${wav.sampleRate} Hz, not mono float32 at ${sampleRate} Hz: ${path}`,
+          );
         }
         header = null;
-        mono = new MonoStream(wav.channels);
+        stream = new SampleStream();
         bytes = joined.subarray(wav.dataOffset);
       }
-      const chunk = mono!.take(bytes);
+      const chunk = stream!.take(bytes);
       child.release(block);
       if (chunk.length === 0) continue;
       samples += chunk.length;
