@@ -117,7 +117,7 @@ export class TrackAnalyzer {
     this.store = this.mem.store;
     this.hpss = this.mem.hpss;
     this.frames = new FrameStage(this.mem, this.buffers);
-    this.onsetTempo = new OnsetTempo(this.mem);
+    this.onsetTempo = new OnsetTempo(this.mem, this.clipFrames);
     this.assembler = new FeatureAssembler(this.mem, this.buffers.blocks);
   }
 

@@ -29,6 +29,14 @@ export const TG = tempogramWindow({ sr: SR, hop: HOP });
 export const TG_HALF = TG >> 1;
 /** Tempogram block sums kept (a ring of 65-frame blocks; must span the rings' lag). */
 export const TG_BLOCKS = 128;
+/**
+ * Tempogram frames kept (a ring, frame t in slot t & (TG_RING - 1)). Regular segments read their block sums and a
+ * whole track's clip the sums of all its frames (OnsetTempo keeps both as the frames are made), so only the segment
+ * aligned to the track's end reads frames, its last 130 or so: 512 frames, 0.8 MB, where a ring of the clip's
+ * length took 6.3 MB of every analysis's memory, which each classification worker touched page by page on its
+ * first track.
+ */
+export const TG_RING = 512;
 
 export const CNN_NFFT = CNN_INPUT.nFft;
 export const CNN_HOP = CNN_INPUT.hop;

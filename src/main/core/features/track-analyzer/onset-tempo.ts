@@ -2,7 +2,7 @@ import { onsetMedianFrame } from '../../dsp/onset.ts';
 import { beatTrackTempo, certainTempoFromMeanTempogram, tempoFromMeanTempogram } from '../../dsp/tempo.ts';
 import type { WasmTempogram } from '../../dsp/tempogram-wasm.ts';
 import { SEGMENT_HOP_FRAMES } from '../segmenter.ts';
-import { HOP, MELS, SR, TG, TG_BLOCKS, TG_HALF } from './frame-grid.ts';
+import { HOP, MELS, SR, TG, TG_BLOCKS, TG_HALF, TG_RING } from './frame-grid.ts';
 import type { TrackMemory, TrackWasmLayout } from './wasm-layout.ts';
 
 /**
@@ -27,14 +27,23 @@ export class OnsetTempo {
   /** Progress: onset values and tempogram frames done. */
   private tO = 0;
   private tT = 0;
+  /**
+   * The sums of the tempogram frames [0, min(frames done, wholeFrames)), added frame by frame in float64 as they
+   * are made: a whole track's clip's mean tempogram, the same additions in the same order as summing its frames at
+   * the end, without keeping them.
+   */
+  private readonly wholeSums = new Float64Array(TG);
+  private readonly wholeFrames: number;
 
-  constructor(mem: TrackMemory) {
+  /** `wholeFrames`: the most frames a track that is its own clip has (the clip's length in frames). */
+  constructor(mem: TrackMemory, wholeFrames: number) {
     this.R = mem.R;
     this.mem = mem;
     this.at = mem.at;
     this.tempogram = mem.tempogram;
     this.onsetView = mem.onset;
     this.onsetCap = mem.onset.length;
+    this.wholeFrames = wholeFrames;
     this.onsetView.fill(0, 0, TG_HALF); // the left padding: a ramp from onset[0], which is always 0
   }
 
@@ -67,7 +76,6 @@ export class OnsetTempo {
 
   /** The tempo of the segment over frames [f0, f0 + frames), from the track's tempogram frames. */
   segmentTempo(f0: number, frames: number): number {
-    const R = this.R;
     const mean = new Float64Array(TG);
     if (f0 % SEGMENT_HOP_FRAMES === 0) {
       // a regular segment: two blocks of the tempogram's block sums
@@ -76,9 +84,11 @@ export class OnsetTempo {
       const b1 = ((f0 / SEGMENT_HOP_FRAMES + 1) % TG_BLOCKS) * TG;
       for (let i = 0; i < TG; i++) mean[i] = (blocks[b0 + i] + blocks[b1 + i]) / frames;
     } else {
+      // the segment aligned to the track's end: its frames, among the last TG_RING
+      if (f0 < this.tT - TG_RING || f0 + frames > this.tT) throw new RangeError(`Tempogram frames ${f0}-${f0 + frames} are not held (${this.tT} done, the last ${TG_RING} kept)`);
       const tg = this.mem.tempogramFrames;
       for (let t = f0; t < f0 + frames; t++) {
-        const o = (t & (R - 1)) * TG;
+        const o = (t & (TG_RING - 1)) * TG;
         for (let i = 0; i < TG; i++) mean[i] += tg[o + i];
       }
       for (let i = 0; i < TG; i++) mean[i] /= frames;
@@ -92,7 +102,6 @@ export class OnsetTempo {
    * otherwise the clip's own envelope (floor `floor`) padded as librosa pads it, and its own tempogram.
    */
   clipTempo(whole: boolean, trackTempogram: boolean, f0: number, frames: number, floor: number): number {
-    const R = this.R;
     const wasm = this.mem.wasm;
     const onset = new Float32Array(frames);
     if (whole) onset.set(this.onsetView.subarray(TG_HALF - this.origin, TG_HALF - this.origin + frames));
@@ -100,11 +109,8 @@ export class OnsetTempo {
     // the tempo librosa's float64 tempogram gives, from the float32 one when its margin makes that certain
     const mean = new Float64Array(TG);
     if (trackTempogram) {
-      const tg = this.mem.tempogramFrames;
-      for (let t = 0; t < frames; t++) {
-        const o = (t & (R - 1)) * TG;
-        for (let i = 0; i < TG; i++) mean[i] += tg[o + i];
-      }
+      if (this.tT !== frames || frames > this.wholeFrames) throw new RangeError(`The track's tempogram sums cover ${Math.min(this.tT, this.wholeFrames)} frames, not the clip's ${frames}`);
+      mean.set(this.wholeSums);
     } else {
       // this clip's own envelope, padded (zeros before, a ramp after), in WASM memory
       let src = this.at.onset - 4 * this.origin;
@@ -151,6 +157,12 @@ export class OnsetTempo {
     const blk = Math.floor(t / SEGMENT_HOP_FRAMES);
     const bo = (blk % TG_BLOCKS) * TG;
     if (t % SEGMENT_HOP_FRAMES === 0) this.mem.tempogramBlocks.fill(0, bo, bo + TG);
-    this.tempogram.frame(this.at.onset + 4 * (t - this.origin), this.at.tempogramRing + (t & (this.R - 1)) * TG * 4, this.at.tempogramBlockSums + bo * 8);
+    const slot = (t & (TG_RING - 1)) * TG;
+    this.tempogram.frame(this.at.onset + 4 * (t - this.origin), this.at.tempogramRing + slot * 4, this.at.tempogramBlockSums + bo * 8);
+    if (t < this.wholeFrames) {
+      const tg = this.mem.tempogramFrames;
+      const sums = this.wholeSums;
+      for (let i = 0; i < TG; i++) sums[i] += tg[slot + i];
+    }
   }
 }

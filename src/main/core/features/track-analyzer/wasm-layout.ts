@@ -9,7 +9,7 @@ import type { WasmMelBank } from '../../dsp/wasm/kernel-tables.ts';
 import { cachedHann } from '../../dsp/window.ts';
 import { SampleStore } from '../sample-store.ts';
 import { SEGMENT_FRAMES } from '../segmenter.ts';
-import { BINS, CNN_MELS, CNN_NFFT, CNN_ROW, HOP, MELS, N_CHROMA, N_FFT, N_MFCC, ROW, SCALARS, SR, STORE_SAMPLES, TG, TG_BLOCKS } from './frame-grid.ts';
+import { BINS, CNN_MELS, CNN_NFFT, CNN_ROW, HOP, MELS, N_CHROMA, N_FFT, N_MFCC, ROW, SCALARS, SR, STORE_SAMPLES, TG, TG_BLOCKS, TG_RING } from './frame-grid.ts';
 
 /** The mel bank field's value until layOutTrackMemory sets it (the same shape as wasmMelBank's). */
 const NO_MEL_BANK: WasmMelBank = { nMels: 0, pairs: 0, table: 0, meta: 0 };
@@ -67,7 +67,7 @@ export class TrackWasmLayout {
   readonly cnnMelBank: WasmMelBank = NO_MEL_BANK;
   /** The track's onset envelope, padded as the tempogram reads it (float32, R + 2 TG). */
   readonly onset: number = 0;
-  /** Tempogram frames (float32, TG per frame) and their float64 sums per 65-frame block (TG_BLOCKS blocks). */
+  /** Tempogram frames (float32, TG per frame, the last TG_RING) and their float64 sums per 65-frame block (TG_BLOCKS blocks). */
   readonly tempogramRing: number = 0;
   readonly tempogramBlockSums: number = 0;
   /** A long track's clip's own padded onset envelope (float32, R + 2 TG) and its tempogram's sums (float64, TG). */
@@ -143,7 +143,7 @@ function regionBytes(R: number): Record<Region, number> {
     cnnMelOut: CNN_MELS * 4,
     cnnMelBank: wasmMelBankBytes(cachedMelFilterbank(SR, CNN_NFFT, { nMels: CNN_MELS })),
     onset: (R + 2 * TG) * 4,
-    tempogramRing: R * TG * 4,
+    tempogramRing: TG_RING * TG * 4,
     tempogramBlockSums: TG_BLOCKS * TG * 8,
     tempogram: WasmTempogram.bytesNeeded(TG),
     clipOnset: (R + 2 * TG) * 4,
@@ -222,7 +222,7 @@ export function layOutTrackMemory(wasm: DspWasm, R: number, onHpssBlock: (b: Hps
     chroma: new Float32Array(buf, chromaRing, R * N_CHROMA),
     scalars: new Float64Array(buf, scalarRing, R * SCALARS),
     onset: new Float32Array(buf, onset, R + 2 * TG),
-    tempogramFrames: new Float32Array(buf, tempogramRing, R * TG),
+    tempogramFrames: new Float32Array(buf, tempogramRing, TG_RING * TG),
     tempogramBlocks: new Float64Array(buf, tempogramBlockSums, TG_BLOCKS * TG),
     cnn: new Float32Array(buf, cnnRing, 2 * R * CNN_MELS),
     windowed: new Float32Array(buf, windowed, N_FFT),
