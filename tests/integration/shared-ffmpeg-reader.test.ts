@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -50,6 +50,8 @@ async function until(check: () => boolean, ms = 5000): Promise<boolean> {
   return check();
 }
 
+const readerThreads = (): number => readdirSync('/proc/self/task').length;
+
 describe('openSharedFfmpegReader', () => {
   const stereo = join(tmp.dir, 'stereo.mp3');
   const surround = join(tmp.dir, 'surround.flac');
@@ -58,12 +60,19 @@ describe('openSharedFfmpegReader', () => {
   ffmpeg(['-f', 'lavfi', '-i', "aevalsrc='0.1*sin(2*PI*220*t)|0.2*sin(2*PI*330*t)|0.3*sin(2*PI*440*t)|0.05*sin(2*PI*55*t)|0.15*random(0)|0.25*sin(2*PI*880*t)':s=48000:d=20:c=5.1", '-c:a', 'flac', surround]);
   ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=300', '-ac', '2', '-c:a', 'flac', long]);
 
-  it('decodes for several threads at once through one reader thread and one launcher process, exactly as a reader of their own', async () => {
+  // served by a reader thread, or from this thread's event loop (a classification job's thread does that)
+  it.each([
+    ['one reader thread', false],
+    ['this thread', true],
+  ])('decodes for several threads at once through %s and one launcher process, exactly as a reader of their own', async (_, inThisThread) => {
     const want = { [stereo]: await decodeHere(stereo), [surround]: await decodeHere(surround) };
     await closeFfmpegReader(); // this thread's own reader and launcher end here
     expect(await until(() => launchers().length === 0)).toBe(true);
 
-    const reader = openSharedFfmpegReader();
+    const threadsBefore = readerThreads();
+    const reader = openSharedFfmpegReader({ inThisThread });
+    // a reader thread is one more thread of this process; served here, none
+    expect(await until(() => readerThreads() > threadsBefore, 1000)).toBe(!inThisThread);
     const files = [stereo, surround, stereo, surround];
     const results = await Promise.all(
       files.map(
@@ -82,10 +91,13 @@ describe('openSharedFfmpegReader', () => {
     expect(await until(() => launchers().length === 0)).toBe(true);
   });
 
-  it("stops the ffmpeg of a thread that ends in the middle of a decode, and the other threads' decodes go on", async () => {
+  it.each([
+    ['one reader thread', false],
+    ['this thread', true],
+  ])("served by %s: stops the ffmpeg of a thread that ends in the middle of a decode, and the other threads' decodes go on", async (_, inThisThread) => {
     const want = await decodeHere(surround);
     await closeFfmpegReader();
-    const reader = openSharedFfmpegReader();
+    const reader = openSharedFfmpegReader({ inThisThread });
     const portA = reader.connect();
     const stalled = new Worker(client, { workerData: { port: portA, file: long, stall: true }, transferList: [portA] });
     await new Promise<void>((resolve) => stalled.on('message', (m: { type: string }) => m.type === 'decoding' && resolve()));

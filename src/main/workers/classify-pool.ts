@@ -52,7 +52,8 @@ function crashed(error: unknown, started: number): PoolOutcome {
  */
 export async function openClassifierPool(models: readonly ActiveModel[], size: number, options: ClassifierPoolOptions): Promise<ClassifierPool> {
   const data: ClassifyTrackWorkerData = { models: [...models], onnxThreads: options.onnxThreads, batchSize: options.batchSize, executionProviders: options.executionProviders };
-  const reader = openSharedFfmpegReader();
+  // this thread (the job's) only stores results while the workers decode: it reads their ffmpeg output itself
+  const reader = openSharedFfmpegReader({ inThisThread: true });
   const pool = createWorkerPool({
     size,
     start: () => {

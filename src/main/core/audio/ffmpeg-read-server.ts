@@ -1,0 +1,360 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
+import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import type { MessagePort } from 'node:worker_threads';
+import { entryFileUrl } from '../runtime/entry-file-url.ts';
+import type { FromLauncher, ToLauncher } from './ffmpeg-launcher-protocol.ts';
+import { BLOCK_BYTES, BLOCKS, FLUSH_MS } from './ffmpeg-read-protocol.ts';
+import type { FromReadThread, ToReadThread } from './ffmpeg-read-protocol.ts';
+import { readPipeReusing } from './read-pipe-reusing.ts';
+import { spawnReported } from './spawn-reported.ts';
+
+/**
+ * The ffmpeg reader's helper (ffmpeg-reader.ts says why it exists), run by a thread that does nothing else or by a
+ * thread whose event loop stays free: runs ffmpeg, reads its stdout as fast as it comes and sends it to the reader
+ * in blocks.
+ *
+ * Blocks, not the pipe's own chunks: ffmpeg writes every few kilobytes, and a message plus a fresh buffer per
+ * chunk cost more CPU than ffmpeg's decoding itself (about 0.46 s against 0.35 s for a 4-minute MP3, 14,000 page
+ * faults: each new buffer is memory the kernel has to hand over and zero). A run's blocks are allocated once and
+ * go back and forth: the consumer hands each one back (release) once it has copied what it needs, and the helper
+ * stops reading while every block is out, which is also the back-pressure that holds ffmpeg. Blocks are
+ * SharedArrayBuffers, posted without a transfer list: transferring (detaching) ArrayBuffers back and forth showed
+ * as 0.1 s of postMessage per 4-minute track on a classification worker's thread, and more garbage collection.
+ * The pipe itself is read into one reused buffer (read-pipe-reusing.ts), not into a fresh Buffer per read.
+ *
+ * ffmpeg itself is started by the launcher process (ffmpeg-launcher.process.ts), which sends its stdout pipe back:
+ * started from here, each fork would make every page of this process fault again. Where the launcher cannot run
+ * (Windows has no fork to avoid; a runtime that cannot run Node code) ffmpeg is started from here.
+ *
+ * It serves the thread that started it and any thread connected to it (a classification pool's workers share one
+ * reader and one launcher: shared-ffmpeg-reader.ts); each run belongs to the thread that asked for it.
+ */
+
+/** A thread this reader serves: the one that started it, or one connected over a MessagePort. */
+interface Client {
+  port: MessagePort;
+  /** This client's runs, by the ids it gave them. */
+  runs: Map<number, Run>;
+  /** The thread that started the reader: its shutdown ends the launcher too. */
+  owner: boolean;
+  /** Said shutdown: 'closed' goes back once its last run has ended. */
+  leaving: boolean;
+}
+
+interface Launcher {
+  proc: ChildProcess;
+  channel: ChildProcess['channel'];
+  readyTimer: NodeJS.Timeout | null;
+}
+
+interface Run {
+  client: Client;
+  id: number;
+  /** The id the launcher knows this run by (unique across clients). */
+  launchId: number;
+  command: string;
+  args: string[];
+  /** The launcher that starts this run's ffmpeg, or null when started from here. */
+  via: Launcher | null;
+  kill: (() => void) | null;
+  stdout: Readable | null;
+  stdoutEnded: boolean;
+  exit: { code: number | null; error: string | null } | null;
+  /** Blocks handed back by the consumer, ready to fill again. */
+  free: SharedArrayBuffer[];
+  /** Blocks this run has taken (out with the consumer, being filled, or free). */
+  held: number;
+  block: Uint8Array<SharedArrayBuffer> | null;
+  fill: number;
+  timer: NodeJS.Timeout | null;
+  paused: boolean;
+  done: boolean;
+}
+
+/**
+ * Serves ffmpeg runs on `ownerPort` (ToReadThread in, FromReadThread out) from this thread's event loop, and on every
+ * port connected through it, until the owner says 'shutdown'. A reader thread (ffmpeg-read.thread.ts) runs it for
+ * the thread that started it; a thread whose event loop stays free while others decode (a classification job's,
+ * shared-ffmpeg-reader.ts) runs it itself, which saves starting a thread: a Node isolate of its own.
+ */
+export function serveFfmpegReads(ownerPort: MessagePort): void {
+  const post = (client: Client, message: FromReadThread): void => client.port.postMessage(message);
+
+  /** Every client's runs. */
+  const runs = new Set<Run>();
+  /** Runs started by the launcher, by launchId. */
+  const launched = new Map<number, Run>();
+  let nextLaunchId = 1;
+  /** Blocks no run holds, kept for the next run (fresh memory costs a page fault per 4 KB). */
+  const spare: SharedArrayBuffer[] = [];
+  let launcher: Launcher | null = null;
+  // GENRE_TAGGER_FFMPEG_LAUNCHER: 'off' starts ffmpeg from this process; any other value is the program to run
+  // the launcher with instead of this runtime (tests use it to check the fallback).
+  const LAUNCHER_ENV = process.env.GENRE_TAGGER_FFMPEG_LAUNCHER;
+  let launcherBroken = process.platform === 'win32' || LAUNCHER_ENV === 'off';
+  /** A launcher that has not said it is ready after this long is given up (and ffmpeg started from here). */
+  const LAUNCHER_READY_MS = 10000;
+
+  function send(run: Run): void {
+    if (run.timer) {
+      clearTimeout(run.timer);
+      run.timer = null;
+    }
+    if (!run.block || run.fill === 0) return;
+    post(run.client, { type: 'out', id: run.id, block: run.block.buffer, bytes: run.fill });
+    run.block = null;
+    run.fill = 0;
+  }
+  function take(run: Run): Uint8Array<SharedArrayBuffer> {
+    const free = run.free.pop();
+    if (free) return new Uint8Array(free);
+    run.held++;
+    const kept = spare.pop();
+    return new Uint8Array(kept ?? new SharedArrayBuffer(BLOCK_BYTES));
+  }
+  function finish(run: Run, code: number | null, error: string | null): void {
+    if (run.done) return;
+    send(run);
+    run.done = true;
+    runs.delete(run);
+    launched.delete(run.launchId);
+    run.client.runs.delete(run.id);
+    keep(run.free.splice(0));
+    if (runs.size === 0 && launcher) launcher.channel?.unref();
+    post(run.client, { type: 'exit', id: run.id, code, error });
+    if (run.client.leaving && run.client.runs.size === 0) leave(run.client);
+  }
+  /** Threads served now (each decodes one file at a time): spare blocks are kept for as many runs. */
+  let served = 0;
+  function keep(blocks: SharedArrayBuffer[]): void {
+    for (const b of blocks) if (spare.length < BLOCKS * Math.max(1, served)) spare.push(b);
+  }
+  // Done once ffmpeg has exited and its stdout has ended (the pipe may still hold data when the exit is known).
+  function settle(run: Run): void {
+    if (run.exit && (run.stdoutEnded || !run.stdout)) finish(run, run.exit.code, run.exit.error);
+  }
+  /** What each read of a pipe lands in before it is copied into the run's blocks (reads are at most 64 KB). */
+  const readBuffer = Buffer.allocUnsafeSlow(64 << 10);
+  /** Copies a piece of ffmpeg's stdout into the run's blocks; false once every block is out (stop reading). */
+  function took(run: Run, bytes: Uint8Array): boolean {
+    for (let off = 0; off < bytes.length; ) {
+      if (!run.block) run.block = take(run);
+      const n = Math.min(bytes.length - off, BLOCK_BYTES - run.fill);
+      run.block.set(off === 0 && n === bytes.length ? bytes : bytes.subarray(off, off + n), run.fill);
+      run.fill += n;
+      off += n;
+      if (run.fill === BLOCK_BYTES) send(run);
+    }
+    if (run.fill > 0 && !run.timer) run.timer = setTimeout(() => send(run), FLUSH_MS);
+    if (!run.paused && run.free.length === 0 && run.held >= BLOCKS) run.paused = true;
+    return !run.paused;
+  }
+  function attach(run: Run, stdout: Socket): void {
+    const ended = (): void => {
+      run.stdoutEnded = true;
+      settle(run);
+    };
+    const reused = readPipeReusing(stdout, readBuffer, (bytes) => took(run, bytes), ended);
+    if (reused) {
+      run.stdout = reused;
+      return;
+    }
+    run.stdout = stdout;
+    stdout.on('error', () => {}); // 'close' follows, and the exit status says what went wrong
+    stdout.on('data', (b: Buffer) => {
+      if (!took(run, b)) stdout.pause();
+    });
+    stdout.once('close', ended);
+  }
+  function startDirect(run: Run): void {
+    spawnReported(
+      run.command,
+      run.args,
+      (child) => {
+        run.kill = () => child.kill('SIGKILL');
+        attach(run, child.stdout as Socket); // a child's pipes are sockets
+      },
+      (text) => post(run.client, { type: 'err', id: run.id, text }),
+      (code, error) => {
+        run.exit = { code, error };
+        // a failure after the start ends the run at once; otherwise it ends once its stdout has been read too
+        if (error !== null && run.stdout) finish(run, null, error);
+        else settle(run);
+      },
+    );
+  }
+  function launcherLost(reason: string): void {
+    const l = launcher;
+    launcher = null;
+    if (l?.readyTimer) clearTimeout(l.readyTimer);
+    launcherBroken = true; // for this thread's lifetime: start ffmpeg directly from now on
+    for (const run of [...runs]) {
+      if (run.via !== l || run.done) continue;
+      if (!run.stdout) {
+        run.via = null;
+        launched.delete(run.launchId);
+        startDirect(run); // it never started: start it here instead
+      } else {
+        run.stdout.destroy();
+        finish(run, null, `the ffmpeg launcher process ended during the decode (${reason})`);
+      }
+    }
+  }
+  function toLauncher(l: Launcher, message: ToLauncher): void {
+    try {
+      l.proc.send(message);
+    } catch (e) {
+      if (launcher === l) launcherLost((e as Error).message);
+    }
+  }
+  function theLauncher(): Launcher | null {
+    if (launcher || launcherBroken) return launcher;
+    let proc: ChildProcess;
+    try {
+      proc = spawn(LAUNCHER_ENV || process.execPath, [fileURLToPath(entryFileUrl('core/audio/ffmpeg-launcher.process'))], {
+        stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+        windowsHide: true,
+      });
+    } catch {
+      launcherBroken = true;
+      return null;
+    }
+    const l: Launcher = { proc, channel: proc.channel, readyTimer: null };
+    launcher = l;
+    proc.unref();
+    // Electron runs as Node only with ELECTRON_RUN_AS_NODE; a runtime that ignores it never says it is ready
+    l.readyTimer = setTimeout(() => {
+      if (launcher !== l) return;
+      proc.kill('SIGKILL');
+      launcherLost('it did not start');
+    }, LAUNCHER_READY_MS);
+    l.readyTimer.unref();
+    proc.on('message', (message, handle) => {
+      const m = message as FromLauncher;
+      if (m.type === 'ready') {
+        if (l.readyTimer) clearTimeout(l.readyTimer);
+        return;
+      }
+      const run = launched.get(m.id);
+      if (!run || run.via !== l) {
+        if (handle) (handle as Socket).destroy();
+        return;
+      }
+      if (m.type === 'stdout') attach(run, handle as Socket);
+      else if (m.type === 'err') post(run.client, { type: 'err', id: run.id, text: m.text });
+      else if (m.type === 'exit') {
+        run.exit = { code: m.code, error: m.error };
+        settle(run);
+      }
+    });
+    proc.once('error', (e) => {
+      if (launcher === l) launcherLost(e.message);
+    });
+    proc.once('exit', (code, signal) => {
+      if (launcher === l) launcherLost(`exit ${signal || code}`);
+    });
+    return l;
+  }
+  function start(client: Client, m: Extract<ToReadThread, { type: 'start' }>): void {
+    const run: Run = {
+      client,
+      id: m.id,
+      launchId: nextLaunchId++,
+      command: m.command,
+      args: m.args,
+      via: null,
+      kill: null,
+      stdout: null,
+      stdoutEnded: false,
+      exit: null,
+      free: [],
+      held: 0,
+      block: null,
+      fill: 0,
+      timer: null,
+      paused: false,
+      done: false,
+    };
+    runs.add(run);
+    client.runs.set(m.id, run);
+    const l = theLauncher();
+    if (l) {
+      run.via = l;
+      launched.set(run.launchId, run);
+      run.kill = () => toLauncher(l, { type: 'kill', id: run.launchId });
+      l.channel?.ref();
+      toLauncher(l, { type: 'start', id: run.launchId, command: run.command, args: run.args });
+    } else startDirect(run);
+  }
+  // A connected thread is done with the reader: 'closed' (its port may be gone already), and no more messages.
+  function leave(client: Client): void {
+    post(client, { type: 'closed' });
+    client.port.close();
+  }
+  // The thread that started this reader is ending: stop what runs, and end the launcher here, where its exit is
+  // waited for (a launcher left to a terminated thread would stay a zombie until the process ends).
+  function shutdown(owner: Client): void {
+    for (const run of runs) if (run.kill) run.kill();
+    launcherBroken = true;
+    const l = launcher;
+    launcher = null;
+    if (!l) {
+      post(owner, { type: 'closed' });
+      return;
+    }
+    if (l.readyTimer) clearTimeout(l.readyTimer);
+    l.proc.once('exit', () => post(owner, { type: 'closed' }));
+    try {
+      l.proc.disconnect();
+    } catch {
+      l.proc.kill('SIGKILL');
+    }
+    setTimeout(() => l.proc.kill('SIGKILL'), 2000).unref();
+  }
+  function onMessage(client: Client, m: ToReadThread): void {
+    if (m.type === 'start') start(client, m);
+    else if (m.type === 'free') {
+      const run = client.runs.get(m.id);
+      if (!run) {
+        keep([m.block]);
+        return;
+      }
+      run.free.push(m.block);
+      if (run.paused) {
+        run.paused = false;
+        run.stdout!.resume();
+      }
+    } else if (m.type === 'kill') {
+      const run = client.runs.get(m.id);
+      if (run && run.kill) run.kill();
+    } else if (m.type === 'prepare') {
+      const l = theLauncher();
+      if (l && runs.size === 0) l.channel?.unref();
+    } else if (m.type === 'shutdown') {
+      if (client.owner) {
+        shutdown(client);
+        return;
+      }
+      // a connected thread: its runs are stopped, and it hears 'closed' once they have ended
+      client.leaving = true;
+      for (const run of client.runs.values()) if (run.kill) run.kill();
+      if (client.runs.size === 0) leave(client);
+    } else if (m.type === 'connect' && client.owner) serve(m.port, false);
+  }
+  function serve(port: MessagePort, owner: boolean): void {
+    const client: Client = { port, runs: new Map(), owner, leaving: false };
+    port.on('message', (m: ToReadThread) => onMessage(client, m));
+    if (owner) return;
+    served++;
+    // a connected thread that ends (or is terminated) closes its port: what it still ran is stopped
+    port.once('close', () => {
+      served--;
+      for (const run of client.runs.values()) if (run.kill) run.kill();
+    });
+  }
+  serve(ownerPort, true);
+}
