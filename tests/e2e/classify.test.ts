@@ -51,7 +51,7 @@ describe('classification in a real browser, on the real services', () => {
     expect(await progress.getByTestId('job-message').innerText()).toMatch(/Listening and classifying \(\d workers?, models on the CPU; ensemble, svm, cnn, mlfi\)/);
     await expect.poll(() => progress.getByTestId('job-cancel').isVisible()).toBe(true);
     await page.getByTestId('classify-summary').waitFor({ timeout: 120_000 });
-    expect(await page.getByTestId('classify-summary-text').innerText()).toBe('Classification finished: 3 of 4 tracks, 1 could not be decoded.');
+    expect(await page.getByTestId('classify-summary-text').innerText()).toBe('Classification finished: 3 of 4 tracks, 1 could not be classified (unreadable, silent or too short).');
   });
 
   it('fills the predicted column with a genre and a confidence', async () => {

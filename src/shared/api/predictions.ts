@@ -22,7 +22,7 @@ export interface ClassifySummary {
   /** Tracks that needed listening to when the job started. */
   total: number;
   classified: number;
-  /** Files the scan read but ffmpeg could not decode: now listed as unreadable with the reason. */
+  /** Files now listed as unreadable with the reason: ffmpeg could not decode them, or they hold nothing to hear (silent, too short). */
   unreadable: number;
   /** Analyses that failed for another reason (recorded; retried when the engine changes). */
   failed: number;
@@ -101,7 +101,7 @@ export interface ClassificationStatus {
   /** Readable tracks that still need listening to (new, changed, or missing a prediction from an active model). */
   pending: number;
   classified: number;
-  /** Tracks whose audio could not be decoded. */
+  /** Tracks listed as unreadable: their audio could not be decoded, or there was nothing to hear (silent, too short). */
   unreadable: number;
   /** The running classification job, if any. */
   jobId: string | null;

@@ -99,7 +99,7 @@ export const classifyCommand: CliCommand = {
         const s = summary;
         const did = s
           ? `${s.cancelled ? 'Cancelled after' : 'Listened to'} ${s.classified} of ${s.total} new or changed tracks in ${formatDuration(s.elapsedMs)}` +
-            ` (${s.workers} worker${s.workers === 1 ? '' : 's'}${s.compute ? `, models on the ${s.compute.label}` : ''}${s.unreadable ? `; ${s.unreadable} could not be decoded` : ''}` +
+            ` (${s.workers} worker${s.workers === 1 ? '' : 's'}${s.compute ? `, models on the ${s.compute.label}` : ''}${s.unreadable ? `; ${s.unreadable} could not be classified: unreadable, silent or too short` : ''}` +
             `${s.skipped ? `; ${s.skipped} vanished or removed meanwhile` : ''}${s.failed ? `; ${s.failed} failed` : ''}); `
           : '';
         process.stderr.write(`${did}${count} tracks; genres by ${model.kind} ${model.version}.\nLibrary: ${ctx.dbPath}\n`);

@@ -66,7 +66,7 @@ export const scanCommand: CliCommand = {
         else if (c) {
           process.stdout.write(
             `\n${c.cancelled ? 'Classification cancelled after' : 'Classified'} ${c.classified} of ${c.total} new or changed tracks in ` +
-              `${formatDuration(c.elapsedMs)}${c.unreadable ? ` (${c.unreadable} could not be decoded)` : ''}: genre-tagger list --sort predicted\n`,
+              `${formatDuration(c.elapsedMs)}${c.unreadable ? ` (${c.unreadable} could not be classified: unreadable, silent or too short)` : ''}: genre-tagger list --sort predicted\n`,
           );
         }
       }
