@@ -94,6 +94,17 @@ describe('library view in a real browser, on the real services', () => {
     await page.getByTestId('folder-all').click();
   });
 
+  it('counts beside a library folder every track it lists, the unreadable ones too', async () => {
+    expect(fixture.errors.length).toBeGreaterThan(0);
+    const root = page.getByTestId('folder-root').first();
+    await root.click();
+    // the table's total for the folder, and the number beside the folder, say the same
+    await expect.poll(async () => (await page.getByTestId('track-total').innerText()).replace(/ tracks?$/, '')).toBe(await root.locator('.n').innerText());
+    await page.getByTestId('filter-unreadable').click();
+    await expect.poll(async () => (await rowTitles()).length).toBe(fixture.errors.length);
+    await page.getByTestId('folder-all').click();
+  });
+
   it('keeps the folder tree as it was left while the library changes (a rescan reads the roots again)', async () => {
     const twisty = page.locator('button.twisty').first();
     if ((await twisty.getAttribute('aria-expanded')) !== 'true') await twisty.click();

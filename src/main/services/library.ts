@@ -89,7 +89,8 @@ export function trackDetail(ctx: AppContext, id: number): TrackDetail {
 
 /** Library roots (no parent) or the folders directly below `parent`, with the number of tracks inside each. */
 export function folders(ctx: AppContext, parent?: string): FolderNode[] {
-  if (!parent) return listRoots(ctx).map((r) => ({ path: r.path, trackCount: r.trackCount + r.errorCount }));
+  // every track a folder lists, whatever its status, as trackCountsByDir counts the folders below
+  if (!parent) return listRoots(ctx).map((r) => ({ path: r.path, trackCount: r.trackCount + r.errorCount + r.missingCount }));
   const base = parent.replace(/[\\/]+$/, '');
   const children = new Map<string, number>();
   for (const { dir, n } of trackCountsByDir(ctx.db, base)) {
