@@ -81,17 +81,23 @@ describe('the Models view: retrain, compare, activate, roll back, in a real brow
     const v = versions[0];
     newVersion = v.version;
     expect(v.active).toBe(false);
-    expect(await result.innerText()).toContain(
-      `New version ${v.version}, trained on 21 labelled tracks: ${Math.round(v.report.candidate.accuracy * 100)}% accuracy against ${Math.round(v.report.active!.accuracy * 100)}% for ${v.report.active!.name}, the active model, on the same folds.`,
-    );
-    // The base models cannot name these genres: the new version is better and says so.
+    // The base models cannot name these genres: their 0% is no measurement, so the report compares nothing and the
+    // new version is the one to activate.
+    expect(v.report.active!.accuracy).toBe(0);
+    expect(v.report.comparable).toEqual([]);
     expect(v.report.better).toBe(true);
-    expect(await result.innerText()).toContain('It is better.');
+    expect(await result.innerText()).toContain(
+      `New version ${v.version}, trained on 21 labelled tracks: ${Math.round(v.report.candidate.accuracy * 100)}% accuracy. The active model, ${v.report.active!.name}, names none of these genres, so there is nothing to compare it with.`,
+    );
+    expect(await result.innerText()).not.toContain('0% for');
+    expect(await page.getByTestId('activate-new').getAttribute('class')).not.toContain('secondary');
 
     const report = page.getByTestId('model-report');
     expect(await report.getByTestId('report-accuracy').innerText()).toBe(`${Math.round(v.report.candidate.accuracy * 100)}%`);
     expect(await report.getByTestId('report-macro-f1').innerText()).toBe(v.report.candidate.macroF1.toFixed(2));
-    expect(await report.getByTestId('report-active-accuracy').innerText()).toBe(`${Math.round(v.report.active!.accuracy * 100)}%`);
+    expect(await report.getByTestId('report-active-none').innerText()).toBe('names none of these genres');
+    expect(await report.getByTestId('report-active-accuracy').count()).toBe(0);
+    expect(await report.locator('.mark').count()).toBe(0);
     const perGenre = await report.getByTestId('per-genre-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-genre')));
     expect([...perGenre].sort()).toEqual(['Island', 'Loud Guitars', 'Orchestral']);
     // The confusion matrix: 3 × 3 cells whose counts add up to the tracks evaluated, each row to its genre's tracks.

@@ -24,12 +24,16 @@ import { modelStore } from './predictions.ts';
 const emptySources = (): Record<LabelSource, number> => ({ corrected: 0, accepted: 0, tag: 0 });
 
 /** The base model kinds in order of preference, and the name of the first (what speaks without a personal model). */
-function baseModels(ctx: AppContext): { preference: string[]; name: string } {
+function baseModels(ctx: AppContext): { preference: string[]; name: string; labels: string[] } {
   try {
     const models = activeModels(modelStore(ctx));
-    return { preference: models.map((m) => m.kind), name: models[0] ? `${models[0].kind} ${models[0].version}` : 'base models' };
+    return {
+      preference: models.map((m) => m.kind),
+      name: models[0] ? `${models[0].kind} ${models[0].version}` : 'base models',
+      labels: [...new Set(models.flatMap((m) => m.manifest.labels))],
+    };
   } catch {
-    return { preference: [], name: 'base models' };
+    return { preference: [], name: 'base models', labels: [] };
   }
 }
 
@@ -107,7 +111,13 @@ export function startRetrain(ctx: AppContext, options: { activate?: RetrainPaylo
   const running = ctx.jobs.running('retrain');
   if (running.length > 0) return running[0];
   const base = baseModels(ctx);
-  const payload: RetrainPayload = { activate: options.activate ?? 'if-better', folds: options.folds, basePreference: base.preference, baseName: base.name };
+  const payload: RetrainPayload = {
+    activate: options.activate ?? 'if-better',
+    folds: options.folds,
+    basePreference: base.preference,
+    baseName: base.name,
+    baseLabels: base.labels,
+  };
   return ctx.jobs.start({ kind: 'retrain', worker: 'retrain', payload });
 }
 

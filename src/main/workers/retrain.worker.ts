@@ -1,3 +1,4 @@
+import { activeNamesNone } from '../../shared/api/personal.ts';
 import type { RetrainSummary } from '../../shared/api/personal.ts';
 import { openDatabase } from '../core/db/database.ts';
 import { activePersonalVersion, insertPersonalVersion, newPersonalVersionId } from '../core/db/personal-models.ts';
@@ -14,6 +15,8 @@ export interface RetrainPayload {
   /** The active base models' kinds in order of preference, and the first one's name (for the comparison). */
   basePreference: string[];
   baseName: string;
+  /** The genres the active base models name (their labels). */
+  baseLabels: string[];
 }
 
 // Trains a personal model from the library's labels and stored embeddings, compares it with the active model on
@@ -36,7 +39,7 @@ runInWorker<RetrainPayload, RetrainSummary>(async ({ data, signal, progress, lib
     const current = activePersonalVersion(db);
     const active: ActiveForComparison = current
       ? { kind: 'personal', version: current.version, spec: current.spec, labels: current.labels }
-      : { kind: 'base', version: p.baseName, predicted: basePredictionsInTaxonomy(db, t.labelled.trackIds, genres, p.basePreference) };
+      : { kind: 'base', version: p.baseName, predicted: basePredictionsInTaxonomy(db, t.labelled.trackIds, genres, p.basePreference), names: p.baseLabels };
     const { spec, report } = retrainPersonal(t.labelled, {
       folds: p.folds,
       priorColumn: t.priorColumn,
@@ -50,9 +53,11 @@ runInWorker<RetrainPayload, RetrainSummary>(async ({ data, signal, progress, lib
     insertPersonalVersion(db, { version, spec, report, labels });
     const activate = p.activate === 'always' || (p.activate === 'if-better' && report.better);
     const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
-    const comparison = report.active
-      ? `${pct(report.candidate.accuracy)} against ${pct(report.active.accuracy)} for ${report.active.name} on the same ${report.folds} album-grouped folds`
-      : `${pct(report.candidate.accuracy)} on ${report.folds} album-grouped folds`;
+    const comparison = !report.active
+      ? `${pct(report.candidate.accuracy)} on ${report.folds} album-grouped folds`
+      : activeNamesNone(report)
+        ? `${pct(report.candidate.accuracy)} on ${report.folds} album-grouped folds; ${report.active.name}, the active model, names none of these genres`
+        : `${pct(report.candidate.accuracy)} against ${pct(report.active.accuracy)} for ${report.active.name} on the same ${report.folds} album-grouped folds`;
     const reason =
       p.activate === 'always'
         ? `Activated as asked (${comparison}).`

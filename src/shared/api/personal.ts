@@ -57,6 +57,11 @@ export interface PersonalReport {
   needMore: { genre: string; count: number; needed: number }[];
   candidate: MetricsSummary;
   active: MetricsSummary | null;
+  /**
+   * Of `genres`, those the active model can name (null without an active model; absent from reports stored before
+   * it was recorded). A model that names none of them is right on none by construction: nothing to compare.
+   */
+  comparable?: string[] | null;
   better: boolean;
   elapsedMs: number;
 }
@@ -123,3 +128,8 @@ export const personalApi = {
   'personal.review': method(z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict()).returns<ReviewItem[]>(),
   'personal.setUnsureThreshold': method(z.object({ threshold: z.number().min(0).max(1) }).strict()).returns<{ threshold: number }>(),
 };
+
+/** The report's active model names none of its genres (the base models against a taxonomy of the person's own). */
+export function activeNamesNone(report: PersonalReport): boolean {
+  return report.active !== null && report.comparable?.length === 0;
+}

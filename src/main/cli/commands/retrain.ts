@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { jobResult } from '../../../shared/api/jobs.ts';
+import { activeNamesNone } from '../../../shared/api/personal.ts';
 import type { MetricsSummary, RetrainSummary } from '../../../shared/api/personal.ts';
 import { startRetrain } from '../../services/personal.ts';
 import { openCliContext } from '../cli-context.ts';
@@ -10,7 +11,8 @@ import { waitWithProgress } from '../progress-printer.ts';
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 
 function table(report: RetrainSummary['report']): string {
-  const a = report.active;
+  // an active model that names none of these genres has no precision or recall on them worth a column
+  const a = activeNamesNone(report) ? null : report.active;
   const lines = [`GENRE                           NEW: PRECISION  RECALL${a ? '   ACTIVE: PRECISION  RECALL' : ''}   TRACKS`];
   const row = (m: MetricsSummary | null, genre: string): string => {
     const c = m?.perClass.find((p) => p.label === genre);
@@ -60,7 +62,9 @@ export const retrainCommand: CliCommand = {
       const r = s.report;
       out.write(`Personal model ${s.version}: ${r.genres.length} genres from ${r.evaluated} labelled tracks in ${r.groups} albums.\n`);
       out.write(`Cross-validated (${r.folds} folds, grouped by album): accuracy ${pct(r.candidate.accuracy)}, macro F1 ${pct(r.candidate.macroF1)}`);
-      out.write(r.active ? `; active (${r.active.name}) on the same folds: accuracy ${pct(r.active.accuracy)}, macro F1 ${pct(r.active.macroF1)}.\n` : '.\n');
+      if (!r.active) out.write('.\n');
+      else if (activeNamesNone(r)) out.write(`; the active model (${r.active.name}) names none of these genres: nothing to compare.\n`);
+      else out.write(`; active (${r.active.name}) on the same folds: accuracy ${pct(r.active.accuracy)}, macro F1 ${pct(r.active.macroF1)}.\n`);
       out.write(`\n${table(r)}\n\nConfusion of the new model (rows: your label, columns: its prediction)\n${confusion(r.candidate)}\n\n`);
       if (r.needMore.length > 0) out.write(`Not predicted yet: ${r.needMore.map((g) => `${g.genre} needs ${g.needed} more example${g.needed === 1 ? '' : 's'}`).join('; ')}.\n`);
       if (s.notListened > 0) out.write(`${s.notListened} labelled tracks were left out: not listened to yet (run classify).\n`);

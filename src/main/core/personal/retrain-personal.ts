@@ -1,6 +1,7 @@
 import type { MetricsSummary, PersonalReport } from '../../../shared/api/personal.ts';
 import type { PersonalHyperParameters, PersonalModelSpec } from '../db/personal-model-spec.ts';
 import { computeMetrics } from '../training/metrics/classification-metrics.ts';
+import { baseLabelFor } from './base-genre.ts';
 import { groupedFolds } from './grouped-folds.ts';
 import { defaultPersonalHyperParameters, genreCounts, predictPersonal, trainPersonalModel } from './personal-model.ts';
 
@@ -18,8 +19,11 @@ export interface LabelledEmbeddings {
 /** What the active model is, for the comparison on the same folds. */
 export type ActiveForComparison =
   | { kind: 'personal'; version: string; spec: PersonalModelSpec; labels: ReadonlyMap<number, readonly string[]> }
-  /** The base models: their stored top genre per track, already named in the person's taxonomy (null: none of theirs). */
-  | { kind: 'base'; version: string; predicted: ReadonlyMap<number, string | null> };
+  /**
+   * The base models: their stored top genre per track, already named in the person's taxonomy (null: none of
+   * theirs), and the genres they name (their labels).
+   */
+  | { kind: 'base'; version: string; predicted: ReadonlyMap<number, string | null>; names: readonly string[] };
 
 export interface RetrainOptions {
   folds?: number;
@@ -152,6 +156,11 @@ export function retrainPersonal(data: LabelledEmbeddings, options: RetrainOption
   };
   const candidate = score('new', candidatePred);
   const activeScore = active ? score(`${active.kind === 'base' ? 'base models' : 'personal'} ${active.version}`, activePred) : null;
+  // The genres the active model can name: where it names none (the base models against the person's own names),
+  // its 0% is no measurement, and the report says so instead of comparing.
+  const comparable = active
+    ? genres.filter((g) => (active.kind === 'personal' ? active.spec.genres.includes(g) : baseLabelFor(g, active.names) !== null))
+    : null;
   const better =
     activeScore === null ||
     candidate.accuracy > activeScore.accuracy + 1e-9 ||
@@ -168,6 +177,7 @@ export function retrainPersonal(data: LabelledEmbeddings, options: RetrainOption
       needMore,
       candidate,
       active: activeScore,
+      comparable,
       better,
       elapsedMs: Math.round(performance.now() - started),
     },
