@@ -248,4 +248,26 @@ describe('reviewing in the library table', () => {
     await page.screenshot({ path: join(shots, 'review-long-genre-1024.png') });
     expect(pageErrors).toEqual([]);
   });
+
+  it("shows a certain prediction's 100% whole, at the table's narrowest and widest", async () => {
+    const lib = openDatabase(db);
+    lib.prepare('UPDATE tracks SET predicted_confidence = 1 WHERE id = ?').run(ids.Delta);
+    lib.close();
+    // The text of the number, measured, lies inside its cell (the cell cuts off whatever overflows it).
+    const whole = (el: Element): boolean => {
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      const text = range.getBoundingClientRect();
+      const cell = el.closest('.cell')!.getBoundingClientRect();
+      return text.width > 0 && text.left >= cell.left - 0.5 && text.right <= cell.right + 0.5;
+    };
+    for (const [width, height] of [[1024, 768], [1920, 1080]] as const) {
+      await page.setViewportSize({ width, height });
+      await page.reload();
+      const num = row('Delta').locator('.conf-num');
+      await expect.poll(() => num.innerText()).toBe('100%');
+      await expect.poll(() => num.evaluate(whole), { message: `100% is whole at ${width} px` }).toBe(true);
+    }
+    expect(pageErrors).toEqual([]);
+  });
 });
