@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeAudioFile } from '../helpers/audio-fixtures.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { startServe } from '../helpers/serve.ts';
+import { callServe } from '../helpers/serve-api.ts';
 import type { Served } from '../helpers/serve.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 
@@ -115,6 +116,40 @@ describe('writing genres from the browser, then undoing', () => {
     await page.getByTestId('tag-apply').click();
     await page.getByTestId('tag-confirm').click();
     await expect.poll(async () => genresOf(files.d), { timeout: 30_000 }).toEqual(['Hip Hop']);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('says how many tracks the confidence floor leaves out of the preview', async () => {
+    // What the library holds now (the scan was followed by classification, and the shipped models are sure of these
+    // test tones): the tracks under a 100% floor, and those of them without a label (D has one, given above), which
+    // are all the label-first source leaves out.
+    const { rows } = await callServe(served, 'library.query', { limit: 100 });
+    expect(rows).toHaveLength(4);
+    const under = rows.filter((t) => (t.confidence ?? -1) < 1);
+    expect(under.length).toBeGreaterThan(0);
+    const unlabelledUnder = under.filter((t) => !t.label);
+    await page.getByTestId('scope-all').check();
+    await page.getByRole('radio', { name: 'The predicted genre', exact: true }).check();
+    await page.getByTestId('use-threshold').check();
+    await page.getByTestId('threshold').fill('100');
+    await page.getByTestId('tag-preview-button').click();
+    const leftOut = (n: number): string => `${n} left out, their prediction under 100% sure`;
+    await expect.poll(() => page.getByTestId('tag-below-confidence').innerText()).toBe(leftOut(under.length));
+    // one sentence in one element (the summary spaces its parts apart: a part of its own stood apart from its '.')
+    expect(await page.getByTestId('tag-preview-summary').locator(':scope > span').first().innerText()).toMatch(
+      new RegExp(`^\\d+ files? to write, \\d+ already as asked, \\d+ skipped; ${leftOut(under.length)}\\.$`),
+    );
+    // a lower floor leaves none out
+    await page.getByTestId('threshold').fill('0');
+    await page.getByTestId('tag-preview-button').click();
+    await page.getByTestId('tag-preview-summary').waitFor();
+    expect(await page.getByTestId('tag-below-confidence').count()).toBe(0);
+    await page.getByTestId('threshold').fill('100');
+    await page.getByRole('radio', { name: 'Your label, else the predicted genre', exact: true }).check();
+    await page.getByTestId('tag-preview-button').click();
+    await page.getByTestId('tag-preview-summary').waitFor();
+    if (unlabelledUnder.length > 0) await expect.poll(() => page.getByTestId('tag-below-confidence').innerText()).toBe(leftOut(unlabelledUnder.length));
+    else expect(await page.getByTestId('tag-below-confidence').count()).toBe(0);
     expect(pageErrors).toEqual([]);
   });
 });

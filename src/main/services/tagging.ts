@@ -14,13 +14,13 @@ import { batchInfo, batchRows, createBatch, getBatchRecord, listBatches, settled
 import { genreFrameName } from '../core/tags/genre-tag.ts';
 import { id3v2MajorVersion } from '../core/tags/id3v23.ts';
 import { describeRequest, planTagBatch } from '../core/tags/plan-tag-batch.ts';
-import type { PlannedTrack } from '../core/tags/plan-tag-batch.ts';
+import type { PlannedTrack, TagPlan } from '../core/tags/plan-tag-batch.ts';
 import { recoverTagBatches } from '../core/tags/recover-tag-batches.ts';
 import type { TagWritePayload } from '../workers/tag-write.worker.ts';
 import type { AppContext } from './app-context.ts';
 import type { HandlerSet } from './handler-set.ts';
 
-const lastPlan = new WeakMap<AppContext, { key: string; plan: PlannedTrack[] }>();
+const lastPlan = new WeakMap<AppContext, { key: string; plan: TagPlan }>();
 
 /** Batches whose job runs in this process (any context): recovery must not take them for dead. */
 const activeBatchIds = new Set<number>();
@@ -74,10 +74,10 @@ export function previewTags(ctx: AppContext, request: ParsedTagRequest, offset: 
     cached = { key, plan: planTagBatch(ctx.db, request) };
     lastPlan.set(ctx, cached);
   }
-  const plan = cached.plan;
+  const plan = cached.plan.tracks;
   const counts: Record<TagPreviewAction, number> = { write: 0, unchanged: 0, skip: 0 };
   for (const p of plan) counts[p.action]++;
-  return { total: plan.length, counts, offset, rows: plan.slice(offset, offset + limit).map(toPreviewRow) };
+  return { total: plan.length, counts, belowConfidence: cached.plan.belowConfidence, offset, rows: plan.slice(offset, offset + limit).map(toPreviewRow) };
 }
 
 function ensureNoTagJob(ctx: AppContext): void {

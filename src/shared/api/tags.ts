@@ -120,6 +120,8 @@ export interface TagPreview {
   /** Tracks in the selection. */
   total: number;
   counts: Record<TagPreviewAction, number>;
+  /** Tracks the selection names that the confidence floor left out (their prediction is under it; not in `total`). */
+  belowConfidence: number;
   offset: number;
   rows: TagPreviewRow[];
 }

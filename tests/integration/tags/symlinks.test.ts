@@ -124,7 +124,7 @@ describe('tag writes and symbolic links', () => {
     const { jobId: scanJob } = await api['library.scan']({});
     await ctx.jobs.wait(scanJob);
     const request = tagRequestSchema.parse({ ...jazz, genres: ['Blues'], selection: { filter: { search: 'f-swapped-late' } } });
-    const plan = planTagBatch(ctx.db, request);
+    const plan = planTagBatch(ctx.db, request).tracks;
     expect(plan.map((t) => [t.path, t.action])).toEqual([[p('f-swapped-late.m4a'), 'write']]);
     const batchId = createBatch(ctx.db, { kind: 'write', mode: request.mode, source: request.source, request, description: describeRequest(request, 1) });
     insertPlannedRows(ctx.db, batchId, plan, describeRequest(request, 1));

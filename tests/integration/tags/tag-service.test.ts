@@ -187,6 +187,10 @@ describe('tag write-back service', () => {
     const preview = await api['tags.preview']({ request: { selection: { minConfidence: 0.8 }, source: 'prediction', mode: 'replace', id3v23Separator: '; ' }, offset: 0, limit: 10 });
     expect(preview.rows).toHaveLength(1);
     expect(preview.rows[0]).toMatchObject({ path: p('d.ogg'), newGenres: ['Hip Hop'], source: 'prediction', confidence: 0.91 });
+    // the other six files (a.mp3 at 0.42, four without a prediction, the unreadable g.mp3) are counted as left out
+    expect(preview).toMatchObject({ total: 1, belowConfidence: 6 });
+    const all = await api['tags.preview']({ request: { selection: {}, source: 'prediction', mode: 'replace', id3v23Separator: '; ' }, offset: 0, limit: 10 });
+    expect(all).toMatchObject({ total: 7, belowConfidence: 0 });
     const raw = await api['tags.preview']({ request: { selection: { minConfidence: 0.8 }, source: 'prediction', mode: 'replace', taxonomy: null, id3v23Separator: '; ' }, offset: 0, limit: 10 });
     expect(raw.rows[0].newGenres).toEqual(['hiphop']);
 

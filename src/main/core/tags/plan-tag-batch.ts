@@ -25,6 +25,13 @@ export interface PlannedTrack {
   linkTarget: string | null;
 }
 
+/** A request's planned tracks, and how many selected tracks its confidence floor left out. */
+export interface TagPlan {
+  tracks: PlannedTrack[];
+  /** Selected tracks whose prediction is under the request's minConfidence (and no label of theirs is written instead). */
+  belowConfidence: number;
+}
+
 export function requestTaxonomy(request: ParsedTagRequest): Taxonomy | null {
   return request.taxonomy === undefined ? defaultTaxonomy : request.taxonomy;
 }
@@ -45,7 +52,7 @@ function parseList(json: string | null): string[] {
  * decides again from what it really holds. Where each write would land is looked up on disk (links resolved):
  * a path that leads outside the library folders is skipped, one through a link inside them says where it writes.
  */
-export function planTagBatch(db: Database, request: ParsedTagRequest): PlannedTrack[] {
+export function planTagBatch(db: Database, request: ParsedTagRequest): TagPlan {
   const rows = tagSelectionRows(db, request.selection);
   const exclude = new Set(request.selection.excludeTrackIds ?? []);
   const min = request.selection.minConfidence;
@@ -54,10 +61,14 @@ export function planTagBatch(db: Database, request: ParsedTagRequest): PlannedTr
   const fixed = request.source === 'genres' ? normalizeGenres(request.genres ?? [], taxonomy) : null;
   const targets = new WriteTargetChecker(libraryRoots(db));
   const out: PlannedTrack[] = [];
+  let belowConfidence = 0;
   for (const r of rows) {
     if (exclude.has(r.id)) continue;
     const label = r.label_genres_json ? parseList(r.label_genres_json) : null;
-    if (min !== undefined && !(usesLabels && label) && !((r.predicted_confidence ?? -1) >= min)) continue;
+    if (min !== undefined && !(usesLabels && label) && !((r.predicted_confidence ?? -1) >= min)) {
+      belowConfidence++;
+      continue;
+    }
     const oldGenres = parseList(r.genres_json);
     let wanted: string[] | null = null;
     let source: PlannedTrack['source'] = null;
@@ -119,7 +130,7 @@ export function planTagBatch(db: Database, request: ParsedTagRequest): PlannedTr
     }
     out.push(plan);
   }
-  return out;
+  return { tracks: out, belowConfidence };
 }
 
 const modeVerb = { replace: 'Replace genres with', add: 'Add', fill: 'Fill empty genres with' } as const;

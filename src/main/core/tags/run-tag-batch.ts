@@ -164,7 +164,7 @@ export async function runTagBatch(db: Database, batchId: number, options: RunTag
   if (batch.kind === 'write' && !request) throw new Error(`Tag batch ${batchId} has no valid request`);
   if (rowCount(db, batchId) === 0) {
     if (batch.kind === 'write') {
-      const plan = planTagBatch(db, request!);
+      const plan = planTagBatch(db, request!).tracks;
       insertPlannedRows(db, batchId, plan, describeRequest(request!, plan.filter((p) => p.action === 'write').length));
     } else if (batch.undo_of !== null) {
       insertUndoRows(db, batchId, batch.undo_of);
