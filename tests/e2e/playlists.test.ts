@@ -127,9 +127,21 @@ describe('exporting playlists from the browser', () => {
     const out = join(tmp.dir, 'By genre');
     await page.getByTestId('playlist-out').fill(out);
     await page.screenshot({ path: join(shots, 'export-playlist-all-genres.png') });
+    // A short window: the list of what will be written gives way and scrolls; the result appears below it.
+    await page.setViewportSize({ width: 1024, height: 600 });
     await page.getByTestId('playlist-export').click();
     await page.getByTestId('playlist-result').waitFor();
     expect(readdirSync(out).sort()).toEqual(['Jazz.xspf', 'Rock.xspf']);
+    const layout = await page.getByTestId('playlist-preview').evaluate((preview) => {
+      const p = preview.getBoundingClientRect();
+      const result = document.querySelector('[data-testid=playlist-result]')!.getBoundingClientRect();
+      const clipped = getComputedStyle(preview).overflowY !== 'visible';
+      const entries = [...preview.querySelectorAll('[data-testid=playlist-entry]')].map((e) => e.getBoundingClientRect());
+      return { resultBelow: result.top >= p.bottom - 0.5, entriesInside: entries.every((e) => clipped || e.bottom <= p.bottom + 0.5) };
+    });
+    expect(layout).toEqual({ resultBelow: true, entriesInside: true });
+    await page.screenshot({ path: join(shots, 'export-playlist-short-window.png') });
+    await page.setViewportSize({ width: 1300, height: 850 });
     expect(readFileSync(join(out, 'Rock.xspf'), 'utf8').match(/<track>/g)).toHaveLength(5);
 
     await page.getByTestId('playlist-scope-genre').check();
