@@ -190,6 +190,10 @@ describe('reviewing in the library table', () => {
       // The panel does not push the table off the window.
       const table = await page.getByTestId('track-table').evaluate((el) => el.getBoundingClientRect().right);
       expect(table).toBeLessThanOrEqual(width);
+      // Where the label column is shown, a one-word label is whole beside its badge ("Krautrock", corrected above).
+      const label = row('Alpha').locator('.col-label .label-genres');
+      if ((await label.count()) > 0) expect(await label.evaluate((el) => el.scrollWidth <= el.clientWidth), `the label is whole at ${width} px`).toBe(true);
+      if (width === 1920) expect(await label.count()).toBe(1);
       // The label editor is at the top of the panel, focused, empty, with the prediction as a suggestion.
       const input = page.locator('[data-testid=label-input] input');
       await expect.poll(() => input.evaluate((el) => el === document.activeElement)).toBe(true);
