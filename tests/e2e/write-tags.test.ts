@@ -133,7 +133,7 @@ describe('writing genres from the browser, then undoing', () => {
     await page.getByTestId('use-threshold').check();
     await page.getByTestId('threshold').fill('100');
     await page.getByTestId('tag-preview-button').click();
-    const leftOut = (n: number): string => `${n} left out, their prediction under 100% sure`;
+    const leftOut = (n: number): string => `${n} left out, not predicted at least 100% sure`;
     await expect.poll(() => page.getByTestId('tag-below-confidence').innerText()).toBe(leftOut(under.length));
     // one sentence in one element (the summary spaces its parts apart: a part of its own stood apart from its '.')
     expect(await page.getByTestId('tag-preview-summary').locator(':scope > span').first().innerText()).toMatch(

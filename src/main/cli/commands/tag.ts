@@ -149,7 +149,7 @@ export const tagCommand: CliCommand = {
         const c = preview.counts;
         out.write(
           `Preview of ${preview.total} track${preview.total === 1 ? '' : 's'}: ${c.write} to write, ${c.unchanged} unchanged, ${c.skip} skipped` +
-            `${preview.belowConfidence && min !== undefined ? `; ${preview.belowConfidence} more left out, their prediction under ${Math.round(min * 100)}% sure` : ''}. ` +
+            `${preview.belowConfidence && min !== undefined ? `; ${preview.belowConfidence} more left out, not predicted at least ${Math.round(min * 100)}% sure` : ''}. ` +
             'Nothing was written; run again with --apply to write.\n',
         );
         return 0;
