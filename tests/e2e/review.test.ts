@@ -99,6 +99,7 @@ describe('the Review view: labelling with the keyboard only, in a real browser o
     await page.keyboard.press('1');
     const second = await nextShown(first);
     expect(await labelOf(first)).toMatchObject({ genres: [top], source: 'accepted' });
+    expect(await page.getByTestId('review-notice').innerText()).toMatch(new RegExp(`^Labelled “.+” as ${top} \\(accepted\\)\\.$`));
     expect(await page.getByTestId('review-session-count').innerText()).toBe('1');
 
     const secondTop = (await suggestions())[0];

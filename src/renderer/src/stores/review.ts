@@ -122,7 +122,7 @@ export const useReviewStore = defineStore('review', () => {
       const before = new Map(models.summary?.genres.map((g) => [g.genre, g.count]) ?? []);
       await api.call('labels.set', { trackIds: [item.trackId], genres, source });
       done.value = [...done.value, { item, genres, previous }];
-      notice.value = `Labelled “${item.title ?? fileName(item.path)}” ${genres.join('; ')}${source === 'accepted' ? ' (accepted)' : ''}.`;
+      notice.value = `Labelled “${item.title ?? fileName(item.path)}” as ${genres.join('; ')}${source === 'accepted' ? ' (accepted)' : ''}.`;
       await models.loadSummary();
       const min = models.summary?.minExamples ?? 5;
       const ready = models.summary?.genres.find((g) => genres.includes(g.genre) && g.count >= min && (before.get(g.genre) ?? 0) < min);
