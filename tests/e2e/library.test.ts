@@ -141,6 +141,10 @@ describe('library view in a real browser, on the real services', () => {
       Object.fromEntries(rows.map((r) => [(r.querySelector('.col-file') as HTMLElement).innerText, (r.querySelector('.col-reason') as HTMLElement).innerText])),
     );
     for (const e of fixture.errors) expect(reasons[e.rel.split('/').pop()!], e.rel).toMatch(e.reason);
+    // its panel says why it has no genre, not that it waits to be listened to
+    await page.getByTestId('track-row').first().click();
+    await expect.poll(() => page.getByTestId('not-classified').innerText()).toBe('No genre: the file could not be read (above).');
+    await page.getByRole('button', { name: 'Close details' }).click();
     expect(pageErrors).toEqual([]);
   });
 
