@@ -2,7 +2,8 @@
 // 1. Generated 4-minute 44.1 kHz stereo MP3s: ffmpeg alone (`ffmpeg -i F -ac 1 -ar 22050 -f f32le /dev/null`, the
 //    floor: nothing can listen faster than ffmpeg decodes) with 2 processes at once, vs the real classification job
 //    (scan, then the job: 2 analysis workers, every active model, results written to SQLite), for the shipped
-//    models (CNN, MLFI, SVM, ensemble) and for the shipped SVM alone. The job's threads and ffmpeg's launcher run
+//    models (CNN, MLFI, SVM, ensemble) and for the shipped SVM alone; and the app's next run, whose workers the app
+//    kept from the classification before (of 2 other files, untimed). The job's threads and ffmpeg's launcher run
 //    from the build (made first if not current), as the app and the built CLI run them; the shipped models once
 //    more from source, as the CLI runs them without a build. The project's own decoding path (ffmpeg's downmix to
 //    the mean and soxr, the reader thread; chunks dropped) is printed beside it.
@@ -36,7 +37,7 @@ import { setShippedModelsDir, userModelsDir } from '../src/main/core/models/stor
 import { predictSvmPipeline } from '../src/main/core/models/svm/svm-pipeline.ts';
 import { currentBundleDir } from '../src/main/core/runtime/current-bundle.ts';
 import { setBundledEntryDir } from '../src/main/core/runtime/entry-file-url.ts';
-import { createAppContext } from '../src/main/services/app-context.ts';
+import { createAppContext, KEEP_WORKERS_MS } from '../src/main/services/app-context.ts';
 import { addRoot, startScan } from '../src/main/services/library.ts';
 import { startClassification } from '../src/main/services/predictions.ts';
 import { projectRoot } from '../src/main/project-root.ts';
@@ -116,21 +117,37 @@ function currentBuild(): string {
  * The real job: a fresh library, scanned without classifying, then classified by `workers` workers, their threads
  * and ffmpeg's launchers run from `bundle` (the build) or from source (null).
  */
-async function pipeline(folder: string, dataDir: string, shippedDir: string | null, bundle: string | null, tag: string): Promise<{ ms: number; cpuMs: number; summary: ClassifySummary }> {
+async function pipeline(
+  folder: string,
+  dataDir: string,
+  shippedDir: string | null,
+  bundle: string | null,
+  tag: string,
+  warmUp: string | null,
+): Promise<{ ms: number; cpuMs: number; summary: ClassifySummary }> {
   setShippedModelsDir(shippedDir);
   setBundledEntryDir(bundle);
-  const ctx = createAppContext({ shell: 'cli', dbPath: join(dir, `${tag}.sqlite`), dataDir });
+  const ctx = createAppContext({ shell: 'cli', dbPath: join(dir, `${tag}.sqlite`), dataDir, keepWorkersMs: warmUp ? KEEP_WORKERS_MS : 0 });
   try {
+    if (warmUp) {
+      // the app's classification before (untimed): its workers are kept for the one measured
+      const before = addRoot(ctx, warmUp);
+      await ctx.jobs.wait(startScan(ctx, [before.id], { classify: false }).jobId);
+      const done = await ctx.jobs.wait(startClassification(ctx, { workers, rootIds: [before.id] })!.id);
+      if (done.status !== 'done') throw new Error(`warm-up classification ${done.status}: ${done.error}`);
+    }
     const root = addRoot(ctx, folder);
     const scan = await ctx.jobs.wait(startScan(ctx, [root.id], { classify: false }).jobId);
     if (scan.status !== 'done') throw new Error(`scan ${scan.status}: ${scan.error}`);
     const t0 = performance.now();
     const cpu0 = treeCpuMs();
-    const job = startClassification(ctx, { workers })!;
+    const job = startClassification(ctx, { workers, rootIds: [root.id] })!;
     const done = await ctx.jobs.wait(job.id);
     const ms = performance.now() - t0;
     if (done.status !== 'done') throw new Error(`classification ${done.status}: ${done.error}`);
-    return { ms, cpuMs: cpuSince(cpu0), summary: finishedResult(done, 'classify') };
+    const summary = finishedResult(done, 'classify');
+    if (summary.workersReused !== (warmUp !== null)) throw new Error(`the workers were ${summary.workersReused ? '' : 'not '}those of the run before`);
+    return { ms, cpuMs: cpuSince(cpu0), summary };
   } finally {
     await ctx.close();
     setShippedModelsDir(null);
@@ -202,10 +219,16 @@ async function main(): Promise<void> {
   cpSync(join(projectRoot, 'models', 'svm'), join(svmOnly, 'svm'), { recursive: true });
   const dataDir = join(dir, 'data');
   const bundle = currentBuild();
+  // The app's run after another (another folder added, a rescan that found new files): the app keeps a
+  // classification's workers KEEP_WORKERS_MS for the next one; here the run before classified 2 other files.
+  const before = join(dir, 'run-before');
+  mkdirSync(before);
+  for (let i = 0; i < 2; i++) linkSync(paths[i], join(before, `before-${i}.mp3`));
   const configs = [
-    { name: 'shipped models', shippedDir: null, bundle },
-    { name: 'shipped models, from source', shippedDir: null, bundle: null },
-    { name: 'shipped SVM alone', shippedDir: svmOnly, bundle },
+    { name: 'shipped models', shippedDir: null, bundle, warmUp: null },
+    { name: 'shipped models, from source', shippedDir: null, bundle: null, warmUp: null },
+    { name: 'shipped SVM alone', shippedDir: svmOnly, bundle, warmUp: null },
+    { name: 'shipped models, the app’s next run (workers kept)', shippedDir: null, bundle, warmUp: before },
   ];
 
   // Warm up the page cache and ffmpeg, then rounds of decode-only and pipeline runs, each library size's decode-only
@@ -223,7 +246,7 @@ async function main(): Promise<void> {
       record(`ffmpeg ${n}`, await ffmpegAlone(paths.slice(0, n), workers));
       record(`decode ${n}`, await decodeAll(paths.slice(0, n), workers));
       for (const c of configs) {
-        const run = await pipeline(join(dir, `library-${n}`), dataDir, c.shippedDir, c.bundle, `${c.name.replace(/\W+/g, '-')}-${n}-${r}`);
+        const run = await pipeline(join(dir, `library-${n}`), dataDir, c.shippedDir, c.bundle, `${c.name.replace(/\W+/g, '-')}-${n}-${r}`, c.warmUp);
         record(`${c.name} ${n}`, run);
         process.stderr.write(`round ${r + 1}: ${n} files, ${c.name} ${(run.ms / 1000).toFixed(1)} s\n`);
       }

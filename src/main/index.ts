@@ -8,7 +8,7 @@ import { setPackagedBinDir } from './core/audio/locate-ffmpeg.ts';
 import { setShippedModelsDir } from './core/models/store/shipped-models-dir.ts';
 import { setBundledEntryDir } from './core/runtime/entry-file-url.ts';
 import { registerIpc } from './ipc.ts';
-import { createAppContext } from './services/app-context.ts';
+import { createAppContext, KEEP_WORKERS_MS } from './services/app-context.ts';
 import { trackAudioStreamer } from './services/audio.ts';
 import { createHandlers } from './services/handlers.ts';
 import { defaultDbPath } from './services/user-data-dir.ts';
@@ -56,6 +56,7 @@ async function createWindow(): Promise<void> {
     dbPath: process.env.GENRE_TAGGER_DB ?? defaultDbPath(dataDir),
     library: { createFolders: process.env.GENRE_TAGGER_DB === undefined },
     dataDir,
+    keepWorkersMs: KEEP_WORKERS_MS,
     pickFolder: async () => {
       const r = await dialog.showOpenDialog(win!, { properties: ['openDirectory', 'multiSelections'], title: 'Add a music folder' });
       return r.canceled || r.filePaths.length === 0 ? null : r.filePaths[0];

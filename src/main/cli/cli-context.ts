@@ -15,6 +15,8 @@ export interface CliContext {
 export interface CliContextOptions {
   /** The command only reads the library: open it read-only where it cannot be written (list, tag-history, serve). */
   readOnlyOk?: boolean;
+  /** A long-running command (serve) keeps a classification's workers for the next one, as the app does. */
+  keepWorkersMs?: number;
 }
 
 /**
@@ -31,6 +33,7 @@ export function openCliContext(db: string | undefined, options: CliContextOption
       shell: 'cli',
       dbPath: db ? resolve(db) : defaultDbPath(dataDir),
       dataDir,
+      keepWorkersMs: options.keepWorkersMs,
       library: { createFolders: db === undefined, readOnlyFallback: options.readOnlyOk ?? false },
     });
   } catch (error) {

@@ -96,6 +96,8 @@ export function startClassification(ctx: AppContext, request: ClassifyRequest = 
     kind: 'classify',
     worker: 'classify',
     payload,
+    // its thread and analysis workers may stay for the next classification (AppContext keepWorkersMs)
+    keepThread: true,
     then: () => {
       if (!rerunWanted.get(ctx)) return null;
       rerunWanted.delete(ctx);

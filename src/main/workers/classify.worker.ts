@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { computeProbeModel } from '../core/classify/compute-probe-model.ts';
 import { cachedComputeDevice, computePreference } from '../core/models/runtime/compute-device.ts';
 import type { ComputePreference } from '../core/models/runtime/compute-device.ts';
+import type { ClassifierPool } from '../core/classify/run-classification.ts';
 import { openClassifierPool, poolSizing } from './classify-pool.ts';
 import { runInWorker } from './run-in-worker.ts';
 
@@ -40,6 +41,19 @@ async function storedModels(dataDir: string, kinds: ModelKind[] | undefined): Pr
   return activeModels(new ModelStore({ userDir: userModelsDir(dataDir), shippedDir: shippedModelsDir() }), kinds);
 }
 
+/**
+ * The pool kept open after a job when this thread is kept for the next classification (data.keep): the next job
+ * with the same models and compute device, and a pool size it fits, starts with its workers' models open, their code compiled and
+ * their memory in place, instead of paying that start-up again.
+ */
+let kept: { key: string; pool: ClassifierPool } | null = null;
+
+async function closeKept(): Promise<void> {
+  const pool = kept?.pool;
+  kept = null;
+  await pool?.close();
+}
+
 // The classification job: this thread finds the tracks to do and is the one database writer; a pool of
 // classify-track workers decodes, analyses and runs the models.
 runInWorker<ClassifyPayload, ClassifySummary>(async ({ data, signal, progress, libraryChanged, tracksStored }) => {
@@ -64,8 +78,19 @@ runInWorker<ClassifyPayload, ClassifySummary>(async ({ data, signal, progress, l
         const executionProviders = device.provider === 'cpu' ? ['cpu'] : [device.provider, 'cpu'];
         // A GPU runs a batch of 64 segments little slower than one of 8 (bench:gpu): send it larger batches.
         const batchSize = device.provider === 'cpu' ? undefined : 32;
-        const pool = await openClassifierPool(models, size, { onnxThreads: poolSizing(size).onnxThreads, executionProviders, batchSize });
-        return Object.assign(pool, { device });
+        const key = JSON.stringify({ models: models.map((m) => [m.kind, m.version, m.dir]), executionProviders, batchSize });
+        // A kept pool serves a job with fewer tracks than it has workers (one new file) but not one asked to use
+        // fewer workers than it has, nor one that could use more.
+        const fitting = kept?.key === key && kept.pool.size >= size && kept.pool.size <= sizing.workers ? kept.pool : null;
+        if (!fitting) {
+          await closeKept();
+          const opened = await openClassifierPool(models, size, { onnxThreads: poolSizing(size).onnxThreads, executionProviders, batchSize });
+          const pool = Object.assign(opened, { device });
+          if (!data.keep) return pool;
+          kept = { key, pool };
+          return keptPool(pool, false, signal);
+        }
+        return keptPool(fitting, true, signal);
       },
       signal,
       progress: (done, total, current, message) => progress(done, total, current, message),
@@ -77,9 +102,27 @@ runInWorker<ClassifyPayload, ClassifySummary>(async ({ data, signal, progress, l
       },
     });
     return summary;
+  } catch (error) {
+    // a job that failed does not leave its pool to the next one
+    await closeKept();
+    throw error;
   } finally {
     announce.cancel();
     libraryChanged('predictions');
     db.close();
   }
-});
+}, { release: closeKept });
+
+/** The kept pool as one job sees it: closing it keeps it open for the next job, unless this job was cancelled. */
+function keptPool(pool: ClassifierPool, reused: boolean, signal: AbortSignal): ClassifierPool {
+  return {
+    size: pool.size,
+    device: pool.device,
+    reused,
+    classify: (path, fileSignal, onProgress) => pool.classify(path, fileSignal, onProgress),
+    close: async () => {
+      // a cancel stopped its files midway: the next job starts afresh
+      if (signal.aborted) await closeKept();
+    },
+  };
+}

@@ -9,9 +9,14 @@ export interface JobWorkerData<P = unknown> {
    */
   locations: { shippedModelsDir: string | null };
   payload: P;
+  /**
+   * Stay after this job's result, holding what it opened (a classification's analysis workers and models), for the
+   * next job of the same worker: the JobManager then sends 'run' with that job's data, or 'release' (end).
+   */
+  keep?: boolean;
 }
 
-export type ToWorker = { type: 'cancel' };
+export type ToWorker = { type: 'cancel' } | { type: 'run'; data: JobWorkerData } | { type: 'release' };
 
 /** What a job's worker posts; R is the type of its result (runInWorker's R, the job manager's JobResults[kind]). */
 export type FromWorker<R = unknown> =

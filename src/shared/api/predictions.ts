@@ -31,6 +31,11 @@ export interface ClassifySummary {
   cancelled: boolean;
   elapsedMs: number;
   workers: number;
+  /**
+   * The analysis workers were those of the classification before, kept by the app with their models open: this
+   * job paid no start-up. Absent where no pool was opened (nothing to classify).
+   */
+  workersReused?: boolean;
   /** Seconds of audio analysed and segments computed. */
   audioSeconds: number;
   segments: number;

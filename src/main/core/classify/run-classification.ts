@@ -18,6 +18,8 @@ export interface ClassifierPool {
   readonly size: number;
   /** Where its segment models run (compute-device.ts); the CPU when not said. */
   readonly device?: ComputeDevice;
+  /** Its workers were kept from the job before, models open (no start-up paid this time). */
+  readonly reused?: boolean;
   /** Classifies one file; `onProgress` gets the fraction of it done (0..1) when the length is known. */
   classify(path: string, signal: AbortSignal, onProgress?: (fraction: number) => void): Promise<PoolOutcome>;
   close(): Promise<void>;
@@ -76,10 +78,13 @@ export async function runClassification(db: Database, options: RunClassification
   let fatal: string | null = null;
 
   const pool = await options.openPool(Math.max(1, Math.min(options.workers, todo.length)));
-  summary.workers = pool.size;
+  // a kept pool may have more workers than this job has tracks
+  const lanes = Math.min(pool.size, todo.length);
+  summary.workers = lanes;
+  summary.workersReused = pool.reused ?? false;
   summary.compute = pool.device ? { label: pool.device.label, reason: pool.device.reason } : { label: 'CPU', reason: 'the CPU' };
   const kinds = models.map((m) => m.kind).join(', ');
-  const message = `Listening and classifying (${pool.size} worker${pool.size === 1 ? '' : 's'}, models on the ${summary.compute.label}; ${kinds})`;
+  const message = `Listening and classifying (${lanes} worker${lanes === 1 ? '' : 's'}, models on the ${summary.compute.label}; ${kinds})`;
   let pending: AnalysisOutcome[] = [];
   let lastFlush = performance.now();
   let flushTimer: ReturnType<typeof setTimeout> | null = null;
@@ -168,7 +173,7 @@ export async function runClassification(db: Database, options: RunClassification
     }
   };
   try {
-    await Promise.all(Array.from({ length: pool.size }, lane));
+    await Promise.all(Array.from({ length: lanes }, lane));
   } finally {
     flush();
     await pool.close();

@@ -5,7 +5,7 @@ import type { JobInfo, JobInfoOf, JobKind, JobResults } from '../../../shared/ap
 import { ApiError } from '../../../shared/errors.ts';
 import { shippedModelsDirOverride } from '../../core/models/store/shipped-models-dir.ts';
 import { workerUrl } from '../../workers/worker-url.ts';
-import type { FromWorker, JobWorkerData } from '../../workers/worker-protocol.ts';
+import type { FromWorker, JobWorkerData, ToWorker } from '../../workers/worker-protocol.ts';
 import type { EventBus } from '../event-bus.ts';
 
 /**
@@ -24,6 +24,25 @@ export interface StartJob<K extends JobKind, P, R extends JobResults[K] = JobRes
    * this job's `followUp` in the same 'done' event, so a front end waiting for this job can go on to wait for it.
    */
   then?: (result: R) => JobInfo | null;
+  /**
+   * The worker's thread may outlive the job, holding what it opened, for the next job of the same worker (when the
+   * JobManager keeps threads at all, `keepThreadsMs`): a classification's analysis workers with their models open.
+   */
+  keepThread?: boolean;
+}
+
+export interface JobManagerOptions {
+  /**
+   * How long a finished job's thread that may be kept (StartJob.keepThread) waits for the next job of its worker
+   * before it is released; 0 (the default) ends every thread with its job.
+   */
+  keepThreadsMs?: number;
+}
+
+/** A job's thread kept after its job, waiting for the next job of its worker. */
+interface KeptThread {
+  worker: Worker;
+  timer: NodeJS.Timeout;
 }
 
 interface RunningJob {
@@ -48,10 +67,16 @@ export class JobManager {
   private readonly jobs = new Map<string, RunningJob>();
   private readonly events: EventBus;
   private readonly base: Omit<JobWorkerData, 'payload' | 'locations'>;
+  private readonly keepThreadsMs: number;
+  /** Kept threads by worker entry name, and every kept or releasing thread's exit. */
+  private readonly kept = new Map<string, KeptThread>();
+  private readonly exits = new Set<Promise<void>>();
+  private readonly tracked = new WeakSet<Worker>();
 
-  constructor(events: EventBus, base: Omit<JobWorkerData, 'payload' | 'locations'>) {
+  constructor(events: EventBus, base: Omit<JobWorkerData, 'payload' | 'locations'>, options: JobManagerOptions = {}) {
     this.events = events;
     this.base = base;
+    this.keepThreadsMs = options.keepThreadsMs ?? 0;
   }
 
   start<K extends JobKind, P, R extends JobResults[K] = JobResults[K]>(spec: StartJob<K, P, R>): JobInfoOf<K> {
@@ -71,12 +96,23 @@ export class JobManager {
       result: null,
       followUp: null,
     };
+    const keep = spec.keepThread === true && this.keepThreadsMs > 0;
     const data: JobWorkerData<P> = {
       ...this.base,
       locations: { shippedModelsDir: shippedModelsDirOverride() },
       payload: spec.payload,
+      keep,
     };
-    const worker = new Worker(workerUrl(spec.worker), { workerData: data });
+    const waiting = this.kept.get(spec.worker);
+    let worker: Worker;
+    if (waiting) {
+      this.kept.delete(spec.worker);
+      clearTimeout(waiting.timer);
+      worker = waiting.worker;
+      worker.postMessage({ type: 'run', data } satisfies ToWorker);
+    } else {
+      worker = new Worker(workerUrl(spec.worker), { workerData: data });
+    }
     let resolveSettled!: (info: JobInfo) => void;
     const settled = new Promise<JobInfo>((resolve) => (resolveSettled = resolve));
     const job: RunningJob = { info: asJobInfo(info), worker, startedRateAt: null, startedRateDone: 0, settled, cancelTimer: null };
@@ -95,7 +131,8 @@ export class JobManager {
     };
 
     // What the worker posts is what runInWorker sent for it: a result of the type this kind reports.
-    worker.on('message', (m: FromWorker<R>) => {
+    let handedOver = false;
+    const onMessage = (m: FromWorker<R>): void => {
       switch (m.type) {
         case 'progress':
           this.onProgress(job, m);
@@ -107,11 +144,15 @@ export class JobManager {
           this.events.emit('classify.tracks', { jobId: id, trackIds: m.trackIds });
           break;
         case 'result':
+          handedOver = false;
           try {
             spec.onResult?.(m.result, info);
             const cancelled = info.status === 'running' && this.cancelRequested.has(id);
             // Finished from here on, so that `then` sees no running job of this kind.
             info.status = cancelled ? 'cancelled' : 'done';
+            // kept before `then` runs, so a job that it starts can take this thread
+            if (keep) this.keepOrRelease(spec.worker, worker, !cancelled, detach);
+            handedOver = true;
             let followUp: string | null = null;
             if (!cancelled && spec.then) {
               try {
@@ -122,19 +163,30 @@ export class JobManager {
             }
             finish({ result: m.result, followUp });
           } catch (error) {
+            if (keep && !handedOver) this.keepOrRelease(spec.worker, worker, false, detach);
             finish({ status: 'failed', error: error instanceof Error ? error.message : String(error) });
           }
           break;
         case 'error':
+          if (keep) this.keepOrRelease(spec.worker, worker, false, detach);
           finish({ status: this.cancelRequested.has(id) ? 'cancelled' : 'failed', error: m.message });
           break;
       }
-    });
-    worker.on('error', (error) => finish({ status: 'failed', error: error.message }));
-    worker.on('exit', (code) => {
+    };
+    const onError = (error: Error): void => finish({ status: 'failed', error: error.message });
+    const onExit = (code: number): void => {
       if (this.cancelRequested.has(id)) finish({ status: 'cancelled' });
       else finish({ status: 'failed', error: `The worker stopped unexpectedly (exit code ${code})` });
-    });
+    };
+    /** Stops listening to the worker: its thread is kept for another job, or released. */
+    const detach = (): void => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+    };
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
     this.emit(job.info);
     return { ...info };
   }
@@ -148,7 +200,7 @@ export class JobManager {
     this.cancelRequested.add(id);
     job.info.message = 'Cancelling…';
     this.emit(job.info);
-    job.worker.postMessage({ type: 'cancel' });
+    job.worker.postMessage({ type: 'cancel' } satisfies ToWorker);
     job.cancelTimer = setTimeout(() => void job.worker.terminate(), cancelGraceMs);
     return { ...job.info };
   }
@@ -176,11 +228,69 @@ export class JobManager {
     return this.list().filter((j) => j.status === 'running' && (kind === undefined || isJobOf(j, kind)));
   }
 
-  /** Cancels everything and waits; used on shutdown. */
+  /** Worker entry names whose thread is kept, waiting for a next job. */
+  keptThreads(): string[] {
+    return [...this.kept.keys()];
+  }
+
+  /** Releases the kept threads and resolves when they have ended (a released thread closes what it held first). */
+  async releaseKeptThreads(): Promise<void> {
+    for (const name of [...this.kept.keys()]) this.release(name);
+    await Promise.all([...this.exits]);
+  }
+
+  /** Cancels everything and waits, kept threads released; used on shutdown. */
   async shutdown(): Promise<void> {
     const running = [...this.jobs.values()].filter((j) => j.info.status === 'running');
     for (const j of running) this.cancel(j.info.id);
     await Promise.all(running.map((j) => j.settled));
+    await this.releaseKeptThreads();
+  }
+
+  /**
+   * A kept job's thread after its job: waits keepThreadsMs for the next job of its worker (`keep`, and no thread of
+   * that worker is waiting already), else is released.
+   */
+  private keepOrRelease(name: string, worker: Worker, keep: boolean, detach: () => void): void {
+    detach();
+    if (!this.tracked.has(worker)) {
+      this.tracked.add(worker);
+      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      this.exits.add(exited);
+      void exited.then(() => {
+        this.exits.delete(exited);
+        const kept = this.kept.get(name);
+        if (kept?.worker === worker) {
+          clearTimeout(kept.timer);
+          this.kept.delete(name);
+        }
+      });
+      // a kept thread that fails between jobs just ends (a job's own listener reports a failure during it)
+      worker.on('error', () => undefined);
+    }
+    if (keep && !this.kept.has(name)) {
+      const timer = setTimeout(() => this.release(name), this.keepThreadsMs);
+      timer.unref();
+      this.kept.set(name, { worker, timer });
+    } else {
+      this.releaseWorker(worker);
+    }
+  }
+
+  private release(name: string): void {
+    const kept = this.kept.get(name);
+    if (!kept) return;
+    this.kept.delete(name);
+    clearTimeout(kept.timer);
+    this.releaseWorker(kept.worker);
+  }
+
+  /** Asks a kept thread to close what it holds and end; terminates it if it has not ended in cancelGraceMs. */
+  private releaseWorker(worker: Worker): void {
+    worker.postMessage({ type: 'release' } satisfies ToWorker);
+    const timer = setTimeout(() => void worker.terminate(), cancelGraceMs);
+    timer.unref();
+    worker.once('exit', () => clearTimeout(timer));
   }
 
   private onProgress(job: RunningJob, m: Extract<FromWorker, { type: 'progress' }>): void {
