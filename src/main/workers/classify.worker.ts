@@ -43,8 +43,8 @@ async function storedModels(dataDir: string, kinds: ModelKind[] | undefined): Pr
 
 /**
  * The pool kept open after a job when this thread is kept for the next classification (data.keep): the next job
- * with the same models and compute device, and a pool size it fits, starts with its workers' models open, their code compiled and
- * their memory in place, instead of paying that start-up again.
+ * with the same models and compute device, and a pool size it fits, starts with its workers' models open, their
+ * code compiled and their memory in place, instead of paying that start-up again.
  */
 let kept: { key: string; pool: ClassifierPool } | null = null;
 
