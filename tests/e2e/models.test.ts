@@ -72,6 +72,25 @@ describe('the Models view: retrain, compare, activate, roll back, in a real brow
     expect(await page.getByTestId('label-needs').count()).toBe(0);
   });
 
+  it('Review, before any personal version: the suggestions are the base models\', which cannot name the person\'s genres, and it says to retrain', async () => {
+    await page.getByTestId('nav-review').click();
+    await page.getByTestId('review-track').waitFor();
+    const suggested = await page.getByTestId('review-suggestion').evaluateAll((els) => els.map((e) => e.getAttribute('data-genre')!));
+    expect(suggested.length).toBeGreaterThan(0);
+    for (const g of suggested) expect(gtzan).toContain(g);
+    const prompt = page.getByTestId('review-retrain-prompt');
+    await prompt.waitFor();
+    expect(await page.getByTestId('review-retrain-own').innerText()).toBe(
+      'The suggestions come from the base models, which cannot name “Island”, “Loud Guitars” or “Orchestral”. Retrain to get suggestions in your genres.',
+    );
+    expect(await page.getByTestId('review-base-note').innerText()).toBe(
+      'These are the base models\' genres: yours join them once you retrain (Retrain now, on the right).',
+    );
+    await page.screenshot({ path: join(shots, 'review-before-retrain.png'), fullPage: false });
+    await page.getByTestId('nav-models').click();
+    await page.getByTestId('models-view').waitFor();
+  });
+
   it('retrains: the new version\'s report sits next to the active model\'s, and nothing changes until it is activated', async () => {
     await page.getByTestId('retrain').click();
     const result = page.getByTestId('retrain-result');
@@ -107,6 +126,14 @@ describe('the Models view: retrain, compare, activate, roll back, in a real brow
     expect(cells).toEqual(v.report.candidate.confusion.flat());
 
     expect((await rows()).map((t) => [t.id, t.predictedGenre, t.confidence])).toEqual(before.map((t) => [t.id, t.predictedGenre, t.confidence]));
+
+    // With a version to activate, Review no longer asks for a first retrain; it offers the new version instead.
+    await page.getByTestId('nav-review').click();
+    await page.getByTestId('review-retrain-result').waitFor();
+    expect(await page.getByTestId('review-retrain-prompt').count()).toBe(0);
+    expect(await page.getByTestId('review-base-note').count()).toBe(0);
+    await page.getByTestId('nav-models').click();
+    await page.getByTestId('models-view').waitFor();
   });
 
   it('activates it: the library\'s predictions change live to the person\'s genres', async () => {

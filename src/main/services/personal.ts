@@ -8,6 +8,7 @@ import { activePersonalSpec, activePersonalVersion, listPersonalVersions, readPe
 import { readUnsureThreshold, writeUnsureThreshold } from '../core/db/library-settings.ts';
 import { allLabels, importTagLabels } from '../core/db/track-labels.ts';
 import type { TagLabel } from '../core/db/track-labels.ts';
+import { baseLabelFor } from '../core/personal/base-genre.ts';
 import { baseDisagreement, currentProbabilities } from '../core/personal/current-opinion.ts';
 import { mainEmbeddingBlock } from '../core/personal/library-training-data.ts';
 import { defaultPersonalHyperParameters, standardization, standardizeRows } from '../core/personal/personal-model.ts';
@@ -56,13 +57,14 @@ export function labelSummary(ctx: AppContext): LabelSummary {
       .pluck()
       .all() as number[],
   );
+  const baseLabels = baseModels(ctx).labels;
   return {
     labelled: labels.length,
     bySource,
     genres: [...genres]
       .map(([genre, s]) => {
         const count = s.corrected + s.accepted + s.tag;
-        return { genre, count, bySource: s, needed: Math.max(0, min - count) };
+        return { genre, count, bySource: s, needed: Math.max(0, min - count), baseLabel: baseLabelFor(genre, baseLabels) };
       })
       .sort((a, b) => b.count - a.count || a.genre.localeCompare(b.genre)),
     minExamples: min,

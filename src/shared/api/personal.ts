@@ -9,6 +9,11 @@ export interface LabelGenreCount {
   bySource: Record<LabelSource, number>;
   /** Labelled tracks still missing before the genre is predicted (0 when it has enough). */
   needed: number;
+  /**
+   * The base models' label for the genre (after the alias map: "Hip Hop" -> "hiphop"), null where they cannot name
+   * it ("Soundtrack", "Dub & Reggae"): until a personal model is active, nothing suggests that genre.
+   */
+  baseLabel: string | null;
 }
 
 export interface LabelSummary {

@@ -42,8 +42,19 @@ export const useReviewStore = defineStore('review', () => {
   const current = computed<ReviewItem | null>(() => queue.value[0] ?? null);
   const labelledThisSession = computed(() => done.value.length);
   const sinceRetrain = computed(() => done.value.length - labelsAtRetrain.value);
+  /**
+   * Before any personal version exists, the suggestions are the base models' genres: the person's genres with
+   * enough labels that the base models cannot name ("Dub & Reggae" from the tags) are offered by nothing but typing,
+   * and 1-9 would label base genres beside them. A first retrain makes the suggestions theirs.
+   */
+  const genresOnlyRetrainSuggests = computed(() =>
+    models.versions.length > 0 ? [] : (models.summary?.genres.filter((g) => g.needed === 0 && g.baseLabel === null).map((g) => g.genre) ?? []),
+  );
   const suggestRetrain = computed(
-    () => models.canRetrain && !models.retrainRunning && (sinceRetrain.value >= retrainAfterLabels || genreJustReady.value !== null),
+    () =>
+      models.canRetrain &&
+      !models.retrainRunning &&
+      (sinceRetrain.value >= retrainAfterLabels || genreJustReady.value !== null || genresOnlyRetrainSuggests.value.length > 0),
   );
   /** The person's genres first (most labelled first), then GTZAN's that the person has not used. */
   const knownGenres = computed(() => {
@@ -186,7 +197,7 @@ export const useReviewStore = defineStore('review', () => {
 
   return {
     queue, loaded, error, notice, detail, predictions, done, skipped, busy, current, labelledThisSession, sinceRetrain, suggestRetrain,
-    genreJustReady, knownGenres, init, refresh, label, labelSuggestion, skip, undo, reviewSkipped, retrain,
+    genreJustReady, genresOnlyRetrainSuggests, knownGenres, init, refresh, label, labelSuggestion, skip, undo, reviewSkipped, retrain,
   };
 });
 
