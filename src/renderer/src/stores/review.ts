@@ -45,10 +45,12 @@ export const useReviewStore = defineStore('review', () => {
   /**
    * Before any personal version exists, the suggestions are the base models' genres: the person's genres with
    * enough labels that the base models cannot name ("Dub & Reggae" from the tags) are offered by nothing but typing,
-   * and 1-9 would label base genres beside them. A first retrain makes the suggestions theirs.
+   * and 1-9 would label base genres beside them. A first retrain (once one can run) makes the suggestions theirs.
    */
   const genresOnlyRetrainSuggests = computed(() =>
-    models.versions.length > 0 ? [] : (models.summary?.genres.filter((g) => g.needed === 0 && g.baseLabel === null).map((g) => g.genre) ?? []),
+    models.versions.length > 0 || !models.canRetrain
+      ? []
+      : (models.summary?.genres.filter((g) => g.needed === 0 && g.baseLabel === null).map((g) => g.genre) ?? []),
   );
   const suggestRetrain = computed(
     () =>
