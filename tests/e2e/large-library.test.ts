@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/main/core/db/database.ts';
+import { setLabels } from '../../src/main/core/db/track-labels.ts';
 import { makeAudioFile } from '../helpers/audio-fixtures.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { startServe } from '../helpers/serve.ts';
@@ -28,6 +29,10 @@ describe('a 100,000-track library in the browser', () => {
       tracks.push({ path: `/big/${artist}/Album ${i % 7}/${String(i).padStart(6, '0')}.mp3`, title: `Track ${String(i).padStart(6, '0')}`, artist, album: `Album ${i % 7}`, trackNo: i % 12 });
     }
     insertSyntheticTracks(db, '/big', tracks);
+    // labels from tags in two genres the base models cannot name, on tracks not listened to yet (no embedding)
+    const ids = db.prepare('SELECT id FROM tracks ORDER BY id LIMIT 20').pluck().all() as number[];
+    setLabels(db, ids.slice(0, 10), ['Heavy'], 'tag');
+    setLabels(db, ids.slice(10), ['Dub & Reggae'], 'tag');
     db.close();
     served = await startServe(dbPath);
     browser = await launchBrowser();
@@ -59,6 +64,17 @@ describe('a 100,000-track library in the browser', () => {
     const artist = await page.$eval('[data-testid=track-row] .col-artist', (el) => (el as HTMLElement).innerText);
     expect(Number(artist.split(' ')[1])).toBeGreaterThan(1000);
     expect(Number(artist.split(' ')[1])).toBeLessThan(1500);
+  });
+
+  it('Review: labels on tracks not listened to yet bring no retrain prompt', async () => {
+    await page.getByTestId('nav-review').click();
+    await page.getByText('Nothing to review').waitFor();
+    await expect.poll(() => page.getByTestId('label-count').count()).toBe(2);
+    expect(await page.getByText('20 labelled tracks have not been listened to yet').count()).toBe(1);
+    expect(await page.getByTestId('review-retrain-prompt').count()).toBe(0);
+    expect(await page.getByTestId('review-base-note').count()).toBe(0);
+    await page.getByTestId('nav-library').click();
+    await page.getByTestId('track-row').first().waitFor();
   });
 
   it('searches the whole library as you type', async () => {

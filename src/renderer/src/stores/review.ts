@@ -47,11 +47,13 @@ export const useReviewStore = defineStore('review', () => {
    * enough labels that the base models cannot name ("Dub & Reggae" from the tags) are offered by nothing but typing,
    * and 1-9 would label base genres beside them. A first retrain (once one can run) makes the suggestions theirs.
    */
-  const genresOnlyRetrainSuggests = computed(() =>
-    models.versions.length > 0 || !models.canRetrain
-      ? []
-      : (models.summary?.genres.filter((g) => g.needed === 0 && g.baseLabel === null).map((g) => g.genre) ?? []),
-  );
+  const genresOnlyRetrainSuggests = computed(() => {
+    const summary = models.summary;
+    // a retrain learns from labelled tracks that have been listened to: none yet (a first classification), no prompt
+    const listened = summary ? summary.labelled - summary.notListened : 0;
+    if (!summary || models.versions.length > 0 || !models.canRetrain || listened < 2 * summary.minExamples) return [];
+    return summary.genres.filter((g) => g.needed === 0 && g.baseLabel === null).map((g) => g.genre);
+  });
   const suggestRetrain = computed(
     () =>
       models.canRetrain &&
