@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
+import { listedTrackCount } from '../../shared/api/library.ts';
 import type { FolderNode, LibraryRoot, ScanIssue, TrackDetail } from '../../shared/api/library.ts';
 import { ApiError } from '../../shared/errors.ts';
 import { locateFfmpeg } from '../core/audio/locate-ffmpeg.ts';
@@ -90,7 +91,7 @@ export function trackDetail(ctx: AppContext, id: number): TrackDetail {
 /** Library roots (no parent) or the folders directly below `parent`, with the number of tracks inside each. */
 export function folders(ctx: AppContext, parent?: string): FolderNode[] {
   // every track a folder lists, whatever its status, as trackCountsByDir counts the folders below
-  if (!parent) return listRoots(ctx).map((r) => ({ path: r.path, trackCount: r.trackCount + r.errorCount + r.missingCount }));
+  if (!parent) return listRoots(ctx).map((r) => ({ path: r.path, trackCount: listedTrackCount(r) }));
   const base = parent.replace(/[\\/]+$/, '');
   const children = new Map<string, number>();
   for (const { dir, n } of trackCountsByDir(ctx.db, base)) {

@@ -14,6 +14,11 @@ export interface LibraryRoot {
   missingCount: number;
 }
 
+/** The tracks a library folder lists, whatever their status (as its subfolders count them): readable, unreadable, missing. */
+export function listedTrackCount(root: LibraryRoot): number {
+  return root.trackCount + root.errorCount + root.missingCount;
+}
+
 /** One row of the library table. */
 export interface TrackRow {
   id: number;

@@ -18,6 +18,9 @@ export interface ActiveModelInfo {
 }
 
 /** The result of a classification job (JobInfo.result of a 'classify' job). */
+/** Why a track counted as unreadable has no genre, as the summaries say it. */
+export const UNCLASSIFIABLE_BECAUSE = 'unreadable, silent or too short';
+
 export interface ClassifySummary {
   /** Tracks that needed listening to when the job started. */
   total: number;

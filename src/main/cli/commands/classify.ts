@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { jobResult } from '../../../shared/api/jobs.ts';
+import { UNCLASSIFIABLE_BECAUSE } from '../../../shared/api/predictions.ts';
 import { activeModels } from '../../core/classify/active-models.ts';
 import { scanIssues } from '../../services/library.ts';
 import { modelStore, startClassification } from '../../services/predictions.ts';
@@ -99,7 +100,7 @@ export const classifyCommand: CliCommand = {
         const s = summary;
         const did = s
           ? `${s.cancelled ? 'Cancelled after' : 'Listened to'} ${s.classified} of ${s.total} new or changed tracks in ${formatDuration(s.elapsedMs)}` +
-            ` (${s.workers} worker${s.workers === 1 ? '' : 's'}${s.compute ? `, models on the ${s.compute.label}` : ''}${s.unreadable ? `; ${s.unreadable} could not be classified: unreadable, silent or too short` : ''}` +
+            ` (${s.workers} worker${s.workers === 1 ? '' : 's'}${s.compute ? `, models on the ${s.compute.label}` : ''}${s.unreadable ? `; ${s.unreadable} could not be classified: ${UNCLASSIFIABLE_BECAUSE}` : ''}` +
             `${s.skipped ? `; ${s.skipped} vanished or removed meanwhile` : ''}${s.failed ? `; ${s.failed} failed` : ''}); `
           : '';
         process.stderr.write(`${did}${count} tracks; genres by ${model.kind} ${model.version}.\nLibrary: ${ctx.dbPath}\n`);
