@@ -39,6 +39,7 @@ describe('reviewing in the library table', () => {
   let page: Page;
   const pageErrors: string[] = [];
   const dialogs: string[] = [];
+  const apiCalls: string[] = [];
 
   const api = async <T>(method: string, input: unknown): Promise<T> => {
     const res = await fetch(`${served.url}/api/${method}`, {
@@ -81,6 +82,9 @@ describe('reviewing in the library table', () => {
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('request', (r) => {
+      if (r.url().includes('/api/')) apiCalls.push(r.url().split('/api/')[1]);
+    });
     page.on('dialog', (d) => {
       dialogs.push(d.message());
       void d.dismiss();
@@ -92,6 +96,12 @@ describe('reviewing in the library table', () => {
     await browser?.close();
     await served?.stop();
     tmp.cleanup();
+  });
+
+  it('reads the library once as it opens: the rows are shown once, not shown, dropped and shown again', async () => {
+    // predictions.status is the library view's last read as it opens
+    await expect.poll(() => apiCalls.includes('predictions.status')).toBe(true);
+    expect(apiCalls.filter((c) => c === 'library.query')).toHaveLength(1);
   });
 
   it('shows a low prediction as low: an unsure badge, a grey guess and a short bar', async () => {

@@ -148,6 +148,16 @@ export const useLibraryStore = defineStore('library', () => {
     pages.value = next;
   }
 
+  /**
+   * The library's first read, which the table starts as it mounts: awaited, not repeated, so the rows on screen are
+   * read once at start and never drop out and come back.
+   */
+  async function firstRead(): Promise<void> {
+    await Promise.all(inflight.values());
+    if (!pages.value.has(0)) await loadPage(0);
+    loaded.value = true;
+  }
+
   function rowAt(index: number): TrackRow | null {
     const page = pages.value.get(Math.floor(index / pageSize));
     return page?.[index % pageSize] ?? null;
@@ -169,6 +179,6 @@ export const useLibraryStore = defineStore('library', () => {
   return {
     roots, search, sort, dir, folder, status, predicted, minConfidence, labelled, unsure, maxConfidence, disagree, filter, total, loaded,
     error, generation, pages, isEmptyLibrary, selected, allInView, hasSelection, selectionCount,
-    loadPage, refresh, reloadVisible, rowAt, loadRoots, setSort, selectOnly, toggleSelected, selectRange, clearSelection, selectAllInView,
+    loadPage, refresh, reloadVisible, firstRead, rowAt, loadRoots, setSort, selectOnly, toggleSelected, selectRange, clearSelection, selectAllInView,
   };
 });
