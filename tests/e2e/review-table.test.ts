@@ -111,7 +111,7 @@ describe('reviewing in the library table', () => {
       expect(await r.getByTestId('unsure').count(), t.title).toBe(unsureTitles.includes(t.title) ? 1 : 0);
       // Polled: a row the table re-renders between lookup and measuring is detached and measures 0 / 0.
       const bar = () => r.locator('.conf-fill').evaluate((el) => el.getBoundingClientRect().width / el.parentElement!.getBoundingClientRect().width);
-      await expect.poll(bar, t.title).toBeCloseTo(t.predicted[1], 1);
+      await expect.poll(bar, { message: t.title }).toBeCloseTo(t.predicted[1], 1);
     }
     const colour = (title: string) => row(title).locator('.conf-fill').evaluate((el) => getComputedStyle(el).backgroundColor);
     expect(await colour('Bravo')).not.toBe(await colour('Alpha'));
