@@ -8,6 +8,7 @@ import { embeddingColumnsFor } from '../../src/main/core/personal/embedding-colu
 import { projectRoot } from '../../src/main/project-root.ts';
 import { launchBrowser, openAppPage } from '../helpers/browser.ts';
 import { labelledLibrary } from '../helpers/labelled-library.ts';
+import { runCli } from '../helpers/run-cli.ts';
 import { startServe } from '../helpers/serve.ts';
 import type { Served } from '../helpers/serve.ts';
 import { callServe } from '../helpers/serve-api.ts';
@@ -227,5 +228,57 @@ describe('the Models view: a long retrain shows its progress and can be cancelle
     expect(await page.getByTestId('retrain-cancelled').innerText()).toBe('Retrain cancelled; nothing changed.');
     expect(await callServe(served, 'personal.versions', {})).toEqual([]);
     expect(await page.getByTestId('retrain').isDisabled()).toBe(false);
+  });
+});
+
+describe('the Models view: labels from tags on tracks not listened to yet', () => {
+  const tmp = makeTempDir();
+  const db = join(tmp.dir, 'lib.sqlite');
+  const env = { GENRE_TAGGER_HOME: join(tmp.dir, 'home') };
+  let served: Served;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    // Two genres with 5 tagged clips each (enough labels), scanned and their tags imported, not classified.
+    await buildTaxonomyLibrary(join(tmp.dir, 'Music'), db, env, {
+      perGenre: 5,
+      listen: false,
+      genres: [
+        { folder: 'classical', genre: 'Orchestral', tagged: 5 },
+        { folder: 'metal', genre: 'Loud Guitars', tagged: 5 },
+      ],
+    });
+    served = await startServe(db, env);
+    browser = await launchBrowser();
+    page = await openAppPage(browser, served, { width: 1024, height: 768 }, pageErrors);
+    mkdirSync(shots, { recursive: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+    tmp.cleanup();
+  });
+
+  it('does not offer a retrain that would have nothing to learn from, says to classify first, and offers it once classified', async () => {
+    await page.getByTestId('nav-models').click();
+    await page.getByTestId('retrain-waits').waitFor();
+    expect(await page.getByTestId('retrain-waits').innerText()).toBe('Retraining learns from labelled tracks once they have been listened to: classify the library first.');
+    expect(await page.getByTestId('retrain').isDisabled()).toBe(true);
+    expect(await page.getByTestId('label-needs').count()).toBe(0);
+    expect(await page.getByTestId('label-unheard').allInnerTexts()).toEqual(['classify first', 'classify first']);
+    await page.screenshot({ path: join(shots, 'models-classify-first.png') });
+    const cli = await runCli(['labels', '--db', db], { env });
+    expect(cli.stdout).toContain('10 of them not listened to yet: `genre-tagger classify` brings them in.');
+    expect(cli.stdout).toMatch(/^Orchestral +5 +0 +0 +5  0 listened to: classify before retraining$/m);
+
+    await page.getByTestId('nav-library').click();
+    await page.getByTestId('classify').click();
+    await page.getByTestId('nav-models').click();
+    await expect.poll(() => page.getByTestId('retrain').isDisabled(), { timeout: 90_000 }).toBe(false);
+    expect(await page.getByTestId('retrain-waits').count()).toBe(0);
+    expect(await page.getByTestId('label-unheard').count()).toBe(0);
+    expect(pageErrors).toEqual([]);
   });
 });

@@ -16,12 +16,14 @@ export interface TaxonomyLibraryOptions {
   /** Per GTZAN genre folder: the person's name for the genre, and how many of its clips carry it as a genre tag. */
   genres: { folder: string; genre: string; tagged: number }[];
   perGenre: number;
+  /** false: scanned but not classified (no track listened to yet); default true. */
+  listen?: boolean;
 }
 
 /**
  * A small real library in the person's own taxonomy: short GTZAN clips (the first 12 s, mono Opus) in one folder
  * per genre, with title, artist, an album per pair of clips and, for the first `tagged` of each genre, a genre tag.
- * Classified with the shipped models (`genre-tagger classify`) into `db`, its tags imported as labels.
+ * Classified with the shipped models (`genre-tagger classify`) into `db` (or only scanned), its tags imported as labels.
  */
 export async function buildTaxonomyLibrary(music: string, db: string, env: NodeJS.ProcessEnv, options: TaxonomyLibraryOptions): Promise<TaxonomyTrack[]> {
   const gtzan = requireGtzan();
@@ -40,8 +42,9 @@ export async function buildTaxonomyLibrary(music: string, db: string, env: NodeJ
       tracks.push({ path, title, genre, tagged });
     }
   }
-  const classified = await runCli(['classify', music, '--db', db, '--quiet'], { env });
-  if (classified.code !== 0) throw new Error(`classify failed:\n${classified.stderr}`);
+  const listen = options.listen ?? true;
+  const classified = await runCli(listen ? ['classify', music, '--db', db, '--quiet'] : ['scan', music, '--db', db, '--no-classify', '--quiet'], { env });
+  if (classified.code !== 0) throw new Error(`${listen ? 'classify' : 'scan'} failed:\n${classified.stderr}`);
   const imported = await runCli(['labels', 'import-tags', '--db', db], { env });
   if (imported.code !== 0) throw new Error(`labels import-tags failed:\n${imported.stderr}`);
   return tracks;

@@ -118,7 +118,7 @@ describe('a personal model in the person\'s own taxonomy (real files, tags, clas
     const rows = await listRows();
     expect(rows.find((t) => t.path === rock0.path)).toMatchObject({ label: ['Loud Guitars'], labelSource: 'corrected' });
     const summary = JSON.parse((await cli('labels', '--json')).stdout) as LabelSummary;
-    expect(summary.genres.find((g) => g.genre === 'Soundtrack')).toMatchObject({ count: 1, needed: 4 });
+    expect(summary.genres.find((g) => g.genre === 'Soundtrack')).toMatchObject({ count: 1, needed: 4, listened: 1 });
     expect(summary.notListened).toBe(0);
   });
 

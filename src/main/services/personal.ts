@@ -42,21 +42,23 @@ export function labelSummary(ctx: AppContext): LabelSummary {
   const labels = allLabels(ctx.db);
   const min = defaultPersonalHyperParameters.minExamples;
   const bySource = emptySources();
-  const genres = new Map<string, Record<LabelSource, number>>();
-  for (const l of labels) {
-    bySource[l.source]++;
-    for (const g of new Set(l.genres)) {
-      const c = genres.get(g) ?? emptySources();
-      c[l.source]++;
-      genres.set(g, c);
-    }
-  }
   const embedded = new Set(
     ctx.db
       .prepare(`SELECT e.track_id FROM track_embeddings e JOIN tracks t ON t.id = e.track_id AND t.content_version = e.content_version`)
       .pluck()
       .all() as number[],
   );
+  const genres = new Map<string, Record<LabelSource, number>>();
+  const listened = new Map<string, number>();
+  for (const l of labels) {
+    bySource[l.source]++;
+    for (const g of new Set(l.genres)) {
+      const c = genres.get(g) ?? emptySources();
+      c[l.source]++;
+      genres.set(g, c);
+      if (embedded.has(l.trackId)) listened.set(g, (listened.get(g) ?? 0) + 1);
+    }
+  }
   const baseLabels = baseModels(ctx).labels;
   return {
     labelled: labels.length,
@@ -64,7 +66,7 @@ export function labelSummary(ctx: AppContext): LabelSummary {
     genres: [...genres]
       .map(([genre, s]) => {
         const count = s.corrected + s.accepted + s.tag;
-        return { genre, count, bySource: s, needed: Math.max(0, min - count), baseLabel: baseLabelFor(genre, baseLabels) };
+        return { genre, count, bySource: s, needed: Math.max(0, min - count), listened: listened.get(genre) ?? 0, baseLabel: baseLabelFor(genre, baseLabels) };
       })
       .sort((a, b) => b.count - a.count || a.genre.localeCompare(b.genre)),
     minExamples: min,

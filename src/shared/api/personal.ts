@@ -10,6 +10,11 @@ export interface LabelGenreCount {
   /** Labelled tracks still missing before the genre is predicted (0 when it has enough). */
   needed: number;
   /**
+   * Its labelled tracks that have been listened to (they have an embedding): a retrain learns only from these, so a
+   * genre is learnt once this reaches minExamples, not its label count alone.
+   */
+  listened: number;
+  /**
    * The base models' label for the genre (after the alias map: "Hip Hop" -> "hiphop"), null where they cannot name
    * it ("Soundtrack", "Dub & Reggae"): until a personal model is active, nothing suggests that genre.
    */

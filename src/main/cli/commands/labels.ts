@@ -55,7 +55,7 @@ export const labelsCommand: CliCommand = {
         out.write('\nGENRE                           TRACKS  CORRECTED  ACCEPTED  FROM TAG\n');
         for (const g of s.genres) {
           out.write(`${g.genre.padEnd(30)}  ${String(g.count).padStart(6)}  ${String(g.bySource.corrected).padStart(9)}  ${String(g.bySource.accepted).padStart(8)}  ${String(g.bySource.tag).padStart(8)}` +
-            `${g.needed > 0 ? `  needs ${g.needed} more example${g.needed === 1 ? '' : 's'}` : ''}\n`);
+            `${g.needed > 0 ? `  needs ${g.needed} more example${g.needed === 1 ? '' : 's'}` : g.listened < s.minExamples ? `  ${g.listened} listened to: classify before retraining` : ''}\n`);
         }
       }
       return 0;

@@ -29,9 +29,11 @@ export const useModelsStore = defineStore('models', () => {
     const r = j?.status === 'done' ? j.result : null;
     return !r || decided.value.has(r.version) ? null : r;
   });
-  /** Genres with enough labels to be learnt; a personal model needs two. */
-  const trainableGenres = computed(() => summary.value?.genres.filter((g) => g.needed === 0).length ?? 0);
+  /** Genres a retrain would learn (enough labelled tracks listened to); a personal model needs two. */
+  const trainableGenres = computed(() => summary.value?.genres.filter((g) => g.listened >= summary.value!.minExamples).length ?? 0);
   const canRetrain = computed(() => trainableGenres.value >= 2);
+  /** Enough labels for a retrain, but too few of those tracks listened to: classifying the library comes first. */
+  const retrainWaitsForListening = computed(() => !canRetrain.value && (summary.value?.genres.filter((g) => g.needed === 0).length ?? 0) >= 2);
   const needMore = computed(() => summary.value?.genres.filter((g) => g.needed > 0) ?? []);
 
   async function loadSummary(): Promise<void> {
@@ -97,7 +99,7 @@ export const useModelsStore = defineStore('models', () => {
   }
 
   return {
-    baseModels, versions, summary, error, busy, active, retrainJob, retrainRunning, pendingResult, trainableGenres, canRetrain, needMore,
+    baseModels, versions, summary, error, busy, active, retrainJob, retrainRunning, pendingResult, trainableGenres, canRetrain, retrainWaitsForListening, needMore,
     init, load, loadSummary, retrain, activate, rollback, keepCurrent, cancelRetrain,
   };
 });

@@ -52,7 +52,7 @@ export const useReviewStore = defineStore('review', () => {
     // a retrain learns from labelled tracks that have been listened to: none yet (a first classification), no prompt
     const listened = summary ? summary.labelled - summary.notListened : 0;
     if (!summary || models.versions.length > 0 || !models.canRetrain || listened < 2 * summary.minExamples) return [];
-    return summary.genres.filter((g) => g.needed === 0 && g.baseLabel === null).map((g) => g.genre);
+    return summary.genres.filter((g) => g.listened >= summary.minExamples && g.baseLabel === null).map((g) => g.genre);
   });
   const suggestRetrain = computed(
     () =>
@@ -134,13 +134,14 @@ export const useReviewStore = defineStore('review', () => {
       const source: Exclude<LabelSource, 'tag'> =
         genres.length === 1 && top !== null && genres[0].toLowerCase() === top.toLowerCase() ? 'accepted' : 'corrected';
       const previous = (await api.call('labels.get', { trackIds: [item.trackId] }))[0] ?? null;
-      const before = new Map(models.summary?.genres.map((g) => [g.genre, g.count]) ?? []);
+      // what a retrain can learn from: labelled tracks listened to (the review queue's tracks all are)
+      const before = new Map(models.summary?.genres.map((g) => [g.genre, g.listened]) ?? []);
       await api.call('labels.set', { trackIds: [item.trackId], genres, source });
       done.value = [...done.value, { item, genres, previous }];
       notice.value = `Labelled “${item.title ?? fileName(item.path)}” as ${genres.join('; ')}${source === 'accepted' ? ' (accepted)' : ''}.`;
       await models.loadSummary();
       const min = models.summary?.minExamples ?? 5;
-      const ready = models.summary?.genres.find((g) => genres.includes(g.genre) && g.count >= min && (before.get(g.genre) ?? 0) < min);
+      const ready = models.summary?.genres.find((g) => genres.includes(g.genre) && g.listened >= min && (before.get(g.genre) ?? 0) < min);
       if (ready) genreJustReady.value = ready.genre;
       await advance();
     });
