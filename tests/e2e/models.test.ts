@@ -282,3 +282,42 @@ describe('the Models view: labels from tags on tracks not listened to yet', () =
     expect(pageErrors).toEqual([]);
   });
 });
+
+describe('the Models and Review views: a retrain in a taxonomy the base models name in part', () => {
+  const tmp = makeTempDir();
+  const db = join(tmp.dir, 'lib.sqlite');
+  let served: Served;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    // 400 labelled tracks in 4 genres, of which the base models name two (Rock, Jazz), with stored embeddings.
+    const columns = embeddingColumnsFor({ clip: gtzanFeatureNames, segmentStats: gtzanFeatureNames, models: [{ kind: 'ensemble', labels: gtzan }] });
+    labelledLibrary(db, 400, columns, ['Rock', 'Island', 'Jazz', 'Orchestral']);
+    served = await startServe(db, { GENRE_TAGGER_HOME: join(tmp.dir, 'home') });
+    browser = await launchBrowser();
+    page = await openAppPage(browser, served, { width: 1024, height: 768 }, pageErrors);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+    tmp.cleanup();
+  });
+
+  it('says, beside the two accuracies, that the active model names only 2 of the 4 genres', async () => {
+    await page.getByTestId('nav-models').click();
+    await page.getByTestId('retrain').click();
+    await page.getByTestId('retrain-result').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('report-active-some').innerText()).toBe('The active model names 2 of these 4 genres; on the others it cannot be right.');
+    await page.getByTestId('nav-review').click();
+    const result = page.getByTestId('review-retrain-result');
+    await result.waitFor();
+    expect(await result.locator('p').first().innerText()).toMatch(
+      /^New version \S+: \d+% accuracy against \d+% for the active one, which names only 2 of these 4 genres\. It is (better\.|not better: compare before activating it\.)$/,
+    );
+    await page.getByTestId('review-empty').waitFor(); // every track is labelled
+    await page.screenshot({ path: join(shots, 'review-retrain-names-some.png') });
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -139,6 +139,15 @@ export const personalApi = {
   'personal.setUnsureThreshold': method(z.object({ threshold: z.number().min(0).max(1) }).strict()).returns<{ threshold: number }>(),
 };
 
+/**
+ * Where the report's active model names some of its genres but not all: how many of how many (it cannot be right on
+ * the others, so its accuracy beside the new version's is no like-for-like comparison); else null.
+ */
+export function activeNamesPart(report: PersonalReport): { named: number; of: number } | null {
+  const c = report.comparable;
+  return report.active !== null && c && c.length > 0 && c.length < report.genres.length ? { named: c.length, of: report.genres.length } : null;
+}
+
 /** The report's active model names none of its genres (the base models against a taxonomy of the person's own). */
 export function activeNamesNone(report: PersonalReport): boolean {
   return report.active !== null && report.comparable?.length === 0;
