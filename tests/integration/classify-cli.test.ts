@@ -66,6 +66,14 @@ describe('genre-tagger classify (the shipped models, a GTZAN clip, generated and
     expect(r.stderr).toContain(`Skipped 1 file or folder the scan could not list or open:\n  ${join(music, 'd-dangling.mp3')}\n    Broken link`);
   });
 
+  it('writes progress to a log as lines, none of them before the job has counted anything', async () => {
+    const r = await runCli(['classify', music, '--db', join(tmp.dir, 'logged.sqlite')], { env });
+    expect(r.code, r.stderr).toBe(0);
+    // stderr is no terminal here: the classification's plan, not the scan's empty start ("listing files (0 found)")
+    expect(r.stderr).toMatch(/^Listening and classifying \(2 workers, models on the CPU; ensemble, mlfi, cnn, svm\) 0\/3 0%$/m);
+    expect(r.stderr).not.toMatch(/\(0 found\)/);
+  });
+
   it('prints a table, and does not listen to unchanged tracks again', async () => {
     const r = await runCli(['classify', music, '--db', db], { env });
     expect(r.code, r.stderr).toBe(0);

@@ -20,6 +20,8 @@ export async function waitWithProgress(ctx: Pick<AppContext, 'events' | 'jobs'>,
     if (job.id !== jobId || quiet || job.status !== 'running') return;
     const now = Date.now();
     if (!tty && now - lastLine < 3000) return;
+    // a log keeps every line: one of a job that has not counted anything yet ("listing files (0 found)") says nothing
+    if (!tty && job.total === null && job.done === 0) return;
     lastLine = now;
     // done may hold the fractions of items in progress (a long file being classified): show whole items. Without a
     // total the message says what is going on ("listing files (1,200 found)"): a bare count after it says nothing.
