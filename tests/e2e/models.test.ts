@@ -273,10 +273,14 @@ describe('the Models view: labels from tags on tracks not listened to yet', () =
     expect(cli.stdout).toContain('10 of them not listened to yet: `genre-tagger classify` brings them in.');
     expect(cli.stdout).toMatch(/^Orchestral +5 +0 +0 +5 {2}0 listened to: classify before retraining$/m);
 
-    await page.getByTestId('nav-library').click();
-    await page.getByTestId('classify').click();
-    await page.getByTestId('nav-models').click();
+    // classified from right here, with its progress shown
+    await page.getByTestId('models-classify').click();
+    const progress = page.getByTestId('models-view').locator('[data-testid=job-progress][data-kind=classify]');
+    await progress.waitFor();
+    await page.screenshot({ path: join(shots, 'models-classifying.png') });
     await expect.poll(() => page.getByTestId('retrain').isDisabled(), { timeout: 90_000 }).toBe(false);
+    expect(await progress.count()).toBe(0);
+    expect(await page.getByTestId('models-classify').count()).toBe(0);
     expect(await page.getByTestId('retrain-waits').count()).toBe(0);
     expect(await page.getByTestId('label-unheard').count()).toBe(0);
     expect(pageErrors).toEqual([]);
