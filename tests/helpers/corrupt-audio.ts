@@ -81,7 +81,8 @@ export interface ExpectedOutcome {
 /**
  * The audit's corpus of bad files, each with what classify must make of it (README: "Files that decode only in
  * part", "Minimum length"): a streamed WAV (whole), an MP3 with a few damaged frames and one cut at 80%
- * (classified with a warning and the decoded share), files under the threshold (unreadable with the true
+ * (classified with a warning and the decoded share), an Opus file cut at 60% (a warning, no share: Ogg announces no
+ * length) beside a whole Ogg Vorbis file, files under the threshold (unreadable with the true
  * cause), a file under the minimum length, an empty and a non-audio file, and a named pipe named like audio.
  */
 export function buildBadFileCorpus(root: string): ExpectedOutcome[] {
@@ -98,6 +99,11 @@ export function buildBadFileCorpus(root: string): ExpectedOutcome[] {
   out.push({ rel: 'cut-at-20.wav', outcome: 'unreadable', reason: /^Truncated: the WAV header declares .*, but the file holds only / });
   makeCutFile(join(root, 'cut-at-80.wav'), { format: 'wav', seconds: 10, source: 'anoisesrc=color=pink:amplitude=0.3' }, 0.8);
   out.push({ rel: 'cut-at-80.wav', outcome: 'warning', reason: /^The file looks truncated; (79|80)% decoded \(8\.0 s of 10\.0 s\), classified from what decodes$/ });
+  // An Ogg file announces no length: a cut one is told by its stream's missing end, and how much of it is there is unknown.
+  makeCutFile(join(root, 'cut-at-60.opus'), { format: 'opus', seconds: 10, source: 'anoisesrc=color=pink:amplitude=0.3' }, 0.6);
+  out.push({ rel: 'cut-at-60.opus', outcome: 'warning', reason: /^The file looks truncated; [5-6]\.\d s decoded, classified from what decodes$/ });
+  makeAudioFile(join(root, 'whole.ogg'), { format: 'ogg', seconds: 6, source: 'anoisesrc=color=pink:amplitude=0.3' });
+  out.push({ rel: 'whole.ogg', outcome: 'ok' });
   makeAudioFile(join(root, 'click.flac'), { format: 'flac', seconds: 0.05, source: 'anoisesrc=color=white:amplitude=0.5' });
   out.push({ rel: 'click.flac', outcome: 'unreadable', reason: /^Too short to classify: 0\.05 s of audio \(at least 0\.5 s is needed\)$/ });
   writeFileSync(join(root, 'empty.mp3'), '');

@@ -5,6 +5,7 @@ import type { DecodeWarning } from './decode-completeness.ts';
 import { runFfmpeg } from './ffmpeg-reader.ts';
 import { parseWavStreamHeader } from './wav-stream-header.ts';
 import { locateFfmpeg } from './locate-ffmpeg.ts';
+import { oggEndsWhole } from './ogg-stream-end.ts';
 import { wavDeclaredLength } from './wav-declared-length.ts';
 
 export const ANALYSIS_SAMPLE_RATE = 22050;
@@ -237,7 +238,15 @@ export async function* decodeAudioChunks(path: string, options: DecodeOptions = 
     }
     // A WAV's duration in ffmpeg's summary comes from the file size; its header says how much audio there should be.
     const wav = wavDeclaredLength(path, size);
-    const facts = { path, decodedSeconds: got, declaredSeconds: wav ? wav.seconds : declared, cutShort: wav !== null && wav.presentSeconds < wav.seconds, stderr };
+    // An Ogg file's duration in the summary is its last page's: a cut one looks whole; only its missing end tells.
+    const oggCut = wav === null && oggEndsWhole(path, size) === false;
+    const facts = {
+      path,
+      decodedSeconds: got,
+      declaredSeconds: wav ? wav.seconds : oggCut ? null : declared,
+      cutShort: (wav !== null && wav.presentSeconds < wav.seconds) || oggCut,
+      stderr,
+    };
     let warning = null as DecodeWarning | null;
     if (options.allowTruncated) {
       try {

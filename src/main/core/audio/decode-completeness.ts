@@ -21,7 +21,7 @@ export interface DecodeFacts {
   decodedSeconds: number;
   /** The length the file announces (its header; for WAV the data chunk's size), or null. */
   declaredSeconds: number | null;
-  /** The header announces more audio than the file holds (known for WAV). */
+  /** The file holds less than it should: a WAV header announces more audio, or an Ogg stream has no end page. */
   cutShort: boolean;
   /** ffmpeg's stderr. */
   stderr: string;
@@ -77,6 +77,8 @@ export function judgeDecodedLength(f: DecodeFacts): DecodeWarning | null {
       `${what}: it announces ${s1(declared!)} but only ${got} could be decoded (${pct(share)}, under the ${pct(MIN_DECODED_SHARE)} needed to classify it): ${f.path}`,
     );
   }
-  const amount = share === null || !(short || f.cutShort) ? `the rest decoded (${got})` : `${pct(share)} decoded (${got} of ${s1(declared!)})`;
+  // a cut file that announces no length (Ogg): how much came out is all that is known
+  const amount =
+    share !== null && (short || f.cutShort) ? `${pct(share)} decoded (${got} of ${s1(declared!)})` : code === 'truncated' ? `${got} decoded` : `the rest decoded (${got})`;
   return { code, message: `${what}; ${amount}, classified from what decodes: ${f.path}`, decodedShare: share };
 }
