@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { makeAudioFile } from './audio-fixtures.ts';
 import type { FixtureOptions } from './audio-fixtures.ts';
@@ -82,7 +82,7 @@ export interface ExpectedOutcome {
  * The audit's corpus of bad files, each with what classify must make of it (README: "Files that decode only in
  * part", "Minimum length"): a streamed WAV (whole), an MP3 with a few damaged frames and one cut at 80%
  * (classified with a warning and the decoded share), an Opus file cut at 60% (a warning, no share: Ogg announces no
- * length) beside a whole Ogg Vorbis file, files under the threshold (unreadable with the true
+ * length) beside a whole Ogg Vorbis file, two MP4 files cut at 60% (index first: a warning; index last: unreadable), files under the threshold (unreadable with the true
  * cause), a file under the minimum length, an empty and a non-audio file, and a named pipe named like audio.
  */
 export function buildBadFileCorpus(root: string): ExpectedOutcome[] {
@@ -102,6 +102,17 @@ export function buildBadFileCorpus(root: string): ExpectedOutcome[] {
   // An Ogg file announces no length: a cut one is told by its stream's missing end, and how much of it is there is unknown.
   makeCutFile(join(root, 'cut-at-60.opus'), { format: 'opus', seconds: 10, source: 'anoisesrc=color=pink:amplitude=0.3' }, 0.6);
   out.push({ rel: 'cut-at-60.opus', outcome: 'warning', reason: /^The file looks truncated; [5-6]\.\d s decoded, classified from what decodes$/ });
+  // An MP4 cut short: with its index (moov) before the audio, as written for streaming, what is there decodes;
+  // with the index at the end, as ffmpeg and many encoders write it, nothing can be read.
+  const m4a = makeAudioFile(join(root, 'plain.tmp'), { format: 'm4a', seconds: 10, source: 'anoisesrc=color=pink:amplitude=0.3' });
+  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-i', m4a, '-c', 'copy', '-movflags', '+faststart', '-f', 'ipod', join(root, 'streaming.tmp')]);
+  for (const [from, to] of [['plain.tmp', 'cut-at-60.m4a'], ['streaming.tmp', 'cut-at-60-streaming.m4a']]) {
+    const bytes = readFileSync(join(root, from));
+    writeFileSync(join(root, to), bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+    unlinkSync(join(root, from));
+  }
+  out.push({ rel: 'cut-at-60.m4a', outcome: 'unreadable', reason: /^Truncated: the file ends before its MP4 index \(the moov box, which describes its audio\), so none of it can be read$/ });
+  out.push({ rel: 'cut-at-60-streaming.m4a', outcome: 'warning', reason: /^The file looks truncated; (5[5-9]|6[0-2])% decoded \(\d\.\d s of 10\.0 s\), classified from what decodes$/ });
   makeAudioFile(join(root, 'whole.ogg'), { format: 'ogg', seconds: 6, source: 'anoisesrc=color=pink:amplitude=0.3' });
   out.push({ rel: 'whole.ogg', outcome: 'ok' });
   makeAudioFile(join(root, 'click.flac'), { format: 'flac', seconds: 0.05, source: 'anoisesrc=color=white:amplitude=0.5' });

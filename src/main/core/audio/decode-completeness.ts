@@ -28,6 +28,7 @@ export interface DecodeFacts {
 }
 
 const DECODE_ERROR = /^Error while decoding stream/;
+const PARTIAL_FILE = /\] stream \d+, offset 0x[0-9a-f]+: partial file/;
 
 /** How many frames ffmpeg could not decode, and its first words about why ("Header missing"). */
 function decodeErrors(stderr: string): { count: number; cause: string | null } {
@@ -64,7 +65,8 @@ export function judgeDecodedLength(f: DecodeFacts): DecodeWarning | null {
   const short = declared !== null && f.decodedSeconds < declared - Math.max(1, 0.05 * declared);
   if (!short && !f.cutShort && errors.count === 0) return null;
   const share = declared !== null && declared > 0 ? Math.min(1, f.decodedSeconds / declared) : null;
-  const code: DecodeWarning['code'] = f.cutShort || errors.count === 0 ? 'truncated' : 'damaged';
+  // ffmpeg's MP4 reader says "partial file" where the file ends inside its audio data: a cut file, whatever the decoder then says
+  const code: DecodeWarning['code'] = f.cutShort || errors.count === 0 || PARTIAL_FILE.test(f.stderr) ? 'truncated' : 'damaged';
   const got = s1(f.decodedSeconds);
   const what =
     code === 'truncated'

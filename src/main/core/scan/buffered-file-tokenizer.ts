@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { AbstractTokenizer, EndOfStreamError } from 'strtok3';
-import type { IRandomAccessFileInfo, IReadChunkOptions } from 'strtok3';
+import type { IFileInfo, IReadChunkOptions } from 'strtok3';
 
 const blockSize = 64 * 1024;
 
@@ -11,17 +11,19 @@ const blockSize = 64 * 1024;
  * fastest way to get a header, and one block usually holds all the tags.
  */
 export class BufferedFileTokenizer extends AbstractTokenizer {
-  fileInfo: IRandomAccessFileInfo;
+  fileInfo: IFileInfo;
   private fd: number | null;
   private block = new Uint8Array(blockSize);
   private blockStart = 0;
   private blockLength = 0;
 
-  constructor(path: string) {
+  /** `sizeUnknown`: the parsers are not told the file's size (reading a file cut short as far as it goes). */
+  constructor(path: string, options: { sizeUnknown?: boolean } = {}) {
     super();
     this.fd = openSync(path, 'r');
     try {
-      this.fileInfo = { size: fstatSync(this.fd).size };
+      const size = fstatSync(this.fd).size;
+      this.fileInfo = options.sizeUnknown ? {} : { size };
     } catch (error) {
       closeSync(this.fd);
       throw error;

@@ -54,10 +54,13 @@ export async function readTrackMetadata(path: string, sizeBytes: number): Promis
   };
 }
 
-async function parse(path: string, duration: boolean): Promise<IAudioMetadata> {
+/** music-metadata's words for an MP4 whose boxes run past the end of the file (a download that stopped). */
+const MP4_CUT_SHORT = /^(Atom size exceeds remaining bytes|Truncated (extended )?atom header)/;
+
+async function parse(path: string, duration: boolean, sizeUnknown = false): Promise<IAudioMetadata> {
   let tokenizer: BufferedFileTokenizer;
   try {
-    tokenizer = new BufferedFileTokenizer(path);
+    tokenizer = new BufferedFileTokenizer(path, { sizeUnknown });
   } catch (error) {
     throw new TrackReadError(describeParseError(error));
   }
@@ -65,10 +68,17 @@ async function parse(path: string, duration: boolean): Promise<IAudioMetadata> {
     // The tokenizer carries no path, so music-metadata picks the parser by content, not by extension.
     return await parseFromTokenizer(tokenizer, { skipCovers: true, duration });
   } catch (error) {
-    throw new TrackReadError(describeParseError(error));
+    if (sizeUnknown || !(error instanceof Error) || !MP4_CUT_SHORT.test(error.message)) throw new TrackReadError(describeParseError(error));
   } finally {
     await tokenizer.close();
   }
+  // An MP4 cut short: read again as far as it goes. Where its index (the moov box) comes before the cut, as in
+  // files written for streaming, the audio before the cut decodes, and classification says how much of it did.
+  const meta = await parse(path, duration, true);
+  if (meta.format.hasAudio === false || !meta.format.codec) {
+    throw new TrackReadError('Truncated: the file ends before its MP4 index (the moov box, which describes its audio), so none of it can be read');
+  }
+  return meta;
 }
 
 /**
