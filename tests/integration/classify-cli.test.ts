@@ -66,6 +66,14 @@ describe('genre-tagger classify (the shipped models, a GTZAN clip, generated and
     expect(r.stderr).toContain(`Skipped 1 file or folder the scan could not list or open:\n  ${join(music, 'd-dangling.mp3')}\n    Broken link`);
   });
 
+  it('counts one track as one track', async () => {
+    const one = join(tmp.dir, 'One');
+    makeAudioFile(join(one, 'only.mp3'), { format: 'mp3', seconds: 3, source: 'anoisesrc=color=pink:amplitude=0.3' });
+    const r = await runCli(['classify', one, '--db', join(tmp.dir, 'one.sqlite')], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^Listened to 1 of 1 new or changed track in \d+s \(1 worker, models on the CPU\); 1 track; genres by ensemble gtzan-ensemble\.$/m);
+  });
+
   it('writes progress to a log as lines, none of them before the job has counted anything', async () => {
     const r = await runCli(['classify', music, '--db', join(tmp.dir, 'logged.sqlite')], { env });
     expect(r.code, r.stderr).toBe(0);

@@ -99,11 +99,11 @@ export const classifyCommand: CliCommand = {
         const model = models.find((m) => m.kind === kind)!;
         const s = summary;
         const did = s
-          ? `${s.cancelled ? 'Cancelled after' : 'Listened to'} ${s.classified} of ${s.total} new or changed tracks in ${formatDuration(s.elapsedMs)}` +
+          ? `${s.cancelled ? 'Cancelled after' : 'Listened to'} ${s.classified} of ${s.total} new or changed track${s.total === 1 ? '' : 's'} in ${formatDuration(s.elapsedMs)}` +
             ` (${s.workers} worker${s.workers === 1 ? '' : 's'}${s.compute ? `, models on the ${s.compute.label}` : ''}${s.unreadable ? `; ${s.unreadable} could not be classified: ${UNCLASSIFIABLE_BECAUSE}` : ''}` +
             `${s.skipped ? `; ${s.skipped} vanished or removed meanwhile` : ''}${s.failed ? `; ${s.failed} failed` : ''}); `
           : '';
-        process.stderr.write(`${did}${count} tracks; genres by ${model.kind} ${model.version}.\nLibrary: ${ctx.dbPath}\n`);
+        process.stderr.write(`${did}${count} track${count === 1 ? '' : 's'}; genres by ${model.kind} ${model.version}.\nLibrary: ${ctx.dbPath}\n`);
       }
       return summary?.cancelled || done?.status === 'cancelled' ? 130 : 0;
     } finally {

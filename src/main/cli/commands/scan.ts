@@ -66,7 +66,7 @@ export const scanCommand: CliCommand = {
         if (classifyJob?.status === 'failed') process.stdout.write(`\nClassification failed: ${classifyJob.error}\n`);
         else if (c) {
           process.stdout.write(
-            `\n${c.cancelled ? 'Classification cancelled after' : 'Classified'} ${c.classified} of ${c.total} new or changed tracks in ` +
+            `\n${c.cancelled ? 'Classification cancelled after' : 'Classified'} ${c.classified} of ${c.total} new or changed track${c.total === 1 ? '' : 's'} in ` +
               `${formatDuration(c.elapsedMs)}${c.unreadable ? ` (${c.unreadable} could not be classified: ${UNCLASSIFIABLE_BECAUSE})` : ''}: genre-tagger list --sort predicted\n`,
           );
         }
