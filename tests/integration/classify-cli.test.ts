@@ -66,6 +66,14 @@ describe('genre-tagger classify (the shipped models, a GTZAN clip, generated and
     expect(r.stderr).toContain(`Skipped 1 file or folder the scan could not list or open:\n  ${join(music, 'd-dangling.mp3')}\n    Broken link`);
   });
 
+  it('scan lists the files left with no genre after classifying, under a heading that says why', async () => {
+    const r = await runCli(['scan', music, '--db', join(tmp.dir, 'scanned.sqlite')], { env });
+    expect(r.code, r.stderr).toBe(0);
+    // the scan itself read every header; the corrupt FLAC is found out by decoding it
+    expect(r.stdout).toMatch(/^Scanned 3 audio files in \d+s \(\d+ files\/s\): 3 new, .*, 0 unreadable, 1 skipped\.$/m);
+    expect(r.stdout).toContain(`\nFiles with no genre, unreadable, silent or too short (1):\n  ${join(music, 'c-corrupt.flac')}\n    Cannot decode the audio`);
+  });
+
   it('counts one track as one track', async () => {
     const one = join(tmp.dir, 'One');
     makeAudioFile(join(one, 'only.mp3'), { format: 'mp3', seconds: 3, source: 'anoisesrc=color=pink:amplitude=0.3' });

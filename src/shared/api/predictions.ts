@@ -17,10 +17,10 @@ export interface ActiveModelInfo {
   primary: boolean;
 }
 
-/** The result of a classification job (JobInfo.result of a 'classify' job). */
 /** Why a track counted as unreadable has no genre, as the summaries say it. */
 export const UNCLASSIFIABLE_BECAUSE = 'unreadable, silent or too short';
 
+/** The result of a classification job (JobInfo.result of a 'classify' job). */
 export interface ClassifySummary {
   /** Tracks that needed listening to when the job started. */
   total: number;

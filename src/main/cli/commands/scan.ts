@@ -58,7 +58,8 @@ export const scanCommand: CliCommand = {
             `${s.failed} unreadable${s.skipped ? `, ${s.skipped} skipped` : ''}.\nLibrary: ${ctx.dbPath}\n`,
         );
         if (errors.length > 0) {
-          process.stdout.write(`\nUnreadable files (${errors.length}):\n`);
+          // the folders' tracks without a genre now: the scan's unreadable files and, after classifying, the silent or too short
+          process.stdout.write(`\nFiles with no genre, ${c ? UNCLASSIFIABLE_BECAUSE : 'unreadable'} (${errors.length}):\n`);
           for (const e of errors.slice(0, 50)) process.stdout.write(`  ${printable(e.path)}\n    ${e.error}\n`);
           if (errors.length > 50) process.stdout.write(`  … and ${errors.length - 50} more (genre-tagger list --status error)\n`);
         }
