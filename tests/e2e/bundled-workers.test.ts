@@ -101,6 +101,20 @@ describe('jobs from the bundled entry files', () => {
     expect(currentBundleDir(copy)).toBeNull();
   });
 
+  it('the CLI itself runs from the build while it is current (from source when GENRE_TAGGER_FROM_SOURCE=1), and classifies from it', () => {
+    const cli = (args: string[], env: Record<string, string> = {}): string =>
+      execFileSync(process.execPath, [join(projectRoot, 'bin/genre-tagger.js'), ...args], { env: { ...process.env, GENRE_TAGGER_HOME: tmp.dir, ...env }, encoding: 'utf8', timeout: 120_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(cli(['--version']).trim()).toMatch(/^\d+\.\d+\.\d+ \(from the build\)$/);
+    expect(cli(['--version'], { GENRE_TAGGER_FROM_SOURCE: '1' }).trim()).toMatch(/^\d+\.\d+\.\d+ \(from source\)$/);
+    // the whole main job through the bundled command line: scan (tags read by the bundled music-metadata), classify, print
+    makeAudioFile(join(tmp.dir, 'Cli/tagged.flac'), { format: 'flac', seconds: 4, tags: { title: 'Tagged', genre: 'Ambient' } });
+    const out = cli(['classify', join(tmp.dir, 'Cli'), '--db', join(tmp.dir, 'cli.sqlite'), '--json', '--quiet']);
+    const rows = out.trim().split('\n').map((l) => JSON.parse(l) as { path: string; genre: string | null });
+    expect(rows).toHaveLength(1);
+    expect(rows[0].path).toBe(join(tmp.dir, 'Cli/tagged.flac'));
+    expect(rows[0].genre).toEqual(expect.any(String));
+  });
+
   it('decodes with the bundled ffmpeg reader thread and launcher, exactly as from source', () => {
     const file = join(tmp.dir, 'decode.mp3');
     // long enough that ffmpeg still runs when the probe looks for its parent at the first chunk

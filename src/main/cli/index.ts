@@ -41,6 +41,9 @@ const commands: CliCommand[] = [
   serveCommand,
 ];
 
+/** Whether this is the build's CLI (out/main/cli.js, which bin/genre-tagger.js runs while the build is current) or the sources'. */
+const runningFrom = import.meta.url.endsWith('.ts') ? 'from source' : 'from the build';
+
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   return [
@@ -62,7 +65,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (name === '--version' || name === '-v') {
     const { appVersion } = await import('../services/app.ts');
-    process.stdout.write(`${appVersion()}\n`);
+    process.stdout.write(`${appVersion()} (${runningFrom})\n`);
     return 0;
   }
   const command = commands.find((c) => c.name === name);
