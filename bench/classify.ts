@@ -2,8 +2,9 @@
 // 1. Generated 4-minute 44.1 kHz stereo MP3s: ffmpeg alone (`ffmpeg -i F -ac 1 -ar 22050 -f f32le /dev/null`, the
 //    floor: nothing can listen faster than ffmpeg decodes) with 2 processes at once, vs the real classification job
 //    (scan, then the job: 2 analysis workers, every active model, results written to SQLite), for the shipped
-//    models (CNN, MLFI, SVM, ensemble) and for the shipped SVM alone; and the app's next run, whose workers the app
-//    kept from the classification before (of 2 other files, untimed). The job's threads and ffmpeg's launcher run
+//    models (CNN, MLFI, SVM, ensemble) and for the shipped SVM alone; the app's next run, whose workers the app
+//    kept from the classification before (of 2 other files, untimed); and `genre-tagger classify` as a person runs
+//    it, a fresh process from start to exit (its scan of the folder included), as issue 18 measured it. The job's threads and ffmpeg's launcher run
 //    from the build (made first if not current), as the app and the built CLI run them; the shipped models once
 //    more from source, as the CLI runs them without a build. The project's own decoding path (ffmpeg's downmix to
 //    the mean and soxr, the reader thread; chunks dropped) is printed beside it.
@@ -155,6 +156,24 @@ async function pipeline(
   }
 }
 
+/**
+ * `genre-tagger classify` as a person runs it: a fresh process (from the build, as bin/genre-tagger.js runs it while
+ * the build is current) that starts, scans the folder into a fresh library, classifies it and exits.
+ */
+async function cliRun(folder: string, dataDir: string, tag: string): Promise<{ ms: number; cpuMs: number }> {
+  const t0 = performance.now();
+  const cpu0 = treeCpuMs();
+  await new Promise<void>((resolve, reject) => {
+    const p = spawn(process.execPath, [join(projectRoot, 'bin', 'genre-tagger.js'), 'classify', folder, '--db', join(dir, `${tag}.sqlite`), '--quiet'], {
+      env: { ...process.env, GENRE_TAGGER_HOME: dataDir, GENRE_TAGGER_FROM_SOURCE: undefined },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    p.on('error', reject);
+    p.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`genre-tagger classify exited with ${code}`))));
+  });
+  return { ms: performance.now() - t0, cpuMs: cpuSince(cpu0) };
+}
+
 /** Segments per second of one model on the segments of one analysed track, in batches of 8 (as the classification job sends them). */
 async function inferenceRates(
   models: ActiveModel[],
@@ -225,11 +244,15 @@ async function main(): Promise<void> {
   mkdirSync(before);
   for (let i = 0; i < 2; i++) linkSync(paths[i], join(before, `before-${i}.mp3`));
   const configs = [
-    { name: 'shipped models', shippedDir: null, bundle, warmUp: null },
-    { name: 'shipped models, from source', shippedDir: null, bundle: null, warmUp: null },
-    { name: 'shipped SVM alone', shippedDir: svmOnly, bundle, warmUp: null },
-    { name: 'shipped models, the app’s next run (workers kept)', shippedDir: null, bundle, warmUp: before },
+    { name: 'shipped models', shippedDir: null, bundle, warmUp: null, cli: false },
+    { name: 'shipped models, from source', shippedDir: null, bundle: null, warmUp: null, cli: false },
+    { name: 'shipped SVM alone', shippedDir: svmOnly, bundle, warmUp: null, cli: false },
+    { name: 'shipped models, the app’s next run (workers kept)', shippedDir: null, bundle, warmUp: before, cli: false },
+    // the issue's own measure: the whole command in a fresh process (start, scan, classification, exit)
+    { name: 'shipped models, `genre-tagger classify` (a fresh process: start, scan, classification, exit)', shippedDir: null, bundle, warmUp: null, cli: true },
   ];
+  const version = execFileSync(process.execPath, [join(projectRoot, 'bin', 'genre-tagger.js'), '--version'], { encoding: 'utf8', env: { ...process.env, GENRE_TAGGER_FROM_SOURCE: undefined } }).trim();
+  if (!version.endsWith('(from the build)')) throw new Error(`genre-tagger does not run from the build: ${version}`);
 
   // Warm up the page cache and ffmpeg, then rounds of decode-only and pipeline runs, each library size's decode-only
   // run right before its pipeline runs. Every ratio is taken within one round (the runs next to each other see the
@@ -246,7 +269,8 @@ async function main(): Promise<void> {
       record(`ffmpeg ${n}`, await ffmpegAlone(paths.slice(0, n), workers));
       record(`decode ${n}`, await decodeAll(paths.slice(0, n), workers));
       for (const c of configs) {
-        const run = await pipeline(join(dir, `library-${n}`), dataDir, c.shippedDir, c.bundle, `${c.name.replace(/\W+/g, '-')}-${n}-${r}`, c.warmUp);
+        const tag = `${c.name.replace(/\W+/g, '-')}-${n}-${r}`;
+        const run = c.cli ? await cliRun(join(dir, `library-${n}`), dataDir, tag) : await pipeline(join(dir, `library-${n}`), dataDir, c.shippedDir, c.bundle, tag, c.warmUp);
         record(`${c.name} ${n}`, run);
         process.stderr.write(`round ${r + 1}: ${n} files, ${c.name} ${(run.ms / 1000).toFixed(1)} s\n`);
       }
@@ -279,7 +303,8 @@ async function main(): Promise<void> {
     );
     for (const c of configs) {
       const p = `${c.name} ${n}`;
-      const { summary } = at(p, 0);
+      // the CLI's run reports no summary: its files and models are those of the first configuration
+      const summary = at(p, 0).summary ?? at(`${configs[0].name} ${n}`, 0).summary;
       const kinds = summary!.models.map((m) => m.kind).join(' + ');
       out.push(
         `    pipeline, ${workers} workers, ${c.name} (${kinds}): ${spread((r) => at(p, r).ms / 1000, 2, ' s')} = ` +
