@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { assembleDspModule } from '../../src/main/core/dsp/wasm/dsp-wasm.ts';
@@ -113,6 +113,25 @@ describe('jobs from the bundled entry files', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0].path).toBe(join(tmp.dir, 'Cli/tagged.flac'));
     expect(rows[0].genre).toEqual(expect.any(String));
+  });
+
+  it('the CLI runs from source without a build, or with one that no longer matches the lock file', () => {
+    // copies of the command in project folders that share this one's sources and dependencies
+    const project = (name: string, build: 'none' | 'stale' | 'current'): string => {
+      const dir = join(tmp.dir, name);
+      mkdirSync(join(dir, 'bin'), { recursive: true });
+      copyFileSync(join(projectRoot, 'bin/genre-tagger.js'), join(dir, 'bin/genre-tagger.js'));
+      for (const shared of ['src', 'node_modules', 'package.json']) symlinkSync(join(projectRoot, shared), join(dir, shared));
+      copyFileSync(join(projectRoot, 'package-lock.json'), join(dir, 'package-lock.json'));
+      if (build !== 'none') cpSync(bundle, join(dir, 'out', 'main'), { recursive: true });
+      if (build === 'stale') appendFileSync(join(dir, 'package-lock.json'), ' ');
+      return dir;
+    };
+    const version = (dir: string): string =>
+      execFileSync(process.execPath, [join(dir, 'bin/genre-tagger.js'), '--version'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, GENRE_TAGGER_FROM_SOURCE: undefined } }).trim();
+    expect(version(project('no-build', 'none'))).toMatch(/\(from source\)$/);
+    expect(version(project('stale-build', 'stale'))).toMatch(/\(from source\)$/);
+    expect(version(project('current-build', 'current'))).toMatch(/\(from the build\)$/);
   });
 
   it('decodes with the bundled ffmpeg reader thread and launcher, exactly as from source', () => {
