@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseFile } from 'music-metadata';
 import type { Browser, Page } from 'playwright-core';
@@ -153,6 +154,20 @@ describe('writing genres from the browser, then undoing', () => {
     await page.getByTestId('tag-preview-summary').waitFor();
     if (unlabelledUnder.length > 0) await expect.poll(() => page.getByTestId('tag-below-confidence').innerText()).toBe(leftOut(unlabelledUnder.length));
     else await expect.poll(() => page.getByTestId('tag-below-confidence').count()).toBe(0);
+
+    // A file that cannot be listened to has no prediction: a floor leaves it out and says so in its own words,
+    // even at 0% (it is not "predicted under 0%")
+    writeFileSync(join(music, 'e.mp3'), Buffer.alloc(4096, 0x55));
+    const { jobId } = await callServe(served, 'library.scan', {});
+    await expect.poll(async () => (await callServe(served, 'jobs.get', { id: jobId })).status, { timeout: 60_000 }).toBe('done');
+    await expect.poll(async () => (await callServe(served, 'jobs.list', {})).some((j) => j.status === 'running'), { timeout: 60_000 }).toBe(false);
+    await page.getByRole('radio', { name: 'The predicted genre', exact: true }).check();
+    await page.getByTestId('threshold').fill('0');
+    await page.getByTestId('tag-preview-button').click();
+    await expect.poll(() => page.getByTestId('tag-unpredicted').innerText()).toBe('1 left out, with no prediction');
+    expect(await page.getByTestId('tag-below-confidence').count()).toBe(0);
+    // one track is still selected in the library (D): the scope says so in the singular
+    expect(await page.getByTestId('scope-selected').locator('xpath=..').innerText()).toBe('The 1 selected track');
     expect(pageErrors).toEqual([]);
   });
 });

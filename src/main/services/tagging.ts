@@ -77,7 +77,7 @@ export function previewTags(ctx: AppContext, request: ParsedTagRequest, offset: 
   const plan = cached.plan.tracks;
   const counts: Record<TagPreviewAction, number> = { write: 0, unchanged: 0, skip: 0 };
   for (const p of plan) counts[p.action]++;
-  return { total: plan.length, counts, belowConfidence: cached.plan.belowConfidence, offset, rows: plan.slice(offset, offset + limit).map(toPreviewRow) };
+  return { total: plan.length, counts, belowConfidence: cached.plan.belowConfidence, unpredicted: cached.plan.unpredicted, offset, rows: plan.slice(offset, offset + limit).map(toPreviewRow) };
 }
 
 function ensureNoTagJob(ctx: AppContext): void {

@@ -122,6 +122,8 @@ export interface TagPreview {
   counts: Record<TagPreviewAction, number>;
   /** Tracks the selection names that the confidence floor left out (their prediction is under it; not in `total`). */
   belowConfidence: number;
+  /** Tracks the selection names that the confidence floor left out for having no prediction at all (not in `total`). */
+  unpredicted: number;
   offset: number;
   rows: TagPreviewRow[];
 }

@@ -14,6 +14,7 @@ import { createHandlers } from '../../../src/main/services/handlers.ts';
 import type { Handlers } from '../../../src/main/services/handler-set.ts';
 import { makeAudioFile } from '../../helpers/audio-fixtures.ts';
 import { makeTaggedFile, sha1File } from '../../helpers/tag-fixtures.ts';
+import { runCli } from '../../helpers/run-cli.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 import { finishedResult } from '../../helpers/job-result.ts';
 
@@ -187,10 +188,19 @@ describe('tag write-back service', () => {
     const preview = await api['tags.preview']({ request: { selection: { minConfidence: 0.8 }, source: 'prediction', mode: 'replace', id3v23Separator: '; ' }, offset: 0, limit: 10 });
     expect(preview.rows).toHaveLength(1);
     expect(preview.rows[0]).toMatchObject({ path: p('d.ogg'), newGenres: ['Hip Hop'], source: 'prediction', confidence: 0.91 });
-    // the other six files (a.mp3 at 0.42, four without a prediction, the unreadable g.mp3) are counted as left out
-    expect(preview).toMatchObject({ total: 1, belowConfidence: 6 });
+    // the other six files are left out: a.mp3 (0.42) for its confidence; four without a prediction and the
+    // unreadable g.mp3 for having none, counted apart (a floor of 0 still leaves them out, and says why)
+    expect(preview).toMatchObject({ total: 1, belowConfidence: 1, unpredicted: 5 });
+    const zero = await api['tags.preview']({ request: { selection: { minConfidence: 0 }, source: 'prediction', mode: 'replace', id3v23Separator: '; ' }, offset: 0, limit: 10 });
+    expect(zero).toMatchObject({ total: 2, belowConfidence: 0, unpredicted: 5 });
     const all = await api['tags.preview']({ request: { selection: {}, source: 'prediction', mode: 'replace', id3v23Separator: '; ' }, offset: 0, limit: 10 });
-    expect(all).toMatchObject({ total: 7, belowConfidence: 0 });
+    expect(all).toMatchObject({ total: 7, belowConfidence: 0, unpredicted: 0 });
+    // the command's preview says the same in words
+    const cli = await runCli(['tag', '--dry-run', '--source', 'prediction', '--min-confidence', '0.8', '--db', join(tmp.dir, 'library.sqlite')], {
+      env: { GENRE_TAGGER_HOME: join(tmp.dir, 'data') },
+    });
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(cli.stdout).toContain('Preview of 1 track: 1 to write, 0 unchanged, 0 skipped; 1 more left out, not predicted at least 80% sure; 5 more left out, with no prediction.');
     const raw = await api['tags.preview']({ request: { selection: { minConfidence: 0.8 }, source: 'prediction', mode: 'replace', taxonomy: null, id3v23Separator: '; ' }, offset: 0, limit: 10 });
     expect(raw.rows[0].newGenres).toEqual(['hiphop']);
 

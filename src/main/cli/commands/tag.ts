@@ -142,14 +142,15 @@ export const tagCommand: CliCommand = {
         }
         const shown = rows.slice(0, Math.min(rows.length, limit));
         if (values.json) {
-          out.write(`${JSON.stringify({ total: preview.total, counts: preview.counts, belowConfidence: preview.belowConfidence, rows: shown })}\n`);
+          out.write(`${JSON.stringify({ total: preview.total, counts: preview.counts, belowConfidence: preview.belowConfidence, unpredicted: preview.unpredicted, rows: shown })}\n`);
           return 0;
         }
         for (const r of shown) printPreviewRow(out, r);
         const c = preview.counts;
         out.write(
           `Preview of ${preview.total} track${preview.total === 1 ? '' : 's'}: ${c.write} to write, ${c.unchanged} unchanged, ${c.skip} skipped` +
-            `${preview.belowConfidence && min !== undefined ? `; ${preview.belowConfidence} more left out, not predicted at least ${Math.round(min * 100)}% sure` : ''}. ` +
+            `${preview.belowConfidence && min !== undefined ? `; ${preview.belowConfidence} more left out, not predicted at least ${Math.round(min * 100)}% sure` : ''}` +
+            `${preview.unpredicted && min !== undefined ? `; ${preview.unpredicted} more left out, with no prediction` : ''}. ` +
             'Nothing was written; run again with --apply to write.\n',
         );
         return 0;

@@ -30,6 +30,11 @@ export interface TagPlan {
   tracks: PlannedTrack[];
   /** Selected tracks whose prediction is under the request's minConfidence (and no label of theirs is written instead). */
   belowConfidence: number;
+  /**
+   * Selected tracks the floor left out because they have no prediction to weigh (not classified yet, or not
+   * classifiable: unreadable, silent, too short), and no label of theirs is written instead.
+   */
+  unpredicted: number;
 }
 
 export function requestTaxonomy(request: ParsedTagRequest): Taxonomy | null {
@@ -62,11 +67,13 @@ export function planTagBatch(db: Database, request: ParsedTagRequest): TagPlan {
   const targets = new WriteTargetChecker(libraryRoots(db));
   const out: PlannedTrack[] = [];
   let belowConfidence = 0;
+  let unpredicted = 0;
   for (const r of rows) {
     if (exclude.has(r.id)) continue;
     const label = r.label_genres_json ? parseList(r.label_genres_json) : null;
-    if (min !== undefined && !(usesLabels && label) && !((r.predicted_confidence ?? -1) >= min)) {
-      belowConfidence++;
+    if (min !== undefined && !(usesLabels && label) && !(r.predicted_confidence !== null && r.predicted_confidence >= min)) {
+      if (r.predicted_confidence === null) unpredicted++;
+      else belowConfidence++;
       continue;
     }
     const oldGenres = parseList(r.genres_json);
@@ -130,7 +137,7 @@ export function planTagBatch(db: Database, request: ParsedTagRequest): TagPlan {
     }
     out.push(plan);
   }
-  return { tracks: out, belowConfidence };
+  return { tracks: out, belowConfidence, unpredicted };
 }
 
 const modeVerb = { replace: 'Replace genres with', add: 'Add', fill: 'Fill empty genres with' } as const;
