@@ -80,8 +80,8 @@ export interface ExpectedOutcome {
 
 /**
  * The audit's corpus of bad files, each with what classify must make of it (README: "Files that decode only in
- * part", "Minimum length"): a streamed WAV (whole), an MP3 with a few damaged frames and one cut at 80%
- * (classified with a warning and the decoded share), an Opus file cut at 60% (a warning, no share: Ogg announces no
+ * part", "Minimum length"): a streamed WAV (whole), an MP3 with a few damaged frames and one cut at 80%,
+ * a FLAC cut at 60% inside a frame (classified with a warning and the decoded share), an Opus file cut at 60% (a warning, no share: Ogg announces no
  * length) beside a whole Ogg Vorbis file, two MP4 files cut at 60% (index first: a warning; index last: unreadable), files under the threshold (unreadable with the true
  * cause), a file under the minimum length, an empty and a non-audio file, and a named pipe named like audio.
  */
@@ -95,6 +95,9 @@ export function buildBadFileCorpus(root: string): ExpectedOutcome[] {
   out.push({ rel: 'mostly-corrupt.mp3', outcome: 'unreadable', reason: /damaged.*only \d+\.\d s could be decoded \(\d+%, under the 50% needed/ });
   makeCutFile(join(root, 'cut-at-80.mp3'), { format: 'mp3', seconds: 10, source: 'anoisesrc=color=pink:amplitude=0.3' }, 0.8);
   out.push({ rel: 'cut-at-80.mp3', outcome: 'warning', reason: /^The file looks truncated; (79|8[0-2])% decoded/ });
+  // A FLAC file cut inside a frame: ffmpeg fails to decode that last frame, and the file is truncated, not damaged
+  makeCutFile(join(root, 'cut-at-60.flac'), { format: 'flac', seconds: 10, source: 'anoisesrc=color=pink:amplitude=0.3' }, 0.6);
+  out.push({ rel: 'cut-at-60.flac', outcome: 'warning', reason: /^The file looks truncated; (5[5-9]|6[0-4])% decoded \(\d\.\d s of 10\.0 s\), classified from what decodes$/ });
   makeCutFile(join(root, 'cut-at-20.wav'), { format: 'wav', seconds: 10, source: 'anoisesrc=color=pink:amplitude=0.3' }, 0.2);
   out.push({ rel: 'cut-at-20.wav', outcome: 'unreadable', reason: /^Truncated: the WAV header declares .*, but the file holds only / });
   makeCutFile(join(root, 'cut-at-80.wav'), { format: 'wav', seconds: 10, source: 'anoisesrc=color=pink:amplitude=0.3' }, 0.8);
