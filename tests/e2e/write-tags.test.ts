@@ -140,6 +140,9 @@ describe('writing genres from the browser, then undoing', () => {
     await page.getByTestId('tag-preview-button').click();
     const leftOut = (n: number): string => `${n} left out, not predicted at least 100% sure`;
     await expect.poll(() => page.getByTestId('tag-below-confidence').innerText()).toBe(leftOut(under.length));
+    // where the floor leaves every track out, the preview says so instead of showing an empty table
+    expect(await page.getByTestId('tag-preview-empty').count()).toBe(under.length === rows.length ? 1 : 0);
+    if (under.length === rows.length) expect(await page.getByTestId('tag-preview-empty').innerText()).toMatch(/^The confidence floor leaves every track out/);
     // one sentence in one element (the summary spaces its parts apart: a part of its own stood apart from its '.')
     expect(await page.getByTestId('tag-preview-summary').locator(':scope > span').first().innerText()).toMatch(
       new RegExp(`^\\d+ files? to write, \\d+ already as asked, \\d+ skipped; ${leftOut(under.length)}\\.$`),
