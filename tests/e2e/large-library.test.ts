@@ -77,6 +77,19 @@ describe('a 100,000-track library in the browser', () => {
     await page.getByTestId('track-row').first().waitFor();
   });
 
+  it('Write tags: the preview of the whole library counts and pages it with thousands separators', async () => {
+    await page.getByTestId('nav-tags').click();
+    await page.getByTestId('scope-all').check();
+    await page.getByTestId('source-genres').check();
+    await page.locator('[data-testid=tag-genres] input').fill('Jazz');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('tag-preview-button').click();
+    await expect.poll(() => page.getByTestId('tag-preview-page').innerText(), { timeout: 60_000 }).toMatch(/^1–\d+ of 100,000$/);
+    expect(await page.getByTestId('tag-preview-summary').innerText()).toMatch(/100,000|\d{1,3},\d{3}/);
+    await page.getByTestId('nav-library').click();
+    await page.getByTestId('track-row').first().waitFor();
+  });
+
   it('searches the whole library as you type', async () => {
     // Every word must match: "04242" is in tracks 004242 and 042420-042429.
     await page.getByTestId('search').fill('track 04242');
