@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import type { CliCommand } from './command.ts';
 import { UsageError } from './command.ts';
 import { analyzeCommand } from './commands/analyze.ts';
@@ -41,8 +42,12 @@ const commands: CliCommand[] = [
   serveCommand,
 ];
 
-/** Whether this is the build's CLI (out/main/cli.js, which bin/genre-tagger.js runs while the build is current) or the sources'. */
-const runningFrom = import.meta.url.endsWith('.ts') ? 'from source' : 'from the build';
+/**
+ * The build's folder when this is the build's CLI (out/main/cli.js, which bin/genre-tagger.js runs only after finding
+ * the build current), null from source.
+ */
+const builtDir = import.meta.url.endsWith('.ts') ? null : fileURLToPath(new URL('.', import.meta.url));
+const runningFrom = builtDir ? 'from the build' : 'from source';
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -80,7 +85,8 @@ export async function main(argv: string[]): Promise<number> {
   // Jobs' worker threads, ffmpeg's reader thread and its launcher run from the build (npm run build) while it is
   // current, as in the app: their start is much cheaper than Node's type stripping of every module in every thread.
   // GENRE_TAGGER_FROM_SOURCE=1 runs them from source anyway.
-  if (process.env.GENRE_TAGGER_FROM_SOURCE !== '1') setBundledEntryDir(currentBundleDir(projectRoot));
+  // The build's CLI runs them from its own folder (bin/genre-tagger.js checked it already).
+  if (process.env.GENRE_TAGGER_FROM_SOURCE !== '1') setBundledEntryDir(builtDir ?? currentBundleDir(projectRoot));
   try {
     return await command.run(args);
   } catch (error) {

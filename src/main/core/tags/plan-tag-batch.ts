@@ -71,10 +71,15 @@ export function planTagBatch(db: Database, request: ParsedTagRequest): TagPlan {
   for (const r of rows) {
     if (exclude.has(r.id)) continue;
     const label = r.label_genres_json ? parseList(r.label_genres_json) : null;
-    if (min !== undefined && !(usesLabels && label) && !(r.predicted_confidence !== null && r.predicted_confidence >= min)) {
-      if (r.predicted_confidence === null) unpredicted++;
-      else belowConfidence++;
-      continue;
+    if (min !== undefined && !(usesLabels && label)) {
+      if (r.predicted_confidence === null) {
+        unpredicted++;
+        continue;
+      }
+      if (r.predicted_confidence < min) {
+        belowConfidence++;
+        continue;
+      }
     }
     const oldGenres = parseList(r.genres_json);
     let wanted: string[] | null = null;
