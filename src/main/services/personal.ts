@@ -72,6 +72,7 @@ export function labelSummary(ctx: AppContext): LabelSummary {
     minExamples: min,
     notListened: labels.filter((l) => !embedded.has(l.trackId)).length,
     unsureThreshold: readUnsureThreshold(ctx.db),
+    tagged: ctx.db.prepare(`SELECT count(*) FROM tracks WHERE status = 'ok' AND genres_json <> '[]'`).pluck().get() as number,
   };
 }
 

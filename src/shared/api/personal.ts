@@ -31,6 +31,11 @@ export interface LabelSummary {
   notListened: number;
   /** The prediction confidence under which a track is shown as unsure. */
   unsureThreshold: number;
+  /**
+   * Readable tracks whose files carry a genre tag (any value, placeholders such as "Other" included): what
+   * 'labels.importTags' reads. The app offers the import while this is above 0.
+   */
+  tagged: number;
 }
 
 export interface ImportTagsResult {
