@@ -71,14 +71,18 @@ export interface TagImportCounts {
 export function importTagLabels(db: Database, labels: readonly TagLabel[], emptied: readonly number[], options: { dryRun?: boolean; now?: number } = {}): TagImportCounts {
   const now = options.now ?? Date.now();
   const counts: TagImportCounts = { created: 0, updated: 0, unchanged: 0, removed: 0, keptPersonal: 0 };
-  const get = db.prepare('SELECT genres_json, source FROM track_labels WHERE track_id = ?');
+  const readAll = db.prepare('SELECT track_id, genres_json, source FROM track_labels');
   const insert = db.prepare("INSERT INTO track_labels (track_id, genres_json, source, created_at, updated_at) VALUES (?, ?, 'tag', ?, ?)");
   const update = db.prepare("UPDATE track_labels SET genres_json = ?, updated_at = ? WHERE track_id = ? AND source = 'tag'");
   const remove = db.prepare("DELETE FROM track_labels WHERE track_id = ? AND source = 'tag'");
   const run = (): void => {
+    // every label read at once, in the transaction: a query per track took 240 ms of the 20,000-track library's
+    // import (the app runs it on its main thread)
+    const existingLabels = new Map<number, { genres_json: string; source: LabelSource }>();
+    for (const r of readAll.iterate() as IterableIterator<{ track_id: number; genres_json: string; source: LabelSource }>) existingLabels.set(r.track_id, r);
     for (const l of labels) {
       const json = JSON.stringify(l.genres);
-      const existing = get.get(l.trackId) as { genres_json: string; source: LabelSource } | undefined;
+      const existing = existingLabels.get(l.trackId);
       if (!existing) {
         counts.created++;
         if (!options.dryRun) insert.run(l.trackId, json, now, now);
@@ -90,7 +94,7 @@ export function importTagLabels(db: Database, labels: readonly TagLabel[], empti
       }
     }
     for (const id of emptied) {
-      const existing = get.get(id) as { source: LabelSource } | undefined;
+      const existing = existingLabels.get(id);
       if (existing?.source === 'tag') {
         counts.removed++;
         if (!options.dryRun) remove.run(id);
