@@ -125,6 +125,26 @@ describe('decodeAudio (ffmpeg)', () => {
     expect(cutMp3.message).toMatch(/announces 20\.0 s but only 5\.\d s could be decoded/);
   });
 
+  it('takes the length of the audio, not of a video that runs past it; cover art does not hide a cut', async () => {
+    // A music video: 10 s of song, 14 s of picture (the container says 14 s).
+    const video = join(tmp.dir, 'video.mp4');
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=10', '-f', 'lavfi', '-i', 'color=c=blue:s=160x120:r=10:d=14',
+      '-map', '1:v', '-map', '0:a', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', video]);
+    const whole = await decodeAudio(video);
+    expect(whole.warning).toBeNull();
+    expect(Math.abs(whole.samples - 10 * 22050)).toBeLessThan(0.05 * 22050);
+    // An MP3 with its cover as an attached picture, cut to a quarter: its header's 20 s still count.
+    const plain = makeAudioFile(join(tmp.dir, 'plain.mp3'), { format: 'mp3', seconds: 20 });
+    const covered = join(tmp.dir, 'covered.mp3');
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', plain, '-f', 'lavfi', '-i', 'color=c=red:s=64x64:d=1', '-frames:v', '1', '-map', '0:a', '-map', '1:v',
+      '-c:a', 'copy', '-c:v', 'mjpeg', '-disposition:v', 'attached_pic', '-id3v2_version', '3', covered]);
+    const mp3 = readFileSync(covered);
+    writeFileSync(join(tmp.dir, 'covered-cut.mp3'), mp3.subarray(0, mp3.length >> 2));
+    const cut = await failure(decodeAudio(join(tmp.dir, 'covered-cut.mp3')));
+    expect(cut.code).toBe('truncated');
+    expect(cut.message).toMatch(/announces 20\.0 s but only [45]\.\d s could be decoded/);
+  });
+
   it('stops ffmpeg when cancelled', async () => {
     const path = makeAudioFile(join(tmp.dir, 'long.flac'), { format: 'flac', seconds: 120, channels: 1 });
     const controller = new AbortController();

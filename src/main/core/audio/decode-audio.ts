@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { AudioDecodeError } from './audio-decode-error.ts';
+import { durationIsTheAudios } from './container-duration.ts';
 import { judgeDecodedLength } from './decode-completeness.ts';
 import type { DecodeWarning } from './decode-completeness.ts';
 import { runFfmpeg } from './ffmpeg-reader.ts';
@@ -243,7 +244,8 @@ export async function* decodeAudioChunks(path: string, options: DecodeOptions = 
     const facts = {
       path,
       decodedSeconds: got,
-      declaredSeconds: wav ? wav.seconds : oggCut ? null : declared,
+      // a video stream that runs past the audio makes the container's duration longer than the audio
+      declaredSeconds: wav ? wav.seconds : oggCut || !durationIsTheAudios(stderr) ? null : declared,
       cutShort: (wav !== null && wav.presentSeconds < wav.seconds) || oggCut,
       stderr,
     };
