@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openAppPage } from '../helpers/browser.ts';
+import { makeAudioFile } from '../helpers/audio-fixtures.ts';
 import { buildLibraryFixture } from '../helpers/library-fixture.ts';
 import type { LibraryFixture } from '../helpers/library-fixture.ts';
 import { startServe } from '../helpers/serve.ts';
@@ -168,6 +170,45 @@ describe('library view in a real browser, on the real services', () => {
     });
     await page.getByTestId('scan-issues-toggle').click();
     expect(await page.getByTestId('scan-issue').count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('removes a library folder once it has said what goes with it: the tracks, the labels the person gave; the files stay', async () => {
+    const extra = join(tmp.dir, 'Extra');
+    const files = ['one', 'two'].map((n) => makeAudioFile(join(extra, `${n}.mp3`), { format: 'mp3', seconds: 4 }));
+    const root = await callServe(served, 'library.addRoot', { path: extra });
+    const { jobId } = await callServe(served, 'library.scan', { rootIds: [root.id], classify: false });
+    await expect.poll(async () => (await callServe(served, 'jobs.get', { id: jobId })).status, { timeout: 60_000 }).toBe('done');
+    const extraTracks = (await callServe(served, 'library.query', { limit: 100, folder: extra })).rows;
+    expect(extraTracks).toHaveLength(2);
+    await callServe(served, 'labels.set', { trackIds: [extraTracks[0].id], genres: ['Drone'], source: 'corrected' });
+    const labelledBefore = (await callServe(served, 'labels.summary', {})).labelled;
+    const total = fixture.tracks.length + fixture.errors.length;
+    await page.getByTestId('folder-all').click();
+    await expect.poll(() => page.getByTestId('track-total').innerText()).toBe(`${total + 2} tracks`);
+
+    const row = page.locator('.node', { has: page.getByTestId('folder-root').filter({ hasText: extra }) });
+    await row.hover();
+    await row.getByTestId('remove-folder').click();
+    const dialog = page.getByTestId('remove-folder-dialog');
+    await page.getByTestId('remove-folder-tracks').waitFor();
+    expect(await page.getByTestId('remove-folder-tracks').innerText()).toBe('Its 2 tracks leave the library with their predictions. The files stay on disk, untouched.');
+    expect(await page.getByTestId('remove-folder-labels').innerText()).toBe('1 label you gave goes with them. Adding the folder again brings the tracks back, not that label.');
+    // Cancel has the focus: Enter keeps the folder
+    await page.keyboard.press('Enter');
+    await expect.poll(() => dialog.count()).toBe(0);
+    expect((await callServe(served, 'library.roots', {})).map((r) => r.path)).toContain(extra);
+
+    await row.hover();
+    await row.getByTestId('remove-folder').click();
+    await page.getByTestId('remove-folder-tracks').waitFor();
+    await page.getByTestId('remove-folder-confirm').click();
+    await expect.poll(() => dialog.count()).toBe(0);
+    await expect.poll(() => page.getByTestId('folder-root').filter({ hasText: extra }).count()).toBe(0);
+    await expect.poll(() => page.getByTestId('track-total').innerText()).toBe(`${total} tracks`);
+    expect((await callServe(served, 'library.roots', {})).map((r) => r.path)).not.toContain(extra);
+    expect((await callServe(served, 'labels.summary', {})).labelled).toBe(labelledBefore - 1);
+    for (const f of files) expect(existsSync(f)).toBe(true);
     expect(pageErrors).toEqual([]);
   });
 });

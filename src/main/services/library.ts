@@ -1,10 +1,10 @@
 import { statSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import { listedTrackCount } from '../../shared/api/library.ts';
-import type { FolderNode, LibraryRoot, ScanIssue, TrackDetail } from '../../shared/api/library.ts';
+import type { FolderNode, LibraryRoot, RemoveRootResult, ScanIssue, TrackDetail } from '../../shared/api/library.ts';
 import { ApiError } from '../../shared/errors.ts';
 import { locateFfmpeg } from '../core/audio/locate-ffmpeg.ts';
-import { deleteLibraryRoot, insertLibraryRoot, listLibraryRoots, readLibraryRoot } from '../core/db/library-roots.ts';
+import { deleteLibraryRoot, insertLibraryRoot, libraryRootContents, listLibraryRoots, readLibraryRoot } from '../core/db/library-roots.ts';
 import { readScanIssues } from '../core/db/scan-issues.ts';
 import { trackCountsByDir } from '../core/db/track-folders.ts';
 import { readTrackDetail } from '../core/db/track-rows.ts';
@@ -50,13 +50,20 @@ export function addRoot(ctx: AppContext, rawPath: string): LibraryRoot {
   return getRoot(ctx, id);
 }
 
-export function removeRoot(ctx: AppContext, id: number): { removed: boolean } {
+/**
+ * Takes a folder out of the library: its tracks go, with their predictions, embeddings and labels (the files stay
+ * on disk; the tag history keeps its entries). A dry run says what would go, for the person to confirm.
+ */
+export function removeRoot(ctx: AppContext, id: number, options: { dryRun?: boolean } = {}): RemoveRootResult {
+  const root = getRoot(ctx, id);
+  const contents = libraryRootContents(ctx.db, id);
+  if (options.dryRun) return { removed: false, path: root.path, ...contents };
   if (ctx.jobs.running('scan').length > 0) {
     throw new ApiError('conflict', 'A scan is running; cancel it or wait before removing a library folder.');
   }
   const removed = deleteLibraryRoot(ctx.db, id);
   if (removed) ctx.events.emit('library.changed', { reason: 'roots' });
-  return { removed };
+  return { removed, path: root.path, ...contents };
 }
 
 /**
@@ -114,7 +121,7 @@ export function libraryHandlers(ctx: AppContext): HandlerSet<'library.'> {
   return {
     'library.roots': () => listRoots(ctx),
     'library.addRoot': ({ path }) => addRoot(ctx, path),
-    'library.removeRoot': ({ id }) => removeRoot(ctx, id),
+    'library.removeRoot': ({ id, dryRun }) => removeRoot(ctx, id, { dryRun }),
     'library.scan': ({ rootIds, classify }) => startScan(ctx, rootIds, { classify }),
     'library.query': (q) => ctx.trackQueries.page(q),
     'library.track': ({ id }) => trackDetail(ctx, id),

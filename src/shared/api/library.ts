@@ -141,6 +141,17 @@ export interface ScanIssue {
   seenAt: number;
 }
 
+/** What removing a library folder takes out of the library (or, for a dry run, would). */
+export interface RemoveRootResult {
+  removed: boolean;
+  path: string;
+  /** Its tracks: they leave the library with their predictions; the files stay on disk. */
+  tracks: number;
+  /** Labels of those tracks, and of them the person's own (corrected or accepted; the others came from tags). */
+  labels: number;
+  yourLabels: number;
+}
+
 export interface FolderNode {
   path: string;
   trackCount: number;
@@ -149,7 +160,8 @@ export interface FolderNode {
 export const libraryApi = {
   'library.roots': method(z.object({}).strict()).returns<LibraryRoot[]>(),
   'library.addRoot': method(z.object({ path: z.string().min(1).max(4096) }).strict()).returns<LibraryRoot>(),
-  'library.removeRoot': method(z.object({ id: z.number().int().positive() }).strict()).returns<{ removed: boolean }>(),
+  /** Takes a folder and its tracks (predictions, labels) out of the library; the files stay. dryRun counts only. */
+  'library.removeRoot': method(z.object({ id: z.number().int().positive(), dryRun: z.boolean().optional() }).strict()).returns<RemoveRootResult>(),
   /** Scans the folders (all when omitted); unless `classify` is false, then classifies new and changed tracks. */
   'library.scan': method(
     z.object({ rootIds: z.array(z.number().int().positive()).max(10_000).optional(), classify: z.boolean().optional() }).strict(),

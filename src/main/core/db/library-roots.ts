@@ -62,7 +62,16 @@ export function insertLibraryRoot(db: Database, path: string, absorbedIds: reado
   })();
 }
 
-/** Removes a library folder; returns whether there was one. */
+/** What a library folder holds that goes with it: its tracks, their labels, and of those the person's own. */
+export function libraryRootContents(db: Database, id: number): { tracks: number; labels: number; yourLabels: number } {
+  const tracks = db.prepare('SELECT count(*) FROM tracks WHERE root_id = ?').pluck().get(id) as number;
+  const labels = db
+    .prepare(`SELECT count(*) AS labels, count(*) FILTER (WHERE l.source <> 'tag') AS yours FROM track_labels l JOIN tracks t ON t.id = l.track_id WHERE t.root_id = ?`)
+    .get(id) as { labels: number; yours: number };
+  return { tracks, labels: labels.labels, yourLabels: labels.yours };
+}
+
+/** Removes a library folder and, by cascade, its tracks with their predictions and labels; returns whether there was one. */
 export function deleteLibraryRoot(db: Database, id: number): boolean {
   return db.prepare('DELETE FROM roots WHERE id = ?').run(id).changes > 0;
 }
