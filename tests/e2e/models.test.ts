@@ -193,6 +193,29 @@ describe('the Models view: retrain, compare, activate, roll back, in a real brow
     expect((await rows()).map((t) => [t.id, t.predictedGenre])).toEqual(before.map((t) => [t.id, t.predictedGenre]));
     expect(pageErrors).toEqual([]);
   });
+
+  it('sets the unsure threshold: the library marks every prediction under it as unsure; a value out of range is not taken', async () => {
+    await page.getByTestId('nav-models').click();
+    const box = page.getByTestId('unsure-threshold');
+    expect(await box.inputValue()).toBe('50');
+    const unsureUnder = async (): Promise<number> => (await callServe(served, 'library.query', { limit: 1000, unsure: true })).total;
+    const all = (await rows()).filter((t) => t.confidence !== null);
+    const under = (x: number): number => all.filter((t) => t.confidence! < x).length;
+    expect(await unsureUnder()).toBe(under(0.5));
+    await box.fill('95');
+    await box.press('Enter');
+    await expect.poll(async () => (await callServe(served, 'labels.summary', {})).unsureThreshold).toBe(0.95);
+    expect(await unsureUnder()).toBe(under(0.95));
+    expect(under(0.95)).toBeGreaterThan(under(0.5));
+    await box.fill('150');
+    await box.press('Enter');
+    await expect.poll(() => box.inputValue()).toBe('95');
+    expect((await callServe(served, 'labels.summary', {})).unsureThreshold).toBe(0.95);
+    await box.fill('50');
+    await box.press('Enter');
+    await expect.poll(async () => (await callServe(served, 'labels.summary', {})).unsureThreshold).toBe(0.5);
+    expect(pageErrors).toEqual([]);
+  });
 });
 
 describe('the Models view: a long retrain shows its progress and can be cancelled', () => {

@@ -94,12 +94,17 @@ export const useModelsStore = defineStore('models', () => {
     decided.value = new Set([...decided.value, version]);
   }
 
+  /** The confidence under which a prediction is shown as unsure (0..1). */
+  function setUnsureThreshold(threshold: number): Promise<boolean> {
+    return run(() => api.call('personal.setUnsureThreshold', { threshold }));
+  }
+
   async function cancelRetrain(): Promise<void> {
     if (retrainJob.value) await jobs.cancel(retrainJob.value.id);
   }
 
   return {
     baseModels, versions, summary, error, busy, active, retrainJob, retrainRunning, pendingResult, trainableGenres, canRetrain, retrainWaitsForListening, needMore,
-    init, load, loadSummary, retrain, activate, rollback, keepCurrent, cancelRetrain,
+    init, load, loadSummary, retrain, activate, rollback, keepCurrent, cancelRetrain, setUnsureThreshold,
   };
 });
