@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -192,7 +192,7 @@ describe('library view in a real browser, on the real services', () => {
     await row.getByTestId('remove-folder').click();
     const dialog = page.getByTestId('remove-folder-dialog');
     await page.getByTestId('remove-folder-tracks').waitFor();
-    expect(await page.getByTestId('remove-folder-tracks').innerText()).toBe('Its 2 tracks leave the library with their predictions. The files stay on disk, untouched.');
+    expect(await page.getByTestId('remove-folder-tracks').innerText()).toBe('2 tracks leave the library with their predictions. The files stay on disk, untouched.');
     expect(await page.getByTestId('remove-folder-labels').innerText()).toBe('1 label you gave goes with them. Adding the folder again brings the tracks back, not that label.');
     // Cancel has the focus: Enter keeps the folder
     await page.keyboard.press('Enter');
@@ -209,6 +209,31 @@ describe('library view in a real browser, on the real services', () => {
     expect((await callServe(served, 'library.roots', {})).map((r) => r.path)).not.toContain(extra);
     expect((await callServe(served, 'labels.summary', {})).labelled).toBe(labelledBefore - 1);
     for (const f of files) expect(existsSync(f)).toBe(true);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('forgets the files the last scan did not find, once it has said what goes with them', async () => {
+    const gone = fixture.tracks.find((t) => t.rel.endsWith('.flac'))!;
+    const total = fixture.tracks.length + fixture.errors.length;
+    const track = (await callServe(served, 'library.query', { limit: 1000 })).rows.find((r) => r.path === join(fixture.root, gone.rel))!;
+    await callServe(served, 'labels.set', { trackIds: [track.id], genres: ['Lost'], source: 'corrected' });
+    rmSync(join(fixture.root, gone.rel));
+    const { jobId } = await callServe(served, 'library.scan', { classify: false });
+    await expect.poll(async () => (await callServe(served, 'jobs.get', { id: jobId })).status, { timeout: 60_000 }).toBe('done');
+    await page.getByTestId('filter-missing').click();
+    await expect.poll(() => page.getByTestId('track-total').innerText()).toBe('1 track');
+    expect(await page.getByTestId('missing-note').isVisible()).toBe(true);
+    await page.getByTestId('forget-missing').click();
+    await page.getByTestId('forget-missing-tracks').waitFor();
+    expect(await page.getByTestId('forget-missing-tracks').innerText()).toBe('One track leaves the library with its predictions.');
+    expect(await page.getByTestId('forget-missing-labels').innerText()).toBe('1 label you gave goes with them. Finding the files again brings the tracks back, not that label.');
+    await page.getByTestId('forget-missing-confirm').click();
+    await expect.poll(() => page.getByTestId('forget-missing-dialog').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('track-total').innerText()).toBe(`${total - 1} tracks`);
+    // the sidebar's "Missing files" goes with them, once the folders' counts are read again
+    await expect.poll(() => page.getByTestId('filter-missing').count()).toBe(0);
+    expect(await page.getByTestId('missing-note').count()).toBe(0);
+    expect((await callServe(served, 'library.query', { limit: 1000, status: 'missing' })).total).toBe(0);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -1,10 +1,12 @@
 import { statSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import { listedTrackCount } from '../../shared/api/library.ts';
-import type { FolderNode, LibraryRoot, RemoveRootResult, ScanIssue, TrackDetail } from '../../shared/api/library.ts';
+import type { FolderNode, LibraryRemoval, LibraryRoot, RemoveRootResult, ScanIssue, TrackDetail } from '../../shared/api/library.ts';
 import { ApiError } from '../../shared/errors.ts';
 import { locateFfmpeg } from '../core/audio/locate-ffmpeg.ts';
-import { deleteLibraryRoot, insertLibraryRoot, libraryRootContents, listLibraryRoots, readLibraryRoot } from '../core/db/library-roots.ts';
+import {
+  deleteLibraryRoot, deleteMissingTracks, insertLibraryRoot, libraryRootContents, listLibraryRoots, missingTrackContents, readLibraryRoot,
+} from '../core/db/library-roots.ts';
 import { readScanIssues } from '../core/db/scan-issues.ts';
 import { trackCountsByDir } from '../core/db/track-folders.ts';
 import { readTrackDetail } from '../core/db/track-rows.ts';
@@ -67,6 +69,25 @@ export function removeRoot(ctx: AppContext, id: number, options: { dryRun?: bool
 }
 
 /**
+ * Forgets the tracks whose files the scans found missing, with their predictions and labels: files deleted for good.
+ * Until then a missing track keeps everything, and a file that comes back (moved: found again by its content) takes
+ * it up again. A dry run says what would go.
+ */
+export function forgetMissing(ctx: AppContext, options: { dryRun?: boolean } = {}): LibraryRemoval {
+  if (options.dryRun) return missingTrackContents(ctx.db);
+  if (ctx.jobs.running('scan').length > 0) {
+    throw new ApiError('conflict', 'A scan is running; wait for it before forgetting the missing files (it may find some of them again).');
+  }
+  const gone = ctx.db.transaction(() => {
+    const contents = missingTrackContents(ctx.db);
+    deleteMissingTracks(ctx.db);
+    return contents;
+  })();
+  if (gone.tracks > 0) ctx.events.emit('library.changed', { reason: 'scan' });
+  return gone;
+}
+
+/**
  * Starts a scan of the given roots (all when omitted); a scan already running is returned instead of a second.
  * Unless `classify` is false, a scan that finishes starts the classification of what it found (new and changed
  * tracks; the job's `followUp`), when a model and ffmpeg are there to do it.
@@ -122,6 +143,7 @@ export function libraryHandlers(ctx: AppContext): HandlerSet<'library.'> {
     'library.roots': () => listRoots(ctx),
     'library.addRoot': ({ path }) => addRoot(ctx, path),
     'library.removeRoot': ({ id, dryRun }) => removeRoot(ctx, id, { dryRun }),
+    'library.forgetMissing': ({ dryRun }) => forgetMissing(ctx, { dryRun }),
     'library.scan': ({ rootIds, classify }) => startScan(ctx, rootIds, { classify }),
     'library.query': (q) => ctx.trackQueries.page(q),
     'library.track': ({ id }) => trackDetail(ctx, id),

@@ -141,15 +141,19 @@ export interface ScanIssue {
   seenAt: number;
 }
 
-/** What removing a library folder takes out of the library (or, for a dry run, would). */
-export interface RemoveRootResult {
-  removed: boolean;
-  path: string;
-  /** Its tracks: they leave the library with their predictions; the files stay on disk. */
+/** What taking tracks out of the library takes with them (or, for a dry run, would). */
+export interface LibraryRemoval {
+  /** The tracks: they leave the library with their predictions; the files stay on disk. */
   tracks: number;
   /** Labels of those tracks, and of them the person's own (corrected or accepted; the others came from tags). */
   labels: number;
   yourLabels: number;
+}
+
+/** A library folder taken out of the library, with its tracks. */
+export interface RemoveRootResult extends LibraryRemoval {
+  removed: boolean;
+  path: string;
 }
 
 export interface FolderNode {
@@ -162,6 +166,8 @@ export const libraryApi = {
   'library.addRoot': method(z.object({ path: z.string().min(1).max(4096) }).strict()).returns<LibraryRoot>(),
   /** Takes a folder and its tracks (predictions, labels) out of the library; the files stay. dryRun counts only. */
   'library.removeRoot': method(z.object({ id: z.number().int().positive(), dryRun: z.boolean().optional() }).strict()).returns<RemoveRootResult>(),
+  /** Forgets the tracks whose files the scans found missing (predictions, labels); dryRun counts only. */
+  'library.forgetMissing': method(z.object({ dryRun: z.boolean().optional() }).strict()).returns<LibraryRemoval>(),
   /** Scans the folders (all when omitted); unless `classify` is false, then classifies new and changed tracks. */
   'library.scan': method(
     z.object({ rootIds: z.array(z.number().int().positive()).max(10_000).optional(), classify: z.boolean().optional() }).strict(),

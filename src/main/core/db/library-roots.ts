@@ -62,13 +62,28 @@ export function insertLibraryRoot(db: Database, path: string, absorbedIds: reado
   })();
 }
 
+/** What the tracks a condition selects take with them out of the library: their labels, and of those the person's own. */
+function removalCounts(db: Database, where: string, ...params: unknown[]): { tracks: number; labels: number; yourLabels: number } {
+  const tracks = db.prepare(`SELECT count(*) FROM tracks t WHERE ${where}`).pluck().get(...params) as number;
+  const labels = db
+    .prepare(`SELECT count(*) AS labels, count(*) FILTER (WHERE l.source <> 'tag') AS yours FROM track_labels l JOIN tracks t ON t.id = l.track_id WHERE ${where}`)
+    .get(...params) as { labels: number; yours: number };
+  return { tracks, labels: labels.labels, yourLabels: labels.yours };
+}
+
 /** What a library folder holds that goes with it: its tracks, their labels, and of those the person's own. */
 export function libraryRootContents(db: Database, id: number): { tracks: number; labels: number; yourLabels: number } {
-  const tracks = db.prepare('SELECT count(*) FROM tracks WHERE root_id = ?').pluck().get(id) as number;
-  const labels = db
-    .prepare(`SELECT count(*) AS labels, count(*) FILTER (WHERE l.source <> 'tag') AS yours FROM track_labels l JOIN tracks t ON t.id = l.track_id WHERE t.root_id = ?`)
-    .get(id) as { labels: number; yours: number };
-  return { tracks, labels: labels.labels, yourLabels: labels.yours };
+  return removalCounts(db, 't.root_id = ?', id);
+}
+
+/** The tracks whose files the scans found missing, with their labels. */
+export function missingTrackContents(db: Database): { tracks: number; labels: number; yourLabels: number } {
+  return removalCounts(db, "t.status = 'missing'");
+}
+
+/** Forgets the tracks whose files are missing: by cascade their predictions, embeddings and labels go too. */
+export function deleteMissingTracks(db: Database): number {
+  return db.prepare("DELETE FROM tracks WHERE status = 'missing'").run().changes;
 }
 
 /** Removes a library folder and, by cascade, its tracks with their predictions and labels; returns whether there was one. */
