@@ -226,7 +226,7 @@ describe('library view in a real browser, on the real services', () => {
     await page.getByTestId('forget-missing').click();
     await page.getByTestId('forget-missing-tracks').waitFor();
     expect(await page.getByTestId('forget-missing-tracks').innerText()).toBe('One track leaves the library with its predictions.');
-    expect(await page.getByTestId('forget-missing-labels').innerText()).toBe('1 label you gave goes with them. Finding the files again brings the tracks back, not that label.');
+    expect(await page.getByTestId('forget-missing-labels').innerText()).toBe('1 label you gave goes with it. Finding the file again brings the track back, not that label.');
     await page.getByTestId('forget-missing-confirm').click();
     await expect.poll(() => page.getByTestId('forget-missing-dialog').count()).toBe(0);
     await expect.poll(() => page.getByTestId('track-total').innerText()).toBe(`${total - 1} tracks`);

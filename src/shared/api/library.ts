@@ -143,7 +143,7 @@ export interface ScanIssue {
 
 /** What taking tracks out of the library takes with them (or, for a dry run, would). */
 export interface LibraryRemoval {
-  /** The tracks: they leave the library with their predictions; the files stay on disk. */
+  /** The tracks: they leave the library with their predictions; their files (where there are any) are not touched. */
   tracks: number;
   /** Labels of those tracks, and of them the person's own (corrected or accepted; the others came from tags). */
   labels: number;
