@@ -50,6 +50,13 @@ describe('writing genres from the browser, then undoing', () => {
     await page.getByTestId('folder-path').fill(music);
     await page.getByTestId('folder-submit').click();
     await page.getByTestId('scan-summary').waitFor();
+    // The scan goes on to classify the files: let that end before the tests select rows and write tags. While it
+    // runs, the table reloads as predictions arrive (a click can land between two reads), and a write can replace a
+    // file that is being decoded (its classification then waits for the next run): the CI failed both ways.
+    for (const until = Date.now() + 120_000; (await callServe(served, 'jobs.list', {})).some((j) => j.status === 'running'); ) {
+      if (Date.now() > until) throw new Error('the classification after the scan did not end in 2 minutes');
+      await new Promise((r) => setTimeout(r, 200));
+    }
   });
   afterAll(async () => {
     await browser?.close();
@@ -61,6 +68,8 @@ describe('writing genres from the browser, then undoing', () => {
     await expect.poll(() => page.getByTestId('track-row').count()).toBe(4);
     await page.getByTestId('sort-title').click();
     const rows = page.getByTestId('track-row');
+    // the sorted rows are read anew: a click before they are there selects nothing
+    await expect.poll(() => rows.evaluateAll((els) => els.map((e) => (e.querySelector('.col-title') as HTMLElement | null)?.innerText))).toEqual(['A', 'B', 'C', 'D']);
     await rows.nth(0).click(); // A
     await rows.nth(2).click({ modifiers: ['Shift'] }); // A..C
     await expect.poll(() => page.getByTestId('selection-bar').innerText()).toMatch(/^3 selected/);
