@@ -64,6 +64,16 @@ describe('the genre tags of the files become labels from the app: previewed, imp
 
   const text = (testId: string): Promise<string> => page.getByTestId(testId).innerText();
 
+  it('the library says how many tracks carry a genre tag and opens the import from there', async () => {
+    await page.getByTestId('tag-hint').waitFor();
+    expect(await text('tag-hint-text')).toBe('13 tracks carry a genre tag: as labels, they teach your personal model your genres.');
+    await page.getByTestId('tag-hint-open').click();
+    await page.getByTestId('models-view').waitFor();
+    await page.getByTestId('tag-import-summary').waitFor();
+    await page.getByTestId('tag-import-close').click();
+    expect(await page.getByTestId('tag-import').count()).toBe(0);
+  });
+
   it('Review says how many tracks carry a genre tag not used yet, and opens the import from there', async () => {
     await page.getByTestId('nav-review').click();
     await page.getByTestId('review-tagged').waitFor();
@@ -120,7 +130,7 @@ describe('the genre tags of the files become labels from the app: previewed, imp
     await page.screenshot({ path: join(shots, 'tag-import-done-1024.png') });
   });
 
-  it('opened again, it offers what is left (the other folder\'s tag), then nothing; Review no longer points to it', async () => {
+  it('opened again, it offers what is left (the other folder\'s tag), then nothing; Review and the library no longer point to it', async () => {
     await page.getByTestId('tag-import-close').click();
     expect(await page.getByTestId('tag-import').count()).toBe(0);
     await page.getByTestId('open-tag-import').click();
@@ -138,6 +148,9 @@ describe('the genre tags of the files become labels from the app: previewed, imp
     await page.getByTestId('nav-review').click();
     await page.getByTestId('review-view').waitFor();
     expect(await page.getByTestId('review-tagged').count()).toBe(0);
+    // nor the library
+    await page.getByTestId('nav-library').click();
+    await expect.poll(() => page.getByTestId('tag-hint').count()).toBe(0);
     expect(pageErrors).toEqual([]);
   });
 });
