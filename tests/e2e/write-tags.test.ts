@@ -123,7 +123,9 @@ describe('writing genres from the browser, then undoing', () => {
     await page.getByTestId('tag-preview-button').click();
     // The built-in taxonomy normalises the alias before writing.
     await expect.poll(() => previewAfter(page)).toEqual([['Hip Hop']]);
+    expect(await page.getByTestId('tag-apply').innerText()).toBe('Write 1 file…');
     await page.getByTestId('tag-apply').click();
+    expect(await page.getByRole('alertdialog', { name: 'Confirm tag write' }).innerText()).toMatch(/^Write genres into this file now\? It is written safely/);
     await page.getByTestId('tag-confirm').click();
     await expect.poll(async () => genresOf(files.d), { timeout: 30_000 }).toEqual(['Hip Hop']);
     expect(pageErrors).toEqual([]);
