@@ -20,6 +20,11 @@ export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+/** A count with its noun: "1 track", "2,048 tracks" (each form given whole: "track carries" / "tracks carry"). */
+export function formatCountOf(n: number, one: string, many: string): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+
 export function formatPercent(p: number | null): string {
   return p === null ? '' : `${Math.round(p * 100)}%`;
 }
