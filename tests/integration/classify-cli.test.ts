@@ -113,6 +113,17 @@ describe('genre-tagger classify (the shipped models, a GTZAN clip, generated and
     expect((await runCli(['classify', music, '--model', 'knn'], { env })).stderr).toMatch(/Unknown model knn/);
   });
 
+  it('says at once when ffmpeg is missing, and keeps what the scan found', async () => {
+    const noFfmpeg = join(tmp.dir, 'no-ffmpeg.sqlite');
+    // Node itself is run by its full path; the PATH holds no ffmpeg
+    const r = await runCli(['classify', music, '--db', noFfmpeg], { env: { ...env, PATH: join(tmp.dir, 'home'), FFMPEG_PATH: '' } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/ffmpeg was not found\. Install it/);
+    expect(r.stdout).toBe('');
+    const list = await runCli(['list', '--db', noFfmpeg, '--json'], { env });
+    expect(list.stdout.trim().split('\n')).toHaveLength(3);
+  });
+
   it('scan classifies what it found, unless --no-classify', async () => {
     const other = join(tmp.dir, 'other.sqlite');
     const plain = await runCli(['scan', music, '--db', other, '--json', '--no-classify'], { env });
