@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { assembleDspModule } from '../../src/main/core/dsp/wasm/dsp-wasm.ts';
 import { setShippedModelsDir } from '../../src/main/core/models/store/shipped-models-dir.ts';
@@ -108,11 +109,27 @@ describe('jobs from the bundled entry files', () => {
     expect(cli(['--version'], { GENRE_TAGGER_FROM_SOURCE: '1' }).trim()).toMatch(/^\d+\.\d+\.\d+ \(from source\)$/);
     // the whole main job through the bundled command line: scan (tags read by the bundled music-metadata), classify, print
     makeAudioFile(join(tmp.dir, 'Cli/tagged.flac'), { format: 'flac', seconds: 4, tags: { title: 'Tagged', genre: 'Ambient' } });
-    const out = cli(['classify', join(tmp.dir, 'Cli'), '--db', join(tmp.dir, 'cli.sqlite'), '--json', '--quiet']);
+    // the build knows the commit it was made from: no git runs (a git on the PATH that only leaves a mark)
+    const fakeGit = join(tmp.dir, 'fake-git');
+    mkdirSync(fakeGit, { recursive: true });
+    writeFileSync(join(fakeGit, 'git'), `#!/bin/sh\necho "$@" >> ${JSON.stringify(join(fakeGit, 'ran'))}\nexit 1\n`, { mode: 0o755 });
+    const out = cli(['classify', join(tmp.dir, 'Cli'), '--db', join(tmp.dir, 'cli.sqlite'), '--json', '--quiet'], { PATH: `${fakeGit}:${process.env.PATH}` });
     const rows = out.trim().split('\n').map((l) => JSON.parse(l) as { path: string; genre: string | null });
     expect(rows).toHaveLength(1);
     expect(rows[0].path).toBe(join(tmp.dir, 'Cli/tagged.flac'));
     expect(rows[0].genre).toEqual(expect.any(String));
+    expect(existsSync(join(fakeGit, 'ran')), 'git ran').toBe(false);
+    const { gitCommit } = JSON.parse(readFileSync(join(bundle, 'code-version.json'), 'utf8')) as { gitCommit: string | null };
+    const real = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: projectRoot, encoding: 'utf8' }).trim();
+    expect(gitCommit?.replace(/\+dirty$/, '')).toBe(real);
+    const stored = new Database(join(tmp.dir, 'cli.sqlite'), { readonly: true });
+    try {
+      const version = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')).version as string;
+      const engine = `${version}+${gitCommit!.slice(0, 12)}${gitCommit!.endsWith('+dirty') ? '+dirty' : ''}`;
+      expect(stored.prepare('SELECT DISTINCT engine_version FROM track_analyses').pluck().all()).toEqual([engine]);
+    } finally {
+      stored.close();
+    }
   });
 
   it('the CLI runs from source without a build, or with one that no longer matches the lock file', () => {
