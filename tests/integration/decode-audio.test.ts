@@ -160,6 +160,28 @@ describe('decodeAudio (ffmpeg)', () => {
     expect(chunks).toBeLessThan(10);
   });
 
+  it('ends a cancelled decode whose reader stopped reading, its blocks still out with a slow consumer', async () => {
+    const path = makeAudioFile(join(tmp.dir, 'long.mp3'), { format: 'mp3', seconds: 120, source: 'anoisesrc=amplitude=0.3' });
+    const controller = new AbortController();
+    let chunks = 0;
+    const run = (async () => {
+      for await (const _ of decodeAudioChunks(path, { signal: controller.signal })) {
+        chunks++;
+        if (chunks === 1) {
+          // an analysis busy with its first chunk while ffmpeg fills every block the reader lends it: the reader
+          // stops reading the pipe until blocks come back, and a cancelled decode gives back none of those queued
+          await new Promise((r) => setTimeout(r, 1500));
+          controller.abort();
+        }
+      }
+    })();
+    // before the fix, the run never learned that ffmpeg had exited: this waited for the pipe's end forever
+    const outcome = await Promise.race([failure(run), new Promise<'still waiting'>((r) => setTimeout(() => r('still waiting'), 20_000))]);
+    expect(outcome).toBeInstanceOf(AudioDecodeError);
+    expect((outcome as AudioDecodeError).code).toBe('cancelled');
+    expect(chunks).toBe(1);
+  });
+
   it('says clearly when ffmpeg is missing', async () => {
     const bin = join(process.cwd(), 'bin/genre-tagger.js');
     const env = { ...process.env, PATH: tmp.dir, FFMPEG_PATH: '' };

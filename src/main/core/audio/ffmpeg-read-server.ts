@@ -71,6 +71,8 @@ interface Run {
   fill: number;
   timer: NodeJS.Timeout | null;
   paused: boolean;
+  /** Killed on request: what ffmpeg wrote and nobody read is not wanted, so its end does not wait for it. */
+  stopped: boolean;
   done: boolean;
 }
 
@@ -132,9 +134,21 @@ export function serveFfmpegReads(ownerPort: MessagePort): void {
   function keep(blocks: SharedArrayBuffer[]): void {
     for (const b of blocks) if (spare.length < BLOCKS * Math.max(1, served)) spare.push(b);
   }
-  // Done once ffmpeg has exited and its stdout has ended (the pipe may still hold data when the exit is known).
+  // Done once ffmpeg has exited and its stdout has ended (the pipe may still hold data when the exit is known); a
+  // stopped run once ffmpeg has exited: its pipe may never end, paused while the blocks it filled are still out
+  // with a consumer that stopped reading them (a cancelled decode).
   function settle(run: Run): void {
-    if (run.exit && (run.stdoutEnded || !run.stdout)) finish(run, run.exit.code, run.exit.error);
+    if (!run.exit) return;
+    if (run.stopped && !run.stdoutEnded) run.stdout?.destroy();
+    else if (!run.stdoutEnded && run.stdout) return;
+    finish(run, run.exit.code, run.exit.error);
+  }
+  /** Kills a run's ffmpeg (a cancelled decode, a client gone, the reader ending). */
+  function stop(run: Run): void {
+    if (run.done) return;
+    run.stopped = true;
+    run.kill?.();
+    settle(run);
   }
   /** What each read of a pipe lands in before it is copied into the run's blocks (reads are at most 64 KB). */
   const readBuffer = Buffer.allocUnsafeSlow(64 << 10);
@@ -175,6 +189,7 @@ export function serveFfmpegReads(ownerPort: MessagePort): void {
       run.args,
       (child) => {
         run.kill = () => child.kill('SIGKILL');
+        if (run.stopped) run.kill();
         attach(run, child.stdout as Socket); // a child's pipes are sockets
       },
       (text) => post(run.client, { type: 'err', id: run.id, text }),
@@ -277,6 +292,7 @@ export function serveFfmpegReads(ownerPort: MessagePort): void {
       fill: 0,
       timer: null,
       paused: false,
+      stopped: false,
       done: false,
     };
     runs.add(run);
@@ -298,7 +314,7 @@ export function serveFfmpegReads(ownerPort: MessagePort): void {
   // The thread that started this reader is ending: stop what runs, and end the launcher here, where its exit is
   // waited for (a launcher left to a terminated thread would stay a zombie until the process ends).
   function shutdown(owner: Client): void {
-    for (const run of runs) if (run.kill) run.kill();
+    for (const run of runs) stop(run);
     launcherBroken = true;
     const l = launcher;
     launcher = null;
@@ -330,7 +346,7 @@ export function serveFfmpegReads(ownerPort: MessagePort): void {
       }
     } else if (m.type === 'kill') {
       const run = client.runs.get(m.id);
-      if (run && run.kill) run.kill();
+      if (run) stop(run);
     } else if (m.type === 'prepare') {
       const l = theLauncher();
       if (l && runs.size === 0) l.channel?.unref();
@@ -341,7 +357,7 @@ export function serveFfmpegReads(ownerPort: MessagePort): void {
       }
       // a connected thread: its runs are stopped, and it hears 'closed' once they have ended
       client.leaving = true;
-      for (const run of client.runs.values()) if (run.kill) run.kill();
+      for (const run of client.runs.values()) stop(run);
       if (client.runs.size === 0) leave(client);
     } else if (m.type === 'connect' && client.owner) serve(m.port, false);
   }
@@ -353,7 +369,7 @@ export function serveFfmpegReads(ownerPort: MessagePort): void {
     // a connected thread that ends (or is terminated) closes its port: what it still ran is stopped
     port.once('close', () => {
       served--;
-      for (const run of client.runs.values()) if (run.kill) run.kill();
+      for (const run of client.runs.values()) stop(run);
     });
   }
   serve(ownerPort, true);
