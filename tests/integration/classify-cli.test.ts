@@ -177,3 +177,34 @@ describe('genre-tagger classify (the shipped models, a GTZAN clip, generated and
     expect(storedAtFirstLine!).toBeLessThan(4);
   });
 });
+
+describe('genre-tagger classify, interrupted (Ctrl-C)', () => {
+  const tmp = makeTempDir();
+  afterAll(() => tmp.cleanup());
+
+  it('stops the tracks under way, says how far it got and exits with 130', async () => {
+    // Two workers and four 2-minute tracks: the interrupt comes while both workers decode and analyse.
+    const folder = join(tmp.dir, 'Long');
+    mkdirSync(folder);
+    for (let i = 0; i < 4; i++) makeAudioFile(join(folder, `t${i}.mp3`), { format: 'mp3', seconds: 120, source: `anoisesrc=amplitude=0.${i + 2}` });
+    const child = spawn(process.execPath, [cliPath, 'classify', folder, '--db', join(tmp.dir, 'lib.sqlite'), '--workers', '2'], {
+      env: { ...process.env, GENRE_TAGGER_HOME: join(tmp.dir, 'home') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    let interrupted = false;
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      // once the job has started listening, and a moment later, so that both workers are inside a track
+      if (!interrupted && /Listening and classifying/.test(stderr)) {
+        interrupted = true;
+        setTimeout(() => child.kill('SIGINT'), 1500);
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(interrupted).toBe(true);
+    expect(code, stderr).toBe(130);
+    // the job ended by itself (it did not have to be stopped after its grace period): its summary is printed
+    expect(stderr).toMatch(/Cancelled after [0-3] of 4 new or changed tracks/);
+  });
+});

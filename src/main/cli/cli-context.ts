@@ -17,6 +17,11 @@ export interface CliContextOptions {
   readOnlyOk?: boolean;
   /** A long-running command (serve) keeps a classification's workers for the next one, as the app does. */
   keepWorkersMs?: number;
+  /**
+   * A long-running command (serve) runs its scans and classifications in threads of their own, as the app does;
+   * a one-shot command in its own thread, which only waits for them (services/jobs/in-thread-worker.ts).
+   */
+  serving?: boolean;
 }
 
 /**
@@ -34,6 +39,7 @@ export function openCliContext(db: string | undefined, options: CliContextOption
       dbPath: db ? resolve(db) : defaultDbPath(dataDir),
       dataDir,
       keepWorkersMs: options.keepWorkersMs,
+      jobsInThisThread: !options.serving,
       library: { createFolders: db === undefined, readOnlyFallback: options.readOnlyOk ?? false },
     });
   } catch (error) {

@@ -3,6 +3,7 @@ import { openLibrary } from '../core/db/open-library.ts';
 import type { OpenLibraryOptions } from '../core/db/open-library.ts';
 import { TrackQueryCache } from '../core/db/track-query.ts';
 import { EventBus } from './event-bus.ts';
+import { inThisThreadJobs } from './jobs/in-thread-jobs.ts';
 import { JobManager } from './jobs/job-manager.ts';
 
 export type Shell = 'electron' | 'http' | 'cli';
@@ -41,6 +42,12 @@ export interface ContextOptions {
    * their job). A long-running shell (the app, `serve`) keeps them KEEP_WORKERS_MS; a CLI command ends anyway.
    */
   keepWorkersMs?: number;
+  /**
+   * Scans and classifications run in the calling thread rather than a worker thread of their own (their analysis
+   * workers are threads either way): for a one-shot CLI command, whose thread only waits for its job. Never for a
+   * shell whose thread serves something (the app's window, `serve`).
+   */
+  jobsInThisThread?: boolean;
 }
 
 /**
@@ -55,7 +62,10 @@ export function createAppContext(options: ContextOptions): AppContext {
   const library = openLibrary(options.dbPath, options.library);
   const db = library.db;
   const events = new EventBus();
-  const jobs = new JobManager(events, { dbPath: options.dbPath, dataDir: options.dataDir }, { keepThreadsMs: options.keepWorkersMs ?? 0 });
+  const jobs = new JobManager(events, { dbPath: options.dbPath, dataDir: options.dataDir }, {
+    keepThreadsMs: options.keepWorkersMs ?? 0,
+    inThisThread: options.jobsInThisThread ? inThisThreadJobs : undefined,
+  });
   return {
     shell: options.shell,
     version: options.version ?? null,

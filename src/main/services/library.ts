@@ -11,7 +11,7 @@ import { readScanIssues } from '../core/db/scan-issues.ts';
 import { trackCountsByDir } from '../core/db/track-folders.ts';
 import { readTrackDetail } from '../core/db/track-rows.ts';
 import { realPathOrSelf } from '../core/scan/walk.ts';
-import type { ScanPayload } from '../workers/scan.worker.ts';
+import type { ScanPayload } from '../workers/scan.job.ts';
 import type { AppContext } from './app-context.ts';
 import type { HandlerSet } from './handler-set.ts';
 import { startClassification } from './predictions.ts';

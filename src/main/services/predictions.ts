@@ -19,7 +19,7 @@ import { kindNamesByPreference } from '../core/models/kinds/registry.ts';
 import { ModelStore } from '../core/models/store/model-store.ts';
 import { shippedModelsDir, userModelsDir } from '../core/models/store/shipped-models-dir.ts';
 import type { ComputePreference } from '../core/models/runtime/compute-device.ts';
-import type { ClassifyPayload } from '../workers/classify.worker.ts';
+import type { ClassifyPayload } from '../workers/classify.job.ts';
 import type { AppContext } from './app-context.ts';
 import type { HandlerSet } from './handler-set.ts';
 

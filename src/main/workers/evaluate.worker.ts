@@ -5,11 +5,13 @@ import { workerTrackAnalyzer } from './analysis-worker-pool.ts';
 import { runInWorker } from './run-in-worker.ts';
 
 /** Evaluates a model (or cross-validates its recipe) off the main thread: `genre-tagger evaluate`. */
-runInWorker<EvaluateRequest, EvaluationResult>(async ({ data, signal, progress }) => {
-  const pool = workerTrackAnalyzer(2);
-  try {
-    return await runEvaluation(data.payload, { signal, analyzer: pool.analyze, progress: (done, total, message) => progress(done, total, null, message) });
-  } finally {
-    await pool.close();
-  }
+runInWorker<EvaluateRequest, EvaluationResult>({
+  run: async ({ data, signal, progress }) => {
+    const pool = workerTrackAnalyzer(2);
+    try {
+      return await runEvaluation(data.payload, { signal, analyzer: pool.analyze, progress: (done, total, message) => progress(done, total, null, message) });
+    } finally {
+      await pool.close();
+    }
+  },
 });

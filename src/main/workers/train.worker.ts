@@ -8,11 +8,13 @@ import { runInWorker } from './run-in-worker.ts';
  * Trains a model version off the main thread: `genre-tagger train` and the app's training job. Audio datasets are
  * analysed by two more worker threads (analysis-worker-pool) while this one trains.
  */
-runInWorker<TrainRequest, TrainedVersion>(async ({ data, signal, progress }) => {
-  const pool = workerTrackAnalyzer(2);
-  try {
-    return await runTraining(data.payload, { signal, analyzer: pool.analyze, progress: (done, total, message) => progress(done, total, null, message) });
-  } finally {
-    await pool.close();
-  }
+runInWorker<TrainRequest, TrainedVersion>({
+  run: async ({ data, signal, progress }) => {
+    const pool = workerTrackAnalyzer(2);
+    try {
+      return await runTraining(data.payload, { signal, analyzer: pool.analyze, progress: (done, total, message) => progress(done, total, null, message) });
+    } finally {
+      await pool.close();
+    }
+  },
 });

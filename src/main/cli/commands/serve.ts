@@ -52,7 +52,7 @@ export const serveCommand: CliCommand = {
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port takes a number from 0 to 65535');
     const token = chooseToken(values);
     const rendererDir = ensureRendererBuilt((line) => process.stderr.write(`${line}\n`));
-    const { ctx, api } = openCliContext(values.db, { readOnlyOk: true, keepWorkersMs: KEEP_WORKERS_MS });
+    const { ctx, api } = openCliContext(values.db, { readOnlyOk: true, keepWorkersMs: KEEP_WORKERS_MS, serving: true });
     const bridge = await startHttpBridge({ handlers: api, events: ctx.events, rendererDir, token, port, audio: trackAudioStreamer(ctx) });
     process.stdout.write(`Genre Tagger is serving ${ctx.dbPath}\nOpen ${bridge.openUrl}\n`);
     await new Promise<void>((resolve) => {

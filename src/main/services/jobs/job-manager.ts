@@ -7,6 +7,20 @@ import { shippedModelsDirOverride } from '../../core/models/store/shipped-models
 import { workerUrl } from '../../workers/worker-url.ts';
 import type { FromWorker, JobWorkerData, ToWorker } from '../../workers/worker-protocol.ts';
 import type { EventBus } from '../event-bus.ts';
+import { InThreadWorker } from './in-thread-worker.ts';
+import type { JobLoader } from './in-thread-worker.ts';
+
+/** A job's thread as the JobManager drives it: a worker thread, or a job run in this thread (InThreadWorker). */
+interface JobThread {
+  postMessage(message: ToWorker): void;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each event's listener, as Worker types them
+  on(event: 'message' | 'error' | 'exit', listener: (...args: any[]) => void): unknown;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  off(event: 'message' | 'error' | 'exit', listener: (...args: any[]) => void): unknown;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  once(event: 'message' | 'error' | 'exit', listener: (...args: any[]) => void): unknown;
+  terminate(): Promise<number>;
+}
 
 /**
  * A job to start. The worker must return what jobs of this kind report (JobResults[K]), or, for the CLI's 'train'
@@ -37,17 +51,22 @@ export interface JobManagerOptions {
    * before it is released; 0 (the default) ends every thread with its job.
    */
   keepThreadsMs?: number;
+  /**
+   * Jobs run in this thread instead of a worker thread of their own, by worker entry name (a one-shot CLI command:
+   * in-thread-worker.ts). Their threads are never kept.
+   */
+  inThisThread?: Record<string, JobLoader>;
 }
 
 /** A job's thread kept after its job, waiting for the next job of its worker. */
 interface KeptThread {
-  worker: Worker;
+  worker: JobThread;
   timer: NodeJS.Timeout;
 }
 
 interface RunningJob {
   info: JobInfo;
-  worker: Worker;
+  worker: JobThread;
   startedRateAt: number | null;
   startedRateDone: number;
   settled: Promise<JobInfo>;
@@ -71,12 +90,14 @@ export class JobManager {
   /** Kept threads by worker entry name, and every kept or releasing thread's exit. */
   private readonly kept = new Map<string, KeptThread>();
   private readonly exits = new Set<Promise<void>>();
-  private readonly tracked = new WeakSet<Worker>();
+  private readonly tracked = new WeakSet<JobThread>();
+  private readonly inThisThread: Record<string, JobLoader>;
 
   constructor(events: EventBus, base: Omit<JobWorkerData, 'payload' | 'locations'>, options: JobManagerOptions = {}) {
     this.events = events;
     this.base = base;
     this.keepThreadsMs = options.keepThreadsMs ?? 0;
+    this.inThisThread = options.inThisThread ?? {};
   }
 
   start<K extends JobKind, P, R extends JobResults[K] = JobResults[K]>(spec: StartJob<K, P, R>): JobInfoOf<K> {
@@ -96,7 +117,8 @@ export class JobManager {
       result: null,
       followUp: null,
     };
-    const keep = spec.keepThread === true && this.keepThreadsMs > 0;
+    const inThisThread = Object.hasOwn(this.inThisThread, spec.worker) ? this.inThisThread[spec.worker] : null;
+    const keep = spec.keepThread === true && this.keepThreadsMs > 0 && !inThisThread;
     const data: JobWorkerData<P> = {
       ...this.base,
       locations: { shippedModelsDir: shippedModelsDirOverride() },
@@ -104,8 +126,10 @@ export class JobManager {
       keep,
     };
     const waiting = this.kept.get(spec.worker);
-    let worker: Worker;
-    if (waiting) {
+    let worker: JobThread;
+    if (inThisThread) {
+      worker = new InThreadWorker(inThisThread, data);
+    } else if (waiting) {
       this.kept.delete(spec.worker);
       clearTimeout(waiting.timer);
       worker = waiting.worker;
@@ -251,7 +275,7 @@ export class JobManager {
    * A kept job's thread after its job: waits keepThreadsMs for the next job of its worker (`keep`, and no thread of
    * that worker is waiting already), else is released.
    */
-  private keepOrRelease(name: string, worker: Worker, keep: boolean, detach: () => void): void {
+  private keepOrRelease(name: string, worker: JobThread, keep: boolean, detach: () => void): void {
     detach();
     if (!this.tracked.has(worker)) {
       this.tracked.add(worker);
@@ -286,7 +310,7 @@ export class JobManager {
   }
 
   /** Asks a kept thread to close what it holds and end; terminates it if it has not ended in cancelGraceMs. */
-  private releaseWorker(worker: Worker): void {
+  private releaseWorker(worker: JobThread): void {
     worker.postMessage({ type: 'release' } satisfies ToWorker);
     const timer = setTimeout(() => void worker.terminate(), cancelGraceMs);
     timer.unref();
