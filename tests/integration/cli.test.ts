@@ -42,6 +42,21 @@ describe('genre-tagger scan / list', () => {
     expect(titles).toEqual(['ok.wav', 'Night Drive', 'Café Society', 'Blue Monday']);
   });
 
+  it('lists every command in --help, and each one answers to its own name', async () => {
+    const help = await runCli(['--help']);
+    expect(help.code).toBe(0);
+    const names = help.stdout.split('Commands:\n')[1].split('\n\n')[0].split('\n').map((l) => l.trim().split(/\s+/)[0]);
+    expect(names).toEqual(['classify', 'scan', 'list', 'label', 'labels', 'review', 'retrain', 'tag', 'playlist', 'tag-history', 'undo', 'analyze', 'train', 'evaluate', 'models', 'serve']);
+    for (const name of names) {
+      const own = await runCli([name, '--help']);
+      expect(own.code, name).toBe(0);
+      expect(own.stdout, name).toContain(`Usage: genre-tagger ${name} `);
+    }
+    const unknown = await runCli(['clasify']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^Unknown command: clasify\n\ngenre-tagger: predict/);
+  });
+
   it('rejects bad usage with exit code 2 and the usage line', async () => {
     const r = await runCli(['list', '--db', db, '--sort', 'colour']);
     expect(r.code).toBe(2);
