@@ -124,6 +124,17 @@ describe('genre-tagger classify (the shipped models, a GTZAN clip, generated and
     expect(list.stdout.trim().split('\n')).toHaveLength(3);
   });
 
+  it('says when there is nothing to classify, or no such folder', async () => {
+    const empty = join(tmp.dir, 'Empty');
+    mkdirSync(empty, { recursive: true });
+    const none = await runCli(['classify', empty, '--db', join(tmp.dir, 'empty.sqlite')], { env });
+    expect(none.code, none.stderr).toBe(0);
+    expect(none.stderr).toMatch(/Listened to 0 of 0 new or changed tracks/);
+    const missing = await runCli(['classify', join(tmp.dir, 'No such folder'), '--db', join(tmp.dir, 'missing.sqlite')], { env });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/Folder not found/);
+  });
+
   it('scan classifies what it found, unless --no-classify', async () => {
     const other = join(tmp.dir, 'other.sqlite');
     const plain = await runCli(['scan', music, '--db', other, '--json', '--no-classify'], { env });
