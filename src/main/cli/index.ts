@@ -8,7 +8,7 @@ import { projectRoot } from '../project-root.ts';
 
 /**
  * Every sub-command, in the order `genre-tagger --help` lists them, loaded when it runs: a command loads its own
- * modules only (\`serve\`'s HTTP server, for one, made every command load Node's fetch, 33 ms).
+ * modules only (`serve`'s HTTP server, for one, made every command load Node's fetch, 33 ms).
  */
 const commands: Record<string, () => Promise<CliCommand>> = {
   classify: async () => (await import('./commands/classify.ts')).classifyCommand,
