@@ -82,7 +82,7 @@ export function forgetMissing(ctx: AppContext, options: { dryRun?: boolean } = {
     const contents = missingTrackContents(ctx.db);
     deleteMissingTracks(ctx.db);
     return contents;
-  })();
+  }).immediate();
   if (gone.tracks > 0) ctx.events.emit('library.changed', { reason: 'scan' });
   return gone;
 }

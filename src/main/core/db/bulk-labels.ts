@@ -94,7 +94,7 @@ export function applyBulkLabels(
       out.edits.push({ trackId: r.id, before, after: { genresJson: json, source, createdAt: before?.createdAt ?? now, updatedAt: now } });
     }
     return out;
-  })();
+  }).immediate();
 }
 
 /**
@@ -125,5 +125,5 @@ export function undoLabelEdits(db: Database, edits: readonly LabelEdit[]): { res
       restored++;
     }
     return { restored, kept };
-  })();
+  }).immediate();
 }

@@ -16,6 +16,11 @@ export interface OpenOptions {
 /**
  * Opens the library database with the settings every connection needs: WAL so readers never wait for the scanner,
  * foreign keys on, a busy timeout so a worker's write transaction and the UI's reads can share the file.
+ *
+ * Every write transaction in the engine begins IMMEDIATE (`db.transaction(fn).immediate()`): a deferred one that
+ * reads before it writes fails at once with "database is locked", busy timeout or not, when another connection
+ * (another thread of the app, or another process: the app and a `genre-tagger` command on one library) wrote
+ * first. An immediate one waits for the write lock up front.
  */
 export function openDatabase(path: string, options: OpenOptions = {}): Database {
   if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true });

@@ -48,18 +48,21 @@ export function libraryRootPaths(db: Database): string[] {
 
 /**
  * Adds a library folder that takes over the folders in `absorbedIds` (folders inside it): their tracks move to the
- * new folder with their rows and history, their scan issues and rows go. One transaction; returns the new id.
+ * new folder with their rows and history, their scan issues and rows go. One transaction; returns the new id (the
+ * folder's id when another process added it meanwhile).
  */
 export function insertLibraryRoot(db: Database, path: string, absorbedIds: readonly number[], now = Date.now()): number {
   return db.transaction(() => {
-    const newId = Number(db.prepare('INSERT INTO roots (path, added_at) VALUES (?, ?)').run(path, now).lastInsertRowid);
+    const inserted = db.prepare('INSERT INTO roots (path, added_at) VALUES (?, ?) ON CONFLICT (path) DO NOTHING').run(path, now);
+    // another process added the same folder since this one looked (a command and the app scanning it at once)
+    const newId = inserted.changes === 1 ? Number(inserted.lastInsertRowid) : (db.prepare('SELECT id FROM roots WHERE path = ?').pluck().get(path) as number);
     for (const id of absorbedIds) {
       db.prepare('UPDATE tracks SET root_id = ? WHERE root_id = ?').run(newId, id);
       db.prepare('DELETE FROM scan_issues WHERE root_id = ?').run(id);
       db.prepare('DELETE FROM roots WHERE id = ?').run(id);
     }
     return newId;
-  })();
+  }).immediate();
 }
 
 /** What the tracks a condition selects take with them out of the library: their labels, and of those the person's own. */

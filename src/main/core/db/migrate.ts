@@ -21,13 +21,18 @@ export function migrate(db: Database): number[] {
   }
   const ran: number[] = [];
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  const isApplied = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?');
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
     if (applied.has(m.version)) continue;
-    db.transaction(() => {
+    const didRun = db.transaction(() => {
+      // Another process opening this library at the same time (the app and a command) may have run it meanwhile:
+      // the write lock is held from here, so look again.
+      if (isApplied.get(m.version) !== undefined) return false;
       m.up(db);
       record.run(m.version, m.name, Date.now());
-    })();
-    ran.push(m.version);
+      return true;
+    }).immediate();
+    if (didRun) ran.push(m.version);
   }
   return ran;
 }

@@ -111,7 +111,7 @@ export class PredictionWriter {
     );
     db.transaction(() => {
       for (const m of options.models) addModel.run(m.kind, m.version, m.architecture, JSON.stringify(m.labels), this.now());
-    })();
+    }).immediate();
   }
 
   private hasPersonalModel(): boolean {
@@ -180,7 +180,7 @@ export class PredictionWriter {
       }
       // The active personal model, if any, speaks for these tracks: predicted from the embeddings just stored.
       if (withEmbedding.length > 0 && this.hasPersonalModel()) this.refreshPersonal(this.db, this.preference, withEmbedding, now);
-    })();
+    }).immediate();
     return counts;
   }
 }

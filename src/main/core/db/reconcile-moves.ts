@@ -43,6 +43,6 @@ export function reconcileMoves(db: Database, added: AddedTrack[], vanishedNow: S
       moved++;
       if (vanishedNow.has(old.id)) fromThisScan++;
     }
-  })();
+  }).immediate();
   return { moved, vanishedNow: fromThisScan };
 }

@@ -24,5 +24,5 @@ export function recordRootScan(db: Database, rootId: number, issues: readonly { 
     const add = db.prepare('INSERT OR REPLACE INTO scan_issues (root_id, path, error, seen_at) VALUES (?, ?, ?, ?)');
     for (const i of issues) add.run(rootId, i.path, i.error, now);
     db.prepare('UPDATE roots SET last_scan_at = ? WHERE id = ?').run(now, rootId);
-  })();
+  }).immediate();
 }

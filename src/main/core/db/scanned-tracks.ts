@@ -58,6 +58,7 @@ export class ScannedTrackWriter {
   private readonly insertStatement;
   private readonly updateStatement;
   private readonly missingStatement;
+  private readonly idStatement;
 
   constructor(db: Database) {
     const cols = `status = @status, error = @error, size = @size, mtime_ms = @mtime_ms, fingerprint = @fingerprint,
@@ -70,7 +71,9 @@ export class ScannedTrackWriter {
       year, track_no, added_at, updated_at, scanned_at)
       VALUES (@root_id, @path, @dir, @filename, @size, @mtime_ms, @fingerprint, @status, @error, @format, @codec,
       @duration_s, @sample_rate, @channels, @bitrate, @title, @artist, @album, @album_artist, @genre, @genres_json,
-      @year, @track_no, @now, @now, @now)`);
+      @year, @track_no, @now, @now, @now)
+      ON CONFLICT (path) DO NOTHING`);
+    this.idStatement = db.prepare('SELECT id FROM tracks WHERE path = ?').pluck();
     this.updateStatement = db.prepare(`UPDATE tracks SET ${cols},
       content_version = content_version + (CASE WHEN fingerprint IS @fingerprint AND size = @size THEN 0 ELSE 1 END)
       WHERE id = @id`);
@@ -79,9 +82,17 @@ export class ScannedTrackWriter {
     );
   }
 
-  /** Adds a track; returns its id. */
-  insert(row: ScannedTrackRow): number {
-    return Number(this.insertStatement.run(row).lastInsertRowid);
+  /**
+   * Adds a track; returns its id, or null when the path has a row already: another process's scan
+   * (the app's and a command's at once) added the file since this scan read the folder's tracks.
+   */
+  insert(row: ScannedTrackRow): number | null {
+    const inserted = this.insertStatement.run(row);
+    return inserted.changes === 1 ? Number(inserted.lastInsertRowid) : null;
+  }
+
+  idOf(path: string): number {
+    return this.idStatement.get(path) as number;
   }
 
   update(id: number, row: ScannedTrackRow): void {

@@ -148,7 +148,7 @@ export function insertPlannedRows(db: Database, batchId: number, plan: readonly 
       );
     }
     db.prepare('UPDATE tag_batches SET unchanged_count = ?, description = ? WHERE id = ?').run(unchanged, description, batchId);
-  })();
+  }).immediate();
 }
 
 /** Stores an undo batch's rows: one per file of the original batch that was written and is not undone yet. */
@@ -200,7 +200,7 @@ export function markWriting(db: Database, rowId: number, batchId: number, w: Wri
       rowId,
     );
     db.prepare('UPDATE tag_batches SET heartbeat_at = ? WHERE id = ?').run(now, batchId);
-  })();
+  }).immediate();
 }
 
 /**
@@ -231,7 +231,7 @@ export function markWritten(
     }
     if (row.restoreOf !== null) db.prepare('UPDATE tag_writes SET undone_by = ? WHERE id = ?').run(row.batchId, row.restoreOf);
     db.prepare('UPDATE tag_batches SET heartbeat_at = ? WHERE id = ?').run(now, row.batchId);
-  })();
+  }).immediate();
 }
 
 /** The file already held what was asked (for an undo: it is back to its old genres already). */
@@ -245,7 +245,7 @@ export function markUnchanged(
     db.prepare(`UPDATE tag_writes SET status = 'unchanged', frame = ?, old_genres_json = ?, new_genres_json = ?,
       updated_at = ? WHERE id = ?`).run(w.frame, JSON.stringify(w.oldGenres), JSON.stringify(w.oldGenres), now, row.id);
     if (row.restoreOf !== null) db.prepare('UPDATE tag_writes SET undone_by = ? WHERE id = ?').run(row.batchId, row.restoreOf);
-  })();
+  }).immediate();
 }
 
 export function markFailed(db: Database, rowId: number, code: TagErrorCode, message: string, now = Date.now()): void {

@@ -31,7 +31,7 @@ export function setLabels(db: Database, ids: readonly number[], genres: readonly
     let n = 0;
     for (const id of new Set(ids)) n += upsert.run(id, json, source, now, now).changes;
     return n;
-  })();
+  }).immediate();
 }
 
 export function clearLabels(db: Database, ids: readonly number[]): number {
@@ -102,7 +102,7 @@ export function importTagLabels(db: Database, labels: readonly TagLabel[], empti
     }
   };
   if (options.dryRun) run();
-  else db.transaction(run)();
+  else db.transaction(run).immediate();
   return counts;
 }
 

@@ -12,7 +12,7 @@ export function activatePersonalVersion(db: Database, version: string | null, ba
   return db.transaction(() => {
     setActivePersonalVersion(db, version, now);
     return refreshPersonalPredictions(db, basePreference, undefined, now);
-  })();
+  }).immediate();
 }
 
 /**
@@ -42,5 +42,5 @@ export function refreshPersonalPredictions(db: Database, basePreference: readonl
     }
     return { predicted };
   };
-  return db.inTransaction ? run() : db.transaction(run)();
+  return db.inTransaction ? run() : db.transaction(run).immediate();
 }

@@ -216,14 +216,18 @@ class ScanWriter {
           if (outcome.kind === 'ok') counts.changed++;
         } else {
           const id = this.tracks.insert(row);
-          if (outcome.kind === 'ok') {
+          if (id === null) {
+            // another process's scan of this folder added the file meanwhile: it counted it as new, this one updates it
+            this.tracks.update(this.tracks.idOf(row.path), row);
+            if (outcome.kind === 'ok') counts.unchanged++;
+          } else if (outcome.kind === 'ok') {
             counts.added++;
             if (outcome.fingerprint) this.added.push({ id, size: outcome.file.size, fingerprint: outcome.fingerprint });
           }
         }
         if (outcome.kind === 'error') counts.failed++;
       }
-    })();
+    }).immediate();
   }
 
   /** Marks rows whose file was not found missing; returns their ids. */
@@ -236,7 +240,7 @@ class ScanWriter {
         this.tracks.markMissing(k.id, now);
         ids.push(k.id);
       }
-    })();
+    }).immediate();
     return ids;
   }
 
