@@ -20,6 +20,9 @@ export interface ActiveModelInfo {
 /** Why a track counted as unreadable has no genre, as the summaries say it. */
 export const UNCLASSIFIABLE_BECAUSE = 'unreadable, silent or too short';
 
+/** Said of the tracks a classification left to another process classifying the same library (ClassifySummary.elsewhere). */
+export const LEFT_ELSEWHERE = 'left to another Genre Tagger process classifying this library';
+
 /** The result of a classification job (JobInfo.result of a 'classify' job). */
 export interface ClassifySummary {
   /** Tracks that needed listening to when the job started. */
@@ -31,6 +34,11 @@ export interface ClassifySummary {
   failed: number;
   /** Tracks that vanished or were removed while the job ran. */
   skipped: number;
+  /**
+   * Tracks left to another classification of this library running in another process (the app, `serve`, a
+   * `genre-tagger classify`): it was listening to them, or had stored their results, when this job came to them.
+   */
+  elsewhere: number;
   cancelled: boolean;
   elapsedMs: number;
   workers: number;

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { jobResult } from '../../../shared/api/jobs.ts';
-import { UNCLASSIFIABLE_BECAUSE } from '../../../shared/api/predictions.ts';
+import { LEFT_ELSEWHERE, UNCLASSIFIABLE_BECAUSE } from '../../../shared/api/predictions.ts';
 import { FfmpegNotFoundError, locateFfmpegAsync } from '../../core/audio/locate-ffmpeg.ts';
 import { activeModels } from '../../core/classify/active-models.ts';
 import { scanIssues } from '../../services/library.ts';
@@ -110,7 +110,8 @@ export const classifyCommand: CliCommand = {
         const did = s
           ? `${s.cancelled ? 'Cancelled after' : 'Listened to'} ${s.classified} of ${s.total} new or changed track${s.total === 1 ? '' : 's'} in ${formatDuration(s.elapsedMs)}` +
             ` (${s.workers} worker${s.workers === 1 ? '' : 's'}${s.compute ? `, models on the ${s.compute.label}` : ''}${s.unreadable ? `; ${s.unreadable} could not be classified: ${UNCLASSIFIABLE_BECAUSE}` : ''}` +
-            `${s.skipped ? `; ${s.skipped} vanished or removed meanwhile` : ''}${s.failed ? `; ${s.failed} failed` : ''}); `
+            `${s.skipped ? `; ${s.skipped} vanished or removed meanwhile` : ''}${s.elsewhere ? `; ${s.elsewhere} ${LEFT_ELSEWHERE}` : ''}` +
+            `${s.failed ? `; ${s.failed} failed` : ''}); `
           : '';
         process.stderr.write(`${did}${count} track${count === 1 ? '' : 's'}; genres by ${model.kind} ${model.version}.\nLibrary: ${ctx.dbPath}\n`);
       }

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { jobResult } from '../../../shared/api/jobs.ts';
-import { UNCLASSIFIABLE_BECAUSE } from '../../../shared/api/predictions.ts';
+import { LEFT_ELSEWHERE, UNCLASSIFIABLE_BECAUSE } from '../../../shared/api/predictions.ts';
 import { scanIssues } from '../../services/library.ts';
 import { openCliContext } from '../cli-context.ts';
 import { printable } from '../printable.ts';
@@ -68,7 +68,8 @@ export const scanCommand: CliCommand = {
         else if (c) {
           process.stdout.write(
             `\n${c.cancelled ? 'Classification cancelled after' : 'Classified'} ${c.classified} of ${c.total} new or changed track${c.total === 1 ? '' : 's'} in ` +
-              `${formatDuration(c.elapsedMs)}${c.unreadable ? ` (${c.unreadable} could not be classified: ${UNCLASSIFIABLE_BECAUSE})` : ''}: genre-tagger list --sort predicted\n`,
+              `${formatDuration(c.elapsedMs)}${c.unreadable ? ` (${c.unreadable} could not be classified: ${UNCLASSIFIABLE_BECAUSE})` : ''}` +
+              `${c.elsewhere ? ` (${c.elsewhere} ${LEFT_ELSEWHERE})` : ''}: genre-tagger list --sort predicted\n`,
           );
         }
       }

@@ -1,5 +1,6 @@
 import type { ClassifySummary, ModelKindName } from '../../../shared/api/predictions.ts';
-import type { TrackToClassify } from '../db/classify-queue.ts';
+import { ClassifyClaims } from '../db/classify-claims.ts';
+import type { ClassifyScope, TrackToClassify } from '../db/classify-queue.ts';
 import { tracksToClassify } from '../db/classify-queue.ts';
 import type { Database } from '../db/database.ts';
 import type { AnalysisOutcome } from '../db/prediction-writer.ts';
@@ -46,7 +47,9 @@ export interface RunClassificationOptions {
 
 /**
  * The classification job: finds the tracks that need listening to, runs them through a pool of classifiers,
- * and stores results as they come in batched transactions by this one writer. A file that cannot be decoded is
+ * and stores results as they come in batched transactions by this one writer. Each track is claimed just before
+ * it is listened to, so a classification of the same library in another process shares the work instead of
+ * repeating it (classify-claims.ts). A file that cannot be decoded is
  * recorded with its reason (and listed as unreadable) and the job goes on; a cancel stops the pool (ffmpeg is
  * killed), commits what finished and returns; a missing ffmpeg ends the job with its message.
  */
@@ -54,12 +57,17 @@ export async function runClassification(db: Database, options: RunClassification
   const started = performance.now();
   const models = options.models.map((m) => ({ kind: m.kind as ModelKindName, version: m.version }));
   const summary: ClassifySummary = {
-    total: 0, classified: 0, unreadable: 0, failed: 0, skipped: 0, cancelled: false, elapsedMs: 0,
+    total: 0, classified: 0, unreadable: 0, failed: 0, skipped: 0, elsewhere: 0, cancelled: false, elapsedMs: 0,
     workers: 0, audioSeconds: 0, segments: 0, models, compute: null,
   };
-  const todo: TrackToClassify[] = tracksToClassify(db, {
+  const scope: ClassifyScope = {
     models, engineVersion: options.engineVersion, rootIds: options.rootIds, trackIds: options.trackIds, force: options.force,
-  });
+  };
+  // Another process classifying this library meanwhile takes the tracks this job has not come to yet, and this one
+  // theirs: each track is claimed just before it is listened to (classify-claims.ts).
+  const claims = new ClassifyClaims(db, scope);
+  claims.dropLeftOver();
+  const todo: TrackToClassify[] = tracksToClassify(db, scope);
   summary.total = todo.length;
   const finish = (): ClassifySummary => {
     summary.cancelled = options.signal?.aborted ?? false;
@@ -96,6 +104,7 @@ export async function runClassification(db: Database, options: RunClassification
     pending = [];
     lastFlush = performance.now();
     const { gone } = writer.write(batch);
+    claims.release(batch.map((o) => o.trackId));
     summary.skipped += gone;
     options.committed?.(batch.map((o) => o.trackId));
   };
@@ -123,6 +132,12 @@ export async function runClassification(db: Database, options: RunClassification
   const lane = async (): Promise<void> => {
     while (next < todo.length && !signal.aborted) {
       const work = todo[next++];
+      if (claims.claim(work.trackId) !== 'claimed') {
+        summary.elsewhere++;
+        done++;
+        report();
+        continue;
+      }
       current = work.path;
       partial.set(work.trackId, 0);
       report();
@@ -172,10 +187,19 @@ export async function runClassification(db: Database, options: RunClassification
       report();
     }
   };
+  const renewing = setInterval(() => {
+    try {
+      claims.renew();
+    } catch {
+      // the library was busy: the next renewal comes long before the claims expire
+    }
+  }, claims.renewEveryMs);
   try {
     await Promise.all(Array.from({ length: lanes }, lane));
   } finally {
+    clearInterval(renewing);
     flush();
+    claims.releaseAll();
     await pool.close();
   }
   if (fatal) throw new Error(fatal);

@@ -65,14 +65,29 @@ function params(scope: ClassifyScope): Record<string, unknown> {
   };
 }
 
-export function tracksToClassify(db: Database, scope: ClassifyScope): TrackToClassify[] {
+/**
+ * The tracks to listen to, less those another running classification (another process: the app, `serve`, a
+ * `genre-tagger classify`) holds a live claim on now (classify-claims.ts).
+ */
+export function tracksToClassify(db: Database, scope: ClassifyScope, now = Date.now()): TrackToClassify[] {
   return db
     .prepare(
       `SELECT t.id AS trackId, t.path, t.content_version AS contentVersion, t.duration_s AS durationS
        FROM tracks t LEFT JOIN track_analyses a ON a.track_id = t.id
-       WHERE ${needsWork} ORDER BY t.path`,
+       WHERE ${needsWork}
+         AND NOT EXISTS (SELECT 1 FROM classify_claims c WHERE c.track_id = t.id AND c.expires_at > @now)
+       ORDER BY t.path`,
     )
-    .all(params(scope)) as TrackToClassify[];
+    .all({ ...params(scope), now }) as TrackToClassify[];
+}
+
+/** Whether one track still needs listening to (another process may have stored its result since the list was made). */
+export function trackNeedsWork(db: Database, scope: ClassifyScope, trackId: number): boolean {
+  return (
+    db
+      .prepare(`SELECT 1 FROM tracks t LEFT JOIN track_analyses a ON a.track_id = t.id WHERE t.id = @trackId AND ${needsWork}`)
+      .get({ ...params(scope), trackId }) !== undefined
+  );
 }
 
 export function countTracksToClassify(db: Database, scope: ClassifyScope): number {
