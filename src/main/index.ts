@@ -9,6 +9,7 @@ import { setShippedModelsDir } from './core/models/store/shipped-models-dir.ts';
 import { setBundledEntryDir } from './core/runtime/entry-file-url.ts';
 import { registerIpc } from './ipc.ts';
 import { createAppContext, KEEP_WORKERS_MS } from './services/app-context.ts';
+import { OTHER_PROCESSES_CHECK_MS } from './services/other-processes.ts';
 import { trackAudioStreamer } from './services/audio.ts';
 import { createHandlers } from './services/handlers.ts';
 import { defaultDbPath } from './services/user-data-dir.ts';
@@ -57,6 +58,7 @@ async function createWindow(): Promise<void> {
     library: { createFolders: process.env.GENRE_TAGGER_DB === undefined },
     dataDir,
     keepWorkersMs: KEEP_WORKERS_MS,
+    watchOtherProcessesMs: OTHER_PROCESSES_CHECK_MS,
     pickFolder: async () => {
       const r = await dialog.showOpenDialog(win!, { properties: ['openDirectory', 'multiSelections'], title: 'Add a music folder' });
       return r.canceled || r.filePaths.length === 0 ? null : r.filePaths[0];

@@ -4,7 +4,8 @@ import type { TagFileResult } from './api/tags.ts';
 /** Events pushed from the main process to the renderer (IPC in Electron, server-sent events over HTTP). */
 export interface ApiEvents {
   'job.progress': JobInfo;
-  'library.changed': { reason: 'scan' | 'roots' | 'tags' | 'predictions' | 'labels' };
+  /** 'external': another process (a `genre-tagger` command, another `serve`) changed the library file. */
+  'library.changed': { reason: 'scan' | 'roots' | 'tags' | 'predictions' | 'labels' | 'external' };
   /** Files of a tag write or undo batch that have just been settled, in order (several per event). */
   'tags.results': { jobId: string; batchId: number; results: TagFileResult[] };
   /** Tracks whose classification results (or failures) a classify job has just stored, several per event. */

@@ -3,6 +3,7 @@ import { ApiError } from '../../shared/errors.ts';
 import { LibraryOpenError } from '../core/db/open-library.ts';
 import { createAppContext } from '../services/app-context.ts';
 import type { AppContext } from '../services/app-context.ts';
+import { OTHER_PROCESSES_CHECK_MS } from '../services/other-processes.ts';
 import { createHandlers } from '../services/handlers.ts';
 import type { Handlers } from '../services/handler-set.ts';
 import { defaultDbPath, userDataDir } from '../services/user-data-dir.ts';
@@ -40,6 +41,7 @@ export function openCliContext(db: string | undefined, options: CliContextOption
       dataDir,
       keepWorkersMs: options.keepWorkersMs,
       jobsInThisThread: !options.serving,
+      watchOtherProcessesMs: options.serving ? OTHER_PROCESSES_CHECK_MS : undefined,
       library: { createFolders: db === undefined, readOnlyFallback: options.readOnlyOk ?? false },
     });
   } catch (error) {

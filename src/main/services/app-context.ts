@@ -5,6 +5,7 @@ import { TrackQueryCache } from '../core/db/track-query.ts';
 import { EventBus } from './event-bus.ts';
 import { inThisThreadJobs } from './jobs/in-thread-jobs.ts';
 import { JobManager } from './jobs/job-manager.ts';
+import { watchOtherProcesses } from './other-processes.ts';
 
 export type Shell = 'electron' | 'http' | 'cli';
 
@@ -48,6 +49,11 @@ export interface ContextOptions {
    * shell whose thread serves something (the app's window, `serve`).
    */
   jobsInThisThread?: boolean;
+  /**
+   * Look every this many ms for changes other processes made to the library, and tell the views
+   * (other-processes.ts): for a shell that shows the library (the app, `serve`). Off when absent.
+   */
+  watchOtherProcessesMs?: number;
 }
 
 /**
@@ -66,6 +72,7 @@ export function createAppContext(options: ContextOptions): AppContext {
     keepThreadsMs: options.keepWorkersMs ?? 0,
     inThisThread: options.jobsInThisThread ? inThisThreadJobs : undefined,
   });
+  const stopWatching = options.watchOtherProcessesMs ? watchOtherProcesses(db, jobs, events, options.watchOtherProcessesMs) : null;
   return {
     shell: options.shell,
     version: options.version ?? null,
@@ -79,6 +86,7 @@ export function createAppContext(options: ContextOptions): AppContext {
     trackQueries: new TrackQueryCache(db),
     pickFolder: options.pickFolder ?? null,
     async close() {
+      stopWatching?.();
       await jobs.shutdown();
       library.close();
     },
