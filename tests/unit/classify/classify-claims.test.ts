@@ -64,6 +64,29 @@ describe('claims on the tracks a classification listens to (two connections to o
     expect(here.prepare('SELECT count(*) FROM classify_claims').pluck().get()).toBe(0);
   });
 
+  it('with force, leaves a track to the other forced job that analysed it after this job started', () => {
+    const [a, b] = ids;
+    const store = (db: Database, trackId: number, at: number): void => {
+      new PredictionWriter(db, { engineVersion: 'e1', models: [svm], refreshPersonalPredictions, now: () => at }).write([
+        {
+          trackId, contentVersion: 1, elapsedMs: 5, status: 'ok', durationSeconds: 4.5, segmentCount: 1,
+          clip: { startSeconds: 0, seconds: 4.5, features: new Float32Array(57) },
+          predictions: [{ ...svm, probabilities: [0.6, 0.4], segmentSeconds: 3, segmentStarts: [0], segmentProbabilities: [0.6, 0.4] }],
+          embedding: { columns: ['clip.tempo'], values: [120] },
+        },
+      ]);
+    };
+    store(here, a, 1_000);
+    store(here, b, 1_000);
+    const forced = { ...scope, force: true };
+    const mine = new ClassifyClaims(here, forced, { pid: 1_000_001, now: () => 5_000 });
+    // analysed before this job started: listened to again
+    expect(mine.claim(a)).toBe('claimed');
+    // analysed by another forced job after this one started
+    store(there, b, 6_000);
+    expect(mine.claim(b)).toBe('done-elsewhere');
+  });
+
   it('takes over a claim that expired, and drops every claim of a job that ends', () => {
     const [a, b, c] = ids;
     let clock = 1_000_000;

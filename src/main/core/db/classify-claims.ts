@@ -66,8 +66,13 @@ export class ClassifyClaims {
        ON CONFLICT (track_id) DO UPDATE SET owner = excluded.owner, host = excluded.host, pid = excluded.pid, expires_at = excluded.expires_at
        WHERE classify_claims.expires_at <= @now OR classify_claims.owner = excluded.owner`,
     );
+    // With `force` every track needs listening to; one analysed since this job started was listened to by another
+    // forced job meanwhile.
+    const since = this.now();
+    const analysedSince = db.prepare('SELECT 1 FROM track_analyses WHERE track_id = ? AND analyzed_at >= ?');
     const claim = db.transaction((trackId: number): ClaimOutcome => {
       if (!trackNeedsWork(db, scope, trackId)) return 'done-elsewhere';
+      if (scope.force && analysedSince.get(trackId, since) !== undefined) return 'done-elsewhere';
       const now = this.now();
       const taken = take.run({ trackId, owner: this.owner, host: this.host, pid: this.pid, expires: now + this.ttlMs, now });
       return taken.changes === 1 ? 'claimed' : 'held-elsewhere';
