@@ -49,9 +49,9 @@ export interface RunClassificationOptions {
  * The classification job: finds the tracks that need listening to, runs them through a pool of classifiers,
  * and stores results as they come in batched transactions by this one writer. Each track is claimed just before
  * it is listened to, so a classification of the same library in another process shares the work instead of
- * repeating it (classify-claims.ts). A file that cannot be decoded is
- * recorded with its reason (and listed as unreadable) and the job goes on; a cancel stops the pool (ffmpeg is
- * killed), commits what finished and returns; a missing ffmpeg ends the job with its message.
+ * repeating it (classify-claims.ts). A file that cannot be decoded is recorded with its reason (and listed as
+ * unreadable) and the job goes on; a cancel stops the pool (ffmpeg is killed), commits what finished and
+ * returns; a missing ffmpeg ends the job with its message.
  */
 export async function runClassification(db: Database, options: RunClassificationOptions): Promise<ClassifySummary> {
   const started = performance.now();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { ClassifyScope } from './classify-queue.ts';
-import { trackNeedsWork } from './classify-queue.ts';
+import { trackNeedsWorkCheck } from './classify-queue.ts';
 import type { Database } from './database.ts';
 
 /** What claiming a track found. */
@@ -70,8 +70,9 @@ export class ClassifyClaims {
     // forced job meanwhile.
     const since = this.now();
     const analysedSince = db.prepare('SELECT 1 FROM track_analyses WHERE track_id = ? AND analyzed_at >= ?');
+    const needsWork = trackNeedsWorkCheck(db, scope);
     const claim = db.transaction((trackId: number): ClaimOutcome => {
-      if (!trackNeedsWork(db, scope, trackId)) return 'done-elsewhere';
+      if (!needsWork(trackId)) return 'done-elsewhere';
       if (scope.force && analysedSince.get(trackId, since) !== undefined) return 'done-elsewhere';
       const now = this.now();
       const taken = take.run({ trackId, owner: this.owner, host: this.host, pid: this.pid, expires: now + this.ttlMs, now });

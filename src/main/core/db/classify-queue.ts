@@ -81,13 +81,14 @@ export function tracksToClassify(db: Database, scope: ClassifyScope, now = Date.
     .all({ ...params(scope), now }) as TrackToClassify[];
 }
 
-/** Whether one track still needs listening to (another process may have stored its result since the list was made). */
-export function trackNeedsWork(db: Database, scope: ClassifyScope, trackId: number): boolean {
-  return (
-    db
-      .prepare(`SELECT 1 FROM tracks t LEFT JOIN track_analyses a ON a.track_id = t.id WHERE t.id = @trackId AND ${needsWork}`)
-      .get({ ...params(scope), trackId }) !== undefined
-  );
+/**
+ * Whether a track still needs listening to, asked again track by track (another process may have stored its
+ * result since the list was made). Prepared once per scope.
+ */
+export function trackNeedsWorkCheck(db: Database, scope: ClassifyScope): (trackId: number) => boolean {
+  const check = db.prepare(`SELECT 1 FROM tracks t LEFT JOIN track_analyses a ON a.track_id = t.id WHERE t.id = @trackId AND ${needsWork}`);
+  const scopeParams = params(scope);
+  return (trackId) => check.get({ ...scopeParams, trackId }) !== undefined;
 }
 
 export function countTracksToClassify(db: Database, scope: ClassifyScope): number {
