@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ClassifyClaims } from '../../../src/main/core/db/classify-claims.ts';
-import { tracksToClassify } from '../../../src/main/core/db/classify-queue.ts';
+import { countTracksToClassify, tracksToClassify } from '../../../src/main/core/db/classify-queue.ts';
 import type { Database } from '../../../src/main/core/db/database.ts';
 import { openDatabase } from '../../../src/main/core/db/database.ts';
 import { PredictionWriter } from '../../../src/main/core/db/prediction-writer.ts';
@@ -47,8 +47,9 @@ describe('claims on the tracks a classification listens to (two connections to o
     expect(theirs.claim(a)).toBe('held-elsewhere');
     // a job claims again what it holds (nothing changes)
     expect(mine.claim(a)).toBe('claimed');
-    // the other job's list leaves out what is held now
+    // the other job's list, and the app's count of what is left to classify, leave out what is held now
     expect(tracksToClassify(there, scope).map((t) => t.trackId)).toEqual([b, ids[2]]);
+    expect(countTracksToClassify(there, scope)).toBe(2);
 
     // the result is stored and the claim dropped: the track needs nothing more, so no one claims it again
     new PredictionWriter(here, { engineVersion: 'e1', models: [svm], refreshPersonalPredictions }).write([

@@ -91,9 +91,16 @@ export function trackNeedsWorkCheck(db: Database, scope: ClassifyScope): (trackI
   return (trackId) => check.get({ ...scopeParams, trackId }) !== undefined;
 }
 
-export function countTracksToClassify(db: Database, scope: ClassifyScope): number {
+/**
+ * How many tracks a classification started now would listen to: the app's "Classify N". Those another process is
+ * listening to now are left out, so the app does not offer what a command is already doing.
+ */
+export function countTracksToClassify(db: Database, scope: ClassifyScope, now = Date.now()): number {
   return db
-    .prepare(`SELECT count(*) FROM tracks t LEFT JOIN track_analyses a ON a.track_id = t.id WHERE ${needsWork}`)
+    .prepare(
+      `SELECT count(*) FROM tracks t LEFT JOIN track_analyses a ON a.track_id = t.id
+       WHERE ${needsWork} AND NOT EXISTS (SELECT 1 FROM classify_claims c WHERE c.track_id = t.id AND c.expires_at > @now)`,
+    )
     .pluck()
-    .get(params(scope)) as number;
+    .get({ ...params(scope), now }) as number;
 }
