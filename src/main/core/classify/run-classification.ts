@@ -76,6 +76,32 @@ export async function runClassification(db: Database, options: RunClassification
   };
   if (todo.length === 0 || options.signal?.aborted) return finish();
 
+  // The first track is claimed before any worker starts: when other processes hold or have done every track (two
+  // commands started at the same instant), this job starts none.
+  let next = 0;
+  let first: TrackToClassify | null = null;
+  while (first === null && next < todo.length) {
+    const work = todo[next++];
+    if (claims.claim(work.trackId) === 'claimed') first = work;
+    else summary.elsewhere++;
+  }
+  if (first === null) return finish();
+  const renewing = setInterval(() => {
+    try {
+      claims.renew();
+    } catch {
+      // the library was busy: the next renewal comes long before the claims expire
+    }
+  }, claims.renewEveryMs);
+  let pool: ClassifierPool;
+  try {
+    pool = await options.openPool(Math.max(1, Math.min(options.workers, todo.length - next + 1)));
+  } catch (error) {
+    clearInterval(renewing);
+    claims.releaseAll();
+    throw error;
+  }
+
   const writer = new PredictionWriter(db, {
     engineVersion: options.engineVersion,
     models: options.models.map((m) => ({ kind: m.kind, version: m.version, architecture: m.manifest.architecture, labels: m.manifest.labels })),
@@ -85,9 +111,8 @@ export async function runClassification(db: Database, options: RunClassification
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   let fatal: string | null = null;
 
-  const pool = await options.openPool(Math.max(1, Math.min(options.workers, todo.length)));
   // a kept pool may have more workers than this job has tracks
-  const lanes = Math.min(pool.size, todo.length);
+  const lanes = Math.min(pool.size, todo.length - next + 1);
   summary.workers = lanes;
   summary.workersReused = pool.reused ?? false;
   summary.compute = pool.device ? { label: pool.device.label, reason: pool.device.reason } : { label: 'CPU', reason: 'the CPU' };
@@ -119,7 +144,7 @@ export async function runClassification(db: Database, options: RunClassification
     if (pending.length >= batchSize || performance.now() - lastFlush >= flushMs) flush();
     else flushTimer ??= setTimeout(flush, flushMs - (performance.now() - lastFlush));
   };
-  let done = 0;
+  let done = summary.elsewhere;
   const partial = new Map<number, number>();
   let current: string | null = null;
   const report = (): void => {
@@ -128,16 +153,23 @@ export async function runClassification(db: Database, options: RunClassification
     options.progress?.(done + Math.min(fraction, partial.size * 0.999), todo.length, current, message);
   };
 
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < todo.length && !signal.aborted) {
-      const work = todo[next++];
-      if (claims.claim(work.trackId) !== 'claimed') {
-        summary.elsewhere++;
-        done++;
-        report();
-        continue;
+  /** Listens to `initial` (already claimed), then claims and listens to the next track until none is left. */
+  const lane = async (initial: TrackToClassify | null): Promise<void> => {
+    let claimed = initial;
+    while (!signal.aborted) {
+      if (claimed === null) {
+        if (next >= todo.length) break;
+        const candidate = todo[next++];
+        if (claims.claim(candidate.trackId) !== 'claimed') {
+          summary.elsewhere++;
+          done++;
+          report();
+          continue;
+        }
+        claimed = candidate;
       }
+      const work = claimed;
+      claimed = null;
       current = work.path;
       partial.set(work.trackId, 0);
       report();
@@ -187,15 +219,8 @@ export async function runClassification(db: Database, options: RunClassification
       report();
     }
   };
-  const renewing = setInterval(() => {
-    try {
-      claims.renew();
-    } catch {
-      // the library was busy: the next renewal comes long before the claims expire
-    }
-  }, claims.renewEveryMs);
   try {
-    await Promise.all(Array.from({ length: lanes }, lane));
+    await Promise.all(Array.from({ length: lanes }, (_, i) => lane(i === 0 ? first : null)));
   } finally {
     clearInterval(renewing);
     flush();
