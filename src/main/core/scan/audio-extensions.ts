@@ -8,6 +8,8 @@ import { extname } from 'node:path';
 export const audioExtensions: ReadonlySet<string> = new Set([
   '.mp3', '.mp2', '.flac', '.ogg', '.oga', '.opus', '.m4a', '.m4b', '.mp4', '.aac', '.alac',
   '.wav', '.wave', '.aif', '.aiff', '.aifc', '.wma', '.asf', '.ape', '.wv', '.mpc', '.dsf', '.dff', '.mka', '.webm',
+  // bare Dolby and DTS streams (raw-audio-stream.ts)
+  '.ac3', '.eac3', '.ec3', '.dts',
 ]);
 
 export function isAudioPath(path: string): boolean {

@@ -4,6 +4,8 @@ import type { IAudioMetadata } from 'music-metadata';
 import { BufferedFileTokenizer } from './buffered-file-tokenizer.ts';
 import { declaredContainerSize } from './container-size.ts';
 import { formatName } from './format-name.ts';
+import { readRawStreamHeader } from './raw-audio-stream.ts';
+import type { RawStreamInfo } from './raw-audio-stream.ts';
 import { TrackReadError } from './read-error.ts';
 import type { TrackMetadata } from './track-metadata.ts';
 
@@ -14,7 +16,15 @@ import type { TrackMetadata } from './track-metadata.ts';
  */
 export async function readTrackMetadata(path: string, sizeBytes: number): Promise<TrackMetadata> {
   if (sizeBytes === 0) throw new TrackReadError('Empty file (0 bytes)');
-  let meta = await parse(path, false);
+  let meta: IAudioMetadata;
+  try {
+    meta = await parse(path, false);
+  } catch (error) {
+    // a bare AC-3, E-AC-3 or DTS stream: music-metadata reads none, ffmpeg decodes them
+    const raw = error instanceof TrackReadError ? readRawStreamHeader(path, sizeBytes) : null;
+    if (raw) return rawStreamMetadata(raw);
+    throw error;
+  }
   // Ogg streams state their length only in the last page; finding it is one more seek, so ask for it. (Elsewhere
   // `duration: true` can mean reading every MPEG frame, so it is not the default.)
   if (meta.format.duration === undefined && meta.format.container === 'Ogg') meta = await parse(path, true);
@@ -51,6 +61,14 @@ export async function readTrackMetadata(path: string, sizeBytes: number): Promis
     genres: splitGenres(c.genre ?? []),
     year: finiteOrNull(c.year),
     trackNo: finiteOrNull(c.track?.no ?? undefined),
+  };
+}
+
+/** A bare stream has no tags: its header says what it is and how long. */
+function rawStreamMetadata(raw: RawStreamInfo): TrackMetadata {
+  return {
+    format: raw.format, codec: raw.codec, durationS: raw.durationS, sampleRate: raw.sampleRate, channels: raw.channels,
+    bitrate: raw.bitrate, title: null, artist: null, album: null, albumArtist: null, genres: [], year: null, trackNo: null,
   };
 }
 
