@@ -21,7 +21,7 @@ export async function readTrackMetadata(path: string, sizeBytes: number): Promis
     meta = await parse(path, false);
   } catch (error) {
     // a bare AC-3, E-AC-3 or DTS stream: music-metadata reads none, ffmpeg decodes them
-    const raw = error instanceof TrackReadError ? readRawStreamHeader(path, sizeBytes) : null;
+    const raw = error instanceof TrackReadError ? rawStreamOrNull(path, sizeBytes) : null;
     if (raw) return rawStreamMetadata(raw);
     throw error;
   }
@@ -62,6 +62,15 @@ export async function readTrackMetadata(path: string, sizeBytes: number): Promis
     year: finiteOrNull(c.year),
     trackNo: finiteOrNull(c.track?.no ?? undefined),
   };
+}
+
+/** The header of a bare stream, or null (also when the file cannot be read: the parser's reason stands). */
+function rawStreamOrNull(path: string, sizeBytes: number): RawStreamInfo | null {
+  try {
+    return readRawStreamHeader(path, sizeBytes);
+  } catch {
+    return null;
+  }
 }
 
 /** A bare stream has no tags: its header says what it is and how long. */
