@@ -53,6 +53,7 @@ export class ClassifyClaims {
   private readonly ttlMs: number;
   private readonly now: () => number;
   private readonly claimInTransaction: (trackId: number) => ClaimOutcome;
+  private readonly statements;
 
   constructor(db: Database, scope: ClassifyScope, options: ClassifyClaimsOptions = {}) {
     this.db = db;
@@ -61,6 +62,12 @@ export class ClassifyClaims {
     this.owner = `${this.host} pid ${this.pid} ${randomUUID().slice(0, 8)}`;
     this.ttlMs = options.ttlMs ?? 120_000;
     this.now = options.now ?? Date.now;
+    // release() runs after every stored batch (every track in the CLI): prepared once
+    this.statements = {
+      release: db.prepare('DELETE FROM classify_claims WHERE owner = ? AND track_id IN (SELECT value FROM json_each(?))'),
+      renew: db.prepare('UPDATE classify_claims SET expires_at = ? WHERE owner = ?'),
+      releaseAll: db.prepare('DELETE FROM classify_claims WHERE owner = ?'),
+    };
     const take = db.prepare(
       `INSERT INTO classify_claims (track_id, owner, host, pid, expires_at) VALUES (@trackId, @owner, @host, @pid, @expires)
        ON CONFLICT (track_id) DO UPDATE SET owner = excluded.owner, host = excluded.host, pid = excluded.pid, expires_at = excluded.expires_at
@@ -99,18 +106,16 @@ export class ClassifyClaims {
   /** Drops this job's claims on these tracks (their results are stored, or they were given up). */
   release(trackIds: readonly number[]): void {
     if (trackIds.length === 0) return;
-    this.db
-      .prepare('DELETE FROM classify_claims WHERE owner = ? AND track_id IN (SELECT value FROM json_each(?))')
-      .run(this.owner, JSON.stringify(trackIds));
+    this.statements.release.run(this.owner, JSON.stringify(trackIds));
   }
 
   /** Extends every claim this job holds by the claims' lifetime from now. */
   renew(): void {
-    this.db.prepare('UPDATE classify_claims SET expires_at = ? WHERE owner = ?').run(this.now() + this.ttlMs, this.owner);
+    this.statements.renew.run(this.now() + this.ttlMs, this.owner);
   }
 
   releaseAll(): void {
-    this.db.prepare('DELETE FROM classify_claims WHERE owner = ?').run(this.owner);
+    this.statements.releaseAll.run(this.owner);
   }
 
   /** How often a running job should renew: a third of the lifetime, so two renewals may be late before one expires. */

@@ -53,6 +53,9 @@ const needsWork = `
     ) < @modelCount)
   )`;
 
+/** No running classification (this process's or another's) holds a live claim on the track (classify-claims.ts). */
+const notClaimedNow = 'NOT EXISTS (SELECT 1 FROM classify_claims c WHERE c.track_id = t.id AND c.expires_at > @now)';
+
 function params(scope: ClassifyScope): Record<string, unknown> {
   return {
     roots: scope.rootIds ? JSON.stringify(scope.rootIds) : null,
@@ -75,7 +78,7 @@ export function tracksToClassify(db: Database, scope: ClassifyScope, now = Date.
       `SELECT t.id AS trackId, t.path, t.content_version AS contentVersion, t.duration_s AS durationS
        FROM tracks t LEFT JOIN track_analyses a ON a.track_id = t.id
        WHERE ${needsWork}
-         AND NOT EXISTS (SELECT 1 FROM classify_claims c WHERE c.track_id = t.id AND c.expires_at > @now)
+         AND ${notClaimedNow}
        ORDER BY t.path`,
     )
     .all({ ...params(scope), now }) as TrackToClassify[];
@@ -99,7 +102,7 @@ export function countTracksToClassify(db: Database, scope: ClassifyScope, now = 
   return db
     .prepare(
       `SELECT count(*) FROM tracks t LEFT JOIN track_analyses a ON a.track_id = t.id
-       WHERE ${needsWork} AND NOT EXISTS (SELECT 1 FROM classify_claims c WHERE c.track_id = t.id AND c.expires_at > @now)`,
+       WHERE ${needsWork} AND ${notClaimedNow}`,
     )
     .pluck()
     .get({ ...params(scope), now }) as number;

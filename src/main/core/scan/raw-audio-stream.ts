@@ -30,6 +30,9 @@ const AC3_CHANNELS = [2, 1, 2, 3, 3, 4, 4, 5];
 const DTS_RATES = [0, 8000, 16000, 32000, 0, 0, 11025, 22050, 44100, 0, 0, 12000, 24000, 48000, 0, 0];
 const DTS_CHANNELS = [1, 2, 2, 2, 2, 3, 3, 4, 4, 5, 6, 6, 6, 7, 8, 8];
 
+const isDolbySync = (b: Uint8Array, i: number): boolean => b[i] === 0x0b && b[i + 1] === 0x77;
+const isDtsSync = (b: Uint8Array, i: number): boolean => b[i] === 0x7f && b[i + 1] === 0xfe && b[i + 2] === 0x80 && b[i + 3] === 0x01;
+
 /** Reads bits most significant first from a byte offset. */
 class BitReader {
   private bit: number;
@@ -56,8 +59,8 @@ export function readRawStreamHeader(path: string, sizeBytes: number): RawStreamI
     closeSync(fd);
   }
   for (let i = 0; i + 16 <= bytes.length && i < SEARCH_BYTES; i++) {
-    if (bytes[i] === 0x0b && bytes[i + 1] === 0x77) return dolby(bytes, i, sizeBytes);
-    if (bytes[i] === 0x7f && bytes[i + 1] === 0xfe && bytes[i + 2] === 0x80 && bytes[i + 3] === 0x01) return dts(bytes, i, sizeBytes);
+    if (isDolbySync(bytes, i)) return dolby(bytes, i, sizeBytes);
+    if (isDtsSync(bytes, i)) return dts(bytes, i, sizeBytes);
     if (bytes[i] !== 0) return null;
   }
   return null;
@@ -96,7 +99,7 @@ function dolby(bytes: Uint8Array, at: number, sizeBytes: number): RawStreamInfo 
   const samplesPerFrame = (fscod === 3 ? 6 : [1, 2, 3, 6][numblkscod]) * 256;
   // A frame may carry dependent substreams after the independent one: the stride to the next independent frame is
   // what one frame's samples cost.
-  const stride = strideToNext(bytes, at, frameBytes, (i) => bytes[i] === 0x0b && bytes[i + 1] === 0x77 && bytes[i + 2] >> 6 !== 1);
+  const stride = strideToNext(bytes, at, frameBytes, (i) => isDolbySync(bytes, i) && bytes[i + 2] >> 6 !== 1);
   const framesPerSecond = sampleRate / samplesPerFrame;
   return {
     format: 'eac3', codec: 'E-AC-3', sampleRate, channels: AC3_CHANNELS[acmod] + lfeon, bitrate: Math.round(stride * 8 * framesPerSecond),
@@ -117,7 +120,7 @@ function dts(bytes: Uint8Array, at: number, sizeBytes: number): RawStreamInfo | 
   const lff = r.read(2);
   if (!sampleRate || frameBytes < 96) return null;
   // DTS-HD puts an extension substream after each core frame: the stride to the next core frame counts it.
-  const stride = strideToNext(bytes, at, frameBytes, (i) => bytes[i] === 0x7f && bytes[i + 1] === 0xfe && bytes[i + 2] === 0x80 && bytes[i + 3] === 0x01);
+  const stride = strideToNext(bytes, at, frameBytes, (i) => isDtsSync(bytes, i));
   const framesPerSecond = sampleRate / samplesPerFrame;
   return {
     format: 'dts', codec: 'DTS', sampleRate, channels: (amode < DTS_CHANNELS.length ? DTS_CHANNELS[amode] : 2) + (lff === 1 || lff === 2 ? 1 : 0),

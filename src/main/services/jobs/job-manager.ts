@@ -79,8 +79,8 @@ const keepFinished = 50;
 
 /**
  * Runs long jobs (scan, classify, train, tag writes) in worker threads, never on the thread that serves the UI (a
- * one-shot CLI command may run some in its own thread: `inThisThread`). Tracks progress and ETA, relays them as `job.progress` events, and cancels by signal first and by termination
- * if the worker does not stop in time.
+ * one-shot CLI command may run some in its own thread: `inThisThread`). Tracks progress and ETA, relays them as
+ * `job.progress` events, and cancels by signal first and by termination if the worker does not stop in time.
  */
 export class JobManager {
   private readonly jobs = new Map<string, RunningJob>();
