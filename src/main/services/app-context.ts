@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { setFfmpegCheckFile } from '../core/audio/ffmpeg-check-cache.ts';
 import type { Database } from '../core/db/database.ts';
 import { openLibrary } from '../core/db/open-library.ts';
 import type { OpenLibraryOptions } from '../core/db/open-library.ts';
@@ -65,6 +67,8 @@ export interface ContextOptions {
 export const KEEP_WORKERS_MS = 120_000;
 
 export function createAppContext(options: ContextOptions): AppContext {
+  // the data folder remembers which ffmpeg answered last time, so a command's start does not run it to find out
+  setFfmpegCheckFile(join(options.dataDir, 'ffmpeg-check.json'));
   const library = openLibrary(options.dbPath, options.library);
   const db = library.db;
   const events = new EventBus();

@@ -2,6 +2,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { getEnvironmentData, setEnvironmentData } from 'node:worker_threads';
+import { checkedFfmpegVersion, rememberFfmpegCheck } from './ffmpeg-check-cache.ts';
 
 export interface FfmpegLocation {
   path: string;
@@ -24,9 +25,10 @@ let packagedDir: string | null = null;
 
 /**
  * Where ffmpeg was found, kept as worker environment data as well as here: every thread started after it was found
- * (threads started by threads included) receives a copy and does not look again. Looking runs `ffmpeg -version`,
- * about 0.1 s of CPU for ffmpeg to start, and the fork that starts it makes every page the looking thread's
- * process writes afterwards fault once more; a classification job's workers used to look once each.
+ * (threads started by threads included) receives a copy and does not look again. Looking runs `ffmpeg -version`
+ * (unless the data folder remembers its answer: ffmpeg-check-cache.ts), about 0.1 s of CPU for ffmpeg to start,
+ * and the fork that starts it makes every page the looking thread's process writes afterwards fault once more; a
+ * classification job's workers used to look once each.
  */
 const FOUND = 'genre-tagger:ffmpeg-location';
 
@@ -63,7 +65,7 @@ export function locateFfmpeg(env: NodeJS.ProcessEnv = process.env): FfmpegLocati
   if (cached !== undefined && env === process.env) return cached;
   let found: FfmpegLocation | null = null;
   for (const c of candidates(env)) {
-    const version = ffmpegVersion(c.path);
+    const version = checkedFfmpegVersion(c.path) ?? ffmpegVersion(c.path);
     if (version) {
       found = { path: c.path, version, source: c.source };
       break;
@@ -81,9 +83,15 @@ export async function locateFfmpegAsync(): Promise<FfmpegLocation | null> {
   if (cached !== undefined) return cached;
   let found: FfmpegLocation | null = null;
   for (const c of candidates(process.env)) {
-    const version = await new Promise<string | null>((resolve) =>
-      execFile(c.path, ['-hide_banner', '-version'], { encoding: 'utf8', timeout: 5000 }, (error, stdout) => resolve(error ? null : parseVersion(stdout))),
-    );
+    const version =
+      checkedFfmpegVersion(c.path) ??
+      (await new Promise<string | null>((resolve) =>
+        execFile(c.path, ['-hide_banner', '-version'], { encoding: 'utf8', timeout: 5000 }, (error, stdout) => {
+          const answer = error ? null : parseVersion(stdout);
+          if (answer) rememberFfmpegCheck(c.path, answer);
+          resolve(answer);
+        }),
+      ));
     if (version) {
       found = { path: c.path, version, source: c.source };
       break;
@@ -112,7 +120,9 @@ function isExecutable(path: string): boolean {
 function ffmpegVersion(path: string): string | null {
   const r = spawnSync(path, ['-hide_banner', '-version'], { encoding: 'utf8', timeout: 5000 });
   if (r.status !== 0) return null;
-  return parseVersion(r.stdout);
+  const version = parseVersion(r.stdout);
+  rememberFfmpegCheck(path, version);
+  return version;
 }
 
 function parseVersion(text: string): string {
