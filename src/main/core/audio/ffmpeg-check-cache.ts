@@ -3,8 +3,9 @@ import { dirname } from 'node:path';
 
 /**
  * The last ffmpeg that answered `ffmpeg -version`, kept in the data folder between runs, so that a command does not
- * start ffmpeg only to learn that it works: that check cost a fresh `genre-tagger classify` 0.24 s of CPU on the
- * 2-core benchmark machine (a fork of the command's process, ffmpeg's dynamic loader mapping its 200 libraries).
+ * start ffmpeg only to learn that it works: that check cost a fresh `genre-tagger classify` 0.1-0.25 s of CPU and
+ * 3,900 page faults on the 2-core benchmark machine (a fork of the command's process, ffmpeg's dynamic loader
+ * mapping its 200 libraries), and the command waited for its answer before starting its workers.
  * The answer holds while the executable is the same file (size, times and inode unchanged: an upgrade or a
  * re-pointed symlink checks again) and for a day at most, so that a system whose ffmpeg broke without the file
  * changing (a shared library removed) is found out within a day.

@@ -45,7 +45,7 @@ export async function loadOnnxRuntime(): Promise<typeof import('onnxruntime-node
  * track, or `--workers 1`) took 2.25 s and 3.79 s of CPU for a 4-minute track, 1.80 s and 2.59 s without spinning
  * (5 alternated runs each); 3.60 s against 2.65 s for two tracks, as fast as one thread (2.68 s).
  */
-export function onnxSessionOptions(options: OnnxSessionOptions, cores: number): InferenceSession.SessionOptions {
+function onnxSessionOptions(options: OnnxSessionOptions, cores: number): InferenceSession.SessionOptions {
   const threads = options.threads ?? Math.min(4, cores);
   // onnxruntime's session config entries, nested by the dots of their names ("session.intra_op.allow_spinning")
   const config: Record<string, unknown> = {};
