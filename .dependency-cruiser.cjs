@@ -41,6 +41,15 @@ module.exports = {
       to: { couldNotResolve: true },
     },
     {
+      name: 'zod-through-shared-zod',
+      severity: 'error',
+      comment:
+        "zod's values come from src/shared/zod.ts, which turns its JIT off before any schema is parsed (type-only " +
+        'imports of zod are free).',
+      from: { pathNot: '^src/shared/zod\\.ts$' },
+      to: { path: '(^|/)node_modules/zod/', dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'core-not-to-app',
       severity: 'error',
       comment:

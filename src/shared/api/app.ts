@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../zod.ts';
 import { method } from '../method.ts';
 
 export interface AppInfo {

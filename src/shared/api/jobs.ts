@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../zod.ts';
 import { method } from '../method.ts';
 import type { ScanSummary } from './library.ts';
 import type { RetrainSummary } from './personal.ts';

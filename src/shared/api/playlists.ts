@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../zod.ts';
 import { method } from '../method.ts';
 import { trackQuerySchema } from './library.ts';
 import { genreNameSchema } from './tags.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../../../shared/zod.ts';
 import { modelKinds } from './model-kinds.ts';
 
 export { modelKinds };
