@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { OnnxModel } from '../../../src/main/core/models/runtime/onnx-session.ts';
 import { openOnnxModel } from '../../../src/main/core/models/runtime/onnx-session.ts';
+import type { TensorData } from '../../../src/main/core/models/tensor-data.ts';
 import { projectRoot } from '../../../src/main/project-root.ts';
 
 /**
@@ -13,15 +15,22 @@ function threadFaults(): number {
   return Number(readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1].split(' ')[7]);
 }
 
+const cnnFile = join(projectRoot, 'models', 'cnn', 'gtzan-cnn', 'model.int8.onnx');
+
+/** A batch of `batch` CNN inputs (64 mel bands x 256 frames) of a fixed signal, for `model`'s input. */
+function cnnBatch(model: OnnxModel, batch: number): Record<string, TensorData> {
+  const [mels, frames] = [64, 256];
+  const data = new Float32Array(batch * mels * frames);
+  for (let i = 0; i < data.length; i++) data[i] = Math.sin(i * 0.37) * 0.5;
+  return { [model.inputNames[0]]: { data, shape: [batch, mels, frames, 1] } };
+}
+
 describe('openOnnxModel', () => {
   // onnxruntime-node runs a batch on the calling thread, so that thread's page faults are the run's fresh memory.
   it('touches fresh memory for a model only on its first run, not again on its second (no memory pattern)', async () => {
-    const model = await openOnnxModel(join(projectRoot, 'models', 'cnn', 'gtzan-cnn', 'model.int8.onnx'), { threads: 1 });
+    const model = await openOnnxModel(cnnFile, { threads: 1 });
     try {
-      const [batch, mels, frames] = [2, 64, 256];
-      const data = new Float32Array(batch * mels * frames);
-      for (let i = 0; i < data.length; i++) data[i] = Math.sin(i * 0.37) * 0.5;
-      const input = { [model.inputNames[0]]: { data, shape: [batch, mels, frames, 1] } };
+      const input = cnnBatch(model, 2);
       const faults: number[] = [];
       const outputs: Float32Array[] = [];
       for (let run = 0; run < 3; run++) {
@@ -44,12 +53,9 @@ describe('openOnnxModel', () => {
   // through them. With spinning on, this measure read 321 ms of CPU in the 500 ms of pauses (a core kept busy for
   // 30 ms after each run); without, 4 ms.
   it('leaves the cores alone between runs when it has several threads (no spinning)', async () => {
-    const model = await openOnnxModel(join(projectRoot, 'models', 'cnn', 'gtzan-cnn', 'model.int8.onnx'), { threads: 2 });
+    const model = await openOnnxModel(cnnFile, { threads: 2 });
     try {
-      const [batch, mels, frames] = [8, 64, 256];
-      const data = new Float32Array(batch * mels * frames);
-      for (let i = 0; i < data.length; i++) data[i] = Math.sin(i * 0.37) * 0.5;
-      const input = { [model.inputNames[0]]: { data, shape: [batch, mels, frames, 1] } };
+      const input = cnnBatch(model, 8);
       await model.run(input);
       let pausedCpuMs = 0;
       let runCpuMs = 0;
