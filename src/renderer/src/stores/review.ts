@@ -119,15 +119,32 @@ export const useReviewStore = defineStore('review', () => {
     if (queue.value.length < 5 || done.value.length % 5 === 0) await refresh();
   }
 
-  /** A step of the person's (label, skip, undo): one at a time, a second press while one runs is ignored. */
-  async function guard(action: () => Promise<void>): Promise<void> {
-    if (busy.value) return;
-    await run(action);
+  /** The person's steps (label, skip, undo) run one after the other, in the order pressed. */
+  let steps: Promise<void> = Promise.resolve();
+  /** The kinds of step waiting or running: the same kind pressed again meanwhile counts once. */
+  const stepsUnderWay = new Set<'label' | 'skip' | 'undo'>();
+
+  /**
+   * A step of the person's. A different step pressed while one runs waits for it: Z pressed right after S undoes
+   * once the skip has landed, instead of being lost while the next track loads (it was, on a busy machine). The
+   * same step pressed again before the first has finished (a double click, a key pressed twice by accident) counts
+   * once, as before; a held key's repeats are ignored by the view.
+   */
+  function guard(kind: 'label' | 'skip' | 'undo', action: () => Promise<void>): Promise<void> {
+    if (stepsUnderWay.has(kind)) return Promise.resolve();
+    stepsUnderWay.add(kind);
+    // run() reports a failure in `error` and never rejects
+    const step = steps.then(async () => {
+      await run(action);
+      stepsUnderWay.delete(kind);
+    });
+    steps = step;
+    return step;
   }
 
   /** Labels the shown track: 'accepted' when it is the model's top genre, else 'corrected'. */
   function label(genres: string[]): Promise<void> {
-    return guard(async () => {
+    return guard('label', async () => {
       const item = current.value;
       if (!item || genres.length === 0) return;
       const top = item.suggestions[0]?.genre ?? item.predictedGenre;
@@ -153,7 +170,7 @@ export const useReviewStore = defineStore('review', () => {
   }
 
   function skip(): Promise<void> {
-    return guard(async () => {
+    return guard('skip', async () => {
       const item = current.value;
       if (!item) return;
       skipped.value = new Set([...skipped.value, item.trackId]);
@@ -164,7 +181,7 @@ export const useReviewStore = defineStore('review', () => {
 
   /** Takes back the last label of this session and shows its track again. */
   function undo(): Promise<void> {
-    return guard(async () => {
+    return guard('undo', async () => {
       const last = done.value.at(-1);
       if (!last) {
         notice.value = 'Nothing to undo.';
