@@ -45,6 +45,20 @@ export default defineConfig(
   },
 
   {
+    files: ['src/main/**/*.ts'],
+    rules: {
+      // A write transaction begins IMMEDIATE (core/db/database.ts): a deferred one that reads first fails at once with
+      // "database is locked" when another connection (another process on the same library) wrote meanwhile.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.type='CallExpression'][callee.callee.property.name='transaction']",
+          message: 'Begin a write transaction IMMEDIATE: db.transaction(fn).immediate(), not db.transaction(fn)().',
+        },
+      ],
+    },
+  },
+  {
     files: ['src/renderer/**/*.vue'],
     extends: [pluginVue.configs['flat/recommended'], tseslint.configs.disableTypeChecked],
     languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'] } },

@@ -20,7 +20,7 @@ export interface OpenOptions {
  * Every write transaction in the engine begins IMMEDIATE (`db.transaction(fn).immediate()`): a deferred one that
  * reads before it writes fails at once with "database is locked", busy timeout or not, when another connection
  * (another thread of the app, or another process: the app and a `genre-tagger` command on one library) wrote
- * first. An immediate one waits for the write lock up front.
+ * first. An immediate one waits for the write lock up front. ESLint holds every call in src/main to it.
  */
 export function openDatabase(path: string, options: OpenOptions = {}): Database {
   if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true });
