@@ -3,6 +3,7 @@ import { appendFileSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSyn
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SHELL_LAUNCHER_NAME } from '../../src/main/core/audio/ffmpeg-shell-launcher.ts';
 import { assembleDspModule } from '../../src/main/core/dsp/wasm/dsp-wasm.ts';
 import { setShippedModelsDir } from '../../src/main/core/models/store/shipped-models-dir.ts';
 import { currentBundleDir } from '../../src/main/core/runtime/current-bundle.ts';
@@ -73,7 +74,7 @@ describe('jobs from the bundled entry files', () => {
     const files = Object.keys(stamp.files);
     expect(files.length).toBeGreaterThan(200);
     expect(files).toContain('src/main/workers/classify-track.worker.ts');
-    expect(files).toContain('src/main/core/audio/ffmpeg-launcher.process.ts');
+    expect(files).toContain('src/main/core/audio/ffmpeg-read.thread.ts');
     for (const file of [...files, 'package-lock.json', 'out/main/source-files.json']) {
       mkdirSync(dirname(join(copy, file)), { recursive: true });
       copyFileSync(join(projectRoot, file), join(copy, file));
@@ -151,11 +152,11 @@ describe('jobs from the bundled entry files', () => {
     expect(version(project('current-build', 'current'))).toMatch(/\(from the build\)$/);
   });
 
-  it('decodes with the bundled ffmpeg reader thread and launcher, exactly as from source', () => {
+  it('decodes with the bundled ffmpeg reader thread, through the launcher shell, exactly as from source', () => {
     const file = join(tmp.dir, 'decode.mp3');
     // long enough that ffmpeg still runs when the probe looks for its parent at the first chunk
     makeAudioFile(file, { format: 'mp3', seconds: 60, source: 'anoisesrc=amplitude=0.3' });
-    const probe = (...bundled: string[]): { samples: number; sha256: string; error: string | null; ffmpegParents: string[]; launcherCommands: string[] } => {
+    const probe = (...bundled: string[]): { samples: number; sha256: string; error: string | null; ffmpegParents: string[]; launcherArgs: string[][] } => {
       const env = { ...process.env };
       delete env.GENRE_TAGGER_FFMPEG_LAUNCHER;
       const out = execFileSync(process.execPath, [join(projectRoot, 'tests/helpers/decode-probe.ts'), 'decode', file, ...bundled], { env, encoding: 'utf8', timeout: 60_000 });
@@ -166,7 +167,7 @@ describe('jobs from the bundled entry files', () => {
     expect(fromBundle.error).toBeNull();
     expect(fromBundle.samples).toBeGreaterThan(0);
     expect({ samples: fromBundle.samples, sha256: fromBundle.sha256 }).toEqual({ samples: fromSource.samples, sha256: fromSource.sha256 });
-    expect(fromBundle.ffmpegParents).toEqual(['child node']);
-    expect(fromBundle.launcherCommands).toEqual([`${process.execPath} ${join(bundle, 'core/audio/ffmpeg-launcher.process.js')}`]);
+    expect(fromBundle.ffmpegParents).toEqual(['below child sh']);
+    expect(fromBundle.launcherArgs.map((args) => [args[0], args[3]])).toEqual([['/bin/sh', SHELL_LAUNCHER_NAME]]);
   });
 });

@@ -15,22 +15,27 @@ if (bundle) setBundledEntryDir(bundle);
 const hash = createHash('sha256');
 let samples = 0;
 let chunks = 0;
-let seen: { ffmpegParents: string[]; ffmpegPids: number[]; launcherPids: number[]; launcherCommands: string[] } | null = null;
+let seen: { ffmpegParents: string[]; ffmpegPids: number[]; launcherPids: number[]; launcherArgs: string[][] } | null = null;
 const controller = new AbortController();
 let error: string | null = null;
 try {
   for await (const chunk of decodeAudioChunks(file, { signal: controller.signal })) {
     if (!seen) {
       const all = processes();
-      const ffmpeg = all.filter((p) => p.name === 'ffmpeg');
       const byPid = new Map(all.map((p) => [p.pid, p]));
-      const mine = ffmpeg.filter((p) => p.ppid === process.pid || byPid.get(p.ppid)?.ppid === process.pid);
-      const launcherPids = mine.filter((p) => p.ppid !== process.pid).map((p) => p.ppid);
+      // this process's child below which an ffmpeg runs (itself when ffmpeg is its own child): the launcher shell
+      // starts each ffmpeg from a small monitor shell of its own
+      const childAbove = (pid: number): number | null => {
+        for (let p = byPid.get(pid), depth = 0; p && depth < 4; p = byPid.get(p.ppid), depth++) if (p.ppid === process.pid) return p.pid;
+        return null;
+      };
+      const mine = all.filter((p) => p.name === 'ffmpeg' && childAbove(p.pid) !== null);
+      const launcherPids = [...new Set(mine.filter((p) => p.ppid !== process.pid).map((p) => childAbove(p.pid)!))];
       seen = {
-        ffmpegParents: mine.map((p) => (p.ppid === process.pid ? 'this process' : `child ${byPid.get(p.ppid)?.name}`)),
+        ffmpegParents: mine.map((p) => (p.ppid === process.pid ? 'this process' : `below child ${byPid.get(childAbove(p.pid)!)?.name}`)),
         ffmpegPids: mine.map((p) => p.pid),
         launcherPids,
-        launcherCommands: launcherPids.map((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ')),
+        launcherArgs: launcherPids.map((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean)),
       };
     }
     hash.update(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));

@@ -1,15 +1,18 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ffmpegDecodeArgs } from '../../src/main/core/audio/decode-audio.ts';
+import { SHELL_LAUNCHER_NAME } from '../../src/main/core/audio/ffmpeg-shell-launcher.ts';
 import { isRunning } from '../helpers/child-processes.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 
-// ffmpeg is started by a small launcher process, so that the analysis process never forks (every fork made each
-// page it writes fault again). These tests run the decoder in processes of their own, with the launcher, without
-// it, and with a launcher that cannot start, and check the samples against ffmpeg's own output read back here.
+// ffmpeg is started by a launcher shell, so that the analysis process never forks (every fork made each page it
+// writes fault again), and read from the named pipes it writes into. These tests run the decoder in processes of
+// their own, with the launcher, without it, with a launcher that cannot start and with one that cannot make named
+// pipes, and check the samples against ffmpeg's own output read back here.
 const tmp = makeTempDir();
 afterAll(() => tmp.cleanup());
 const probe = join(process.cwd(), 'tests/helpers/decode-probe.ts');
@@ -22,11 +25,11 @@ interface ProbeResult {
   ffmpegParents: string[];
   ffmpegPids: number[];
   launcherPids: number[];
-  launcherCommands: string[];
+  launcherArgs: string[][];
 }
 
-function runProbe(mode: 'decode' | 'slow' | 'cancel', file: string, launcher?: string): ProbeResult {
-  const env = { ...process.env };
+function runProbe(mode: 'decode' | 'slow' | 'cancel', file: string, launcher?: string, extraEnv: NodeJS.ProcessEnv = {}): ProbeResult {
+  const env = { ...process.env, ...extraEnv };
   if (launcher === undefined) delete env.GENRE_TAGGER_FFMPEG_LAUNCHER;
   else env.GENRE_TAGGER_FFMPEG_LAUNCHER = launcher;
   const out = execFileSync(process.execPath, [probe, mode, file], { env, encoding: 'utf8', timeout: 60_000 });
@@ -50,7 +53,15 @@ function reference(file: string): { samples: number; sha256: string } {
   return { samples: bytes.length / 4, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
-describe('ffmpeg started by the launcher process', () => {
+/** The launcher shell's command line, as its processes show it: /bin/sh -c SCRIPT NAME FOLDER. */
+function expectLauncherShell(args: string[][]): void {
+  expect(args).toHaveLength(1);
+  const [shell, c, , name, folder] = args[0];
+  expect([shell, c, name]).toEqual(['/bin/sh', '-c', SHELL_LAUNCHER_NAME]);
+  expect(folder.startsWith(join(tmpdir(), 'genre-tagger-ffmpeg-'))).toBe(true);
+}
+
+describe('ffmpeg started by the launcher shell', () => {
   // 60 s of 5.1 at 48 kHz: 5.3 MB of mono float32 at 22050 Hz, more than the reader's 16 blocks of 256 KB; and a stereo MP3.
   const surround = join(tmp.dir, 'surround.flac');
   const stereo = join(tmp.dir, 'stereo.mp3');
@@ -67,11 +78,27 @@ describe('ffmpeg started by the launcher process', () => {
         expect(got.error, file).toBeNull();
         expect({ samples: got.samples, sha256: got.sha256 }, file).toEqual(want);
       }
-      expect(viaLauncher.ffmpegParents).toEqual(['child node']);
-      expect(viaLauncher.launcherCommands).toEqual([`${process.execPath} ${join(process.cwd(), 'src/main/core/audio/ffmpeg-launcher.process.ts')}`]);
+      expect(viaLauncher.ffmpegParents).toEqual(['below child sh']);
+      expectLauncherShell(viaLauncher.launcherArgs);
       expect(direct.ffmpegParents).toEqual(['this process']);
       expect(broken.ffmpegParents).toEqual(['this process']);
     }
+  });
+
+  it('passes any file name to ffmpeg unchanged: quotes, a newline, backslashes, $, backticks, non-ASCII', () => {
+    const awkward = join(tmp.dir, `it's a "test"\n$HOME \`id\` $(id) \\n \\ '\\'' ☃ -i.mp3`);
+    copyFileSync(stereo, awkward);
+    const got = runProbe('decode', awkward);
+    expect(got.error).toBeNull();
+    expect({ samples: got.samples, sha256: got.sha256 }).toEqual(reference(stereo));
+    expect(got.ffmpegParents).toEqual(['below child sh']);
+  });
+
+  it('starts ffmpeg itself where the shell cannot make named pipes (no mkfifo on the PATH)', () => {
+    const got = runProbe('decode', stereo, undefined, { PATH: join(tmp.dir, 'no-such-dir'), FFMPEG_PATH: execFileSync('sh', ['-c', 'command -v ffmpeg'], { encoding: 'utf8' }).trim() });
+    expect(got.error).toBeNull();
+    expect({ samples: got.samples, sha256: got.sha256 }).toEqual(reference(stereo));
+    expect(got.ffmpegParents).toEqual(['this process']);
   });
 
   it('holds ffmpeg back while the consumer is slow and still gets every sample, with the launcher and without it', () => {
@@ -101,12 +128,14 @@ describe('ffmpeg started by the launcher process', () => {
     ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=300', '-ac', '1', '-c:a', 'flac', long]);
     const result = runProbe('cancel', long);
     expect(result.error).toBe('cancelled');
-    expect(result.ffmpegParents).toEqual(['child node']);
+    expect(result.ffmpegParents).toEqual(['below child sh']);
     expect(result.ffmpegGone).toBe(true);
-    // The probe has exited: its launcher saw the channel close and ended too.
+    // The probe has exited: its launcher saw its input end, ended too, and took its folder of named pipes with it.
     const [launcher] = result.launcherPids;
+    const folder = result.launcherArgs[0][4];
     const deadline = Date.now() + 5000;
-    while (isRunning(launcher) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while ((isRunning(launcher) || existsSync(folder)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(isRunning(launcher)).toBe(false);
+    expect(existsSync(folder)).toBe(false);
   });
 });

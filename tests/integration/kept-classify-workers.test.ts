@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClassifySummary } from '../../src/shared/api/predictions.ts';
 import { readTrackPredictions } from '../../src/main/core/db/prediction-rows.ts';
+import { SHELL_LAUNCHER_NAME } from '../../src/main/core/audio/ffmpeg-shell-launcher.ts';
 import { createAppContext } from '../../src/main/services/app-context.ts';
 import type { AppContext } from '../../src/main/services/app-context.ts';
 import { addRoot, startScan } from '../../src/main/services/library.ts';
@@ -45,7 +46,7 @@ describe('a classification’s workers kept for the next one', () => {
     const rows = ctx.db.prepare('SELECT id, filename FROM tracks WHERE path LIKE ? ORDER BY filename').all(`${dir}/%`) as { id: number; filename: string }[];
     return Object.fromEntries(rows.flatMap((t) => readTrackPredictions(ctx.db, t.id).map((p) => [`${t.filename} ${p.kind}`, Array.from(p.probabilities)])));
   };
-  const launchers = (): number => childProcesses().filter((p) => p.command.includes('ffmpeg-launcher.process')).length;
+  const launchers = (): number => childProcesses().filter((p) => p.command.includes(SHELL_LAUNCHER_NAME)).length;
 
   it('the next classification runs on the kept workers, with the same results as fresh ones, and closing ends them', { timeout: 180_000 }, async () => {
     const kept = open('kept', 60_000);

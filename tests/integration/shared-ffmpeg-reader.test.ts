@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeAudioChunks } from '../../src/main/core/audio/decode-audio.ts';
 import { closeFfmpegReader } from '../../src/main/core/audio/ffmpeg-reader.ts';
+import { SHELL_LAUNCHER_NAME } from '../../src/main/core/audio/ffmpeg-shell-launcher.ts';
 import { openSharedFfmpegReader } from '../../src/main/core/audio/shared-ffmpeg-reader.ts';
 import { childProcesses, isRunning, processes } from '../helpers/child-processes.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
@@ -30,7 +31,7 @@ async function decodeHere(file: string): Promise<{ samples: number; sha256: stri
   return { samples, sha256: hash.digest('hex') };
 }
 
-const launchers = (): number[] => childProcesses().filter((p) => p.command.includes('ffmpeg-launcher.process')).map((p) => p.pid);
+const launchers = (): number[] => childProcesses().filter((p) => p.command.includes(SHELL_LAUNCHER_NAME)).map((p) => p.pid);
 /** ffmpeg processes decoding `file`, wherever they were started from. */
 const ffmpegsOf = (file: string): number[] =>
   processes()

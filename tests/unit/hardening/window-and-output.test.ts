@@ -53,11 +53,11 @@ describe('the Electron window trusts its own renderer only', () => {
     expect(meta?.[1]).toBe(metaContentSecurityPolicy());
   });
 
-  it('the packaged app has its fuses set, RunAsNode kept for the ffmpeg launcher', () => {
+  it('the packaged app has its fuses set: no running as Node, no NODE_OPTIONS, no inspector, asar only', () => {
     const yml = readFileSync(join(projectRoot, 'electron-builder.yml'), 'utf8');
     const fuses = yml.slice(yml.indexOf('electronFuses:'));
     for (const line of [
-      'runAsNode: true', 'enableCookieEncryption: true', 'enableNodeOptionsEnvironmentVariable: false',
+      'runAsNode: false', 'enableCookieEncryption: true', 'enableNodeOptionsEnvironmentVariable: false',
       'enableNodeCliInspectArguments: false', 'enableEmbeddedAsarIntegrityValidation: true', 'onlyLoadAppFromAsar: true',
     ]) {
       expect(fuses).toContain(`  ${line}\n`);

@@ -1,13 +1,10 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import type { MessagePort } from 'node:worker_threads';
-import { entryFileUrl } from '../runtime/entry-file-url.ts';
-import type { FromLauncher, ToLauncher } from './ffmpeg-launcher-protocol.ts';
 import { BLOCK_BYTES, BLOCKS, FLUSH_MS } from './ffmpeg-read-protocol.ts';
 import type { FromReadThread, ToReadThread } from './ffmpeg-read-protocol.ts';
+import { startShellLauncher } from './ffmpeg-shell-launcher.ts';
+import type { ShellLauncher } from './ffmpeg-shell-launcher.ts';
 import { readPipeReusing } from './read-pipe-reusing.ts';
 import { spawnReported } from './spawn-reported.ts';
 
@@ -25,9 +22,9 @@ import { spawnReported } from './spawn-reported.ts';
  * as 0.1 s of postMessage per 4-minute track on a classification worker's thread, and more garbage collection.
  * The pipe itself is read into one reused buffer (read-pipe-reusing.ts), not into a fresh Buffer per read.
  *
- * ffmpeg itself is started by the launcher process (ffmpeg-launcher.process.ts), which sends its stdout pipe back:
- * started from here, each fork would make every page of this process fault again. Where the launcher cannot run
- * (Windows has no fork to avoid; a runtime that cannot run Node code) ffmpeg is started from here.
+ * ffmpeg itself is started by the launcher shell (ffmpeg-shell-launcher.ts), and read from the named pipes it writes
+ * into: started from here, each fork would make every page of this process fault again. Where the launcher cannot
+ * run (Windows has no fork to avoid, nor /bin/sh; a system without mkfifo) ffmpeg is started from here.
  *
  * It serves the thread that started it and any thread connected to it (a classification pool's workers share one
  * reader and one launcher: shared-ffmpeg-reader.ts); each run belongs to the thread that asked for it.
@@ -44,12 +41,6 @@ interface Client {
   leaving: boolean;
 }
 
-interface Launcher {
-  proc: ChildProcess;
-  channel: ChildProcess['channel'];
-  readyTimer: NodeJS.Timeout | null;
-}
-
 interface Run {
   client: Client;
   id: number;
@@ -58,7 +49,7 @@ interface Run {
   command: string;
   args: string[];
   /** The launcher that starts this run's ffmpeg, or null when started from here. */
-  via: Launcher | null;
+  via: ShellLauncher | null;
   kill: (() => void) | null;
   stdout: Readable | null;
   stdoutEnded: boolean;
@@ -92,13 +83,11 @@ export function serveFfmpegReads(ownerPort: MessagePort): void {
   let nextLaunchId = 1;
   /** Blocks no run holds, kept for the next run (fresh memory costs a page fault per 4 KB). */
   const spare: SharedArrayBuffer[] = [];
-  let launcher: Launcher | null = null;
-  // GENRE_TAGGER_FFMPEG_LAUNCHER: 'off' starts ffmpeg from this process; any other value is the program to run
-  // the launcher with instead of this runtime (tests use it to check the fallback).
+  let launcher: ShellLauncher | null = null;
+  // GENRE_TAGGER_FFMPEG_LAUNCHER: 'off' starts ffmpeg from this process; any other value is the shell to run the
+  // launcher with instead of /bin/sh (tests use it to check the fallback).
   const LAUNCHER_ENV = process.env.GENRE_TAGGER_FFMPEG_LAUNCHER;
   let launcherBroken = process.platform === 'win32' || LAUNCHER_ENV === 'off';
-  /** A launcher that has not said it is ready after this long is given up (and ffmpeg started from here). */
-  const LAUNCHER_READY_MS = 10000;
 
   function send(run: Run): void {
     if (run.timer) {
@@ -125,7 +114,7 @@ export function serveFfmpegReads(ownerPort: MessagePort): void {
     launched.delete(run.launchId);
     run.client.runs.delete(run.id);
     keep(run.free.splice(0));
-    if (runs.size === 0 && launcher) launcher.channel?.unref();
+    if (runs.size === 0 && launcher) launcher.hold(false);
     post(run.client, { type: 'exit', id: run.id, code, error });
     if (run.client.leaving && run.client.runs.size === 0) leave(run.client);
   }
@@ -201,10 +190,9 @@ export function serveFfmpegReads(ownerPort: MessagePort): void {
       },
     );
   }
-  function launcherLost(reason: string): void {
-    const l = launcher;
+  function launcherLost(l: ShellLauncher, reason: string): void {
+    if (launcher !== l) return;
     launcher = null;
-    if (l?.readyTimer) clearTimeout(l.readyTimer);
     launcherBroken = true; // for this thread's lifetime: start ffmpeg directly from now on
     for (const run of [...runs]) {
       if (run.via !== l || run.done) continue;
@@ -214,64 +202,44 @@ export function serveFfmpegReads(ownerPort: MessagePort): void {
         startDirect(run); // it never started: start it here instead
       } else {
         run.stdout.destroy();
-        finish(run, null, `the ffmpeg launcher process ended during the decode (${reason})`);
+        finish(run, null, `the ffmpeg launcher ended during the decode (${reason})`);
       }
     }
   }
-  function toLauncher(l: Launcher, message: ToLauncher): void {
-    try {
-      l.proc.send(message);
-    } catch (e) {
-      if (launcher === l) launcherLost((e as Error).message);
-    }
-  }
-  function theLauncher(): Launcher | null {
+  function theLauncher(): ShellLauncher | null {
     if (launcher || launcherBroken) return launcher;
-    let proc: ChildProcess;
+    const ofRun = (launchId: number): Run | undefined => {
+      const run = launched.get(launchId);
+      return run && run.via === l ? run : undefined;
+    };
+    let l: ShellLauncher;
     try {
-      proc = spawn(LAUNCHER_ENV || process.execPath, [fileURLToPath(entryFileUrl('core/audio/ffmpeg-launcher.process'))], {
-        stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-        windowsHide: true,
-      });
+      l = startShellLauncher(
+        {
+          started(id, stdout) {
+            const run = ofRun(id);
+            if (run) attach(run, stdout);
+            else stdout.destroy();
+          },
+          stderr(id, text) {
+            const run = ofRun(id);
+            if (run) post(run.client, { type: 'err', id: run.id, text });
+          },
+          exited(id, code, error) {
+            const run = ofRun(id);
+            if (!run) return;
+            run.exit = { code, error };
+            settle(run);
+          },
+          lost: (reason) => launcherLost(l, reason),
+        },
+        LAUNCHER_ENV || undefined,
+      );
     } catch {
       launcherBroken = true;
       return null;
     }
-    const l: Launcher = { proc, channel: proc.channel, readyTimer: null };
     launcher = l;
-    proc.unref();
-    // Electron runs as Node only with ELECTRON_RUN_AS_NODE; a runtime that ignores it never says it is ready
-    l.readyTimer = setTimeout(() => {
-      if (launcher !== l) return;
-      proc.kill('SIGKILL');
-      launcherLost('it did not start');
-    }, LAUNCHER_READY_MS);
-    l.readyTimer.unref();
-    proc.on('message', (message, handle) => {
-      const m = message as FromLauncher;
-      if (m.type === 'ready') {
-        if (l.readyTimer) clearTimeout(l.readyTimer);
-        return;
-      }
-      const run = launched.get(m.id);
-      if (!run || run.via !== l) {
-        if (handle) (handle as Socket).destroy();
-        return;
-      }
-      if (m.type === 'stdout') attach(run, handle as Socket);
-      else if (m.type === 'err') post(run.client, { type: 'err', id: run.id, text: m.text });
-      else if (m.type === 'exit') {
-        run.exit = { code: m.code, error: m.error };
-        settle(run);
-      }
-    });
-    proc.once('error', (e) => {
-      if (launcher === l) launcherLost(e.message);
-    });
-    proc.once('exit', (code, signal) => {
-      if (launcher === l) launcherLost(`exit ${signal || code}`);
-    });
     return l;
   }
   function start(client: Client, m: Extract<ToReadThread, { type: 'start' }>): void {
@@ -301,9 +269,9 @@ export function serveFfmpegReads(ownerPort: MessagePort): void {
     if (l) {
       run.via = l;
       launched.set(run.launchId, run);
-      run.kill = () => toLauncher(l, { type: 'kill', id: run.launchId });
-      l.channel?.ref();
-      toLauncher(l, { type: 'start', id: run.launchId, command: run.command, args: run.args });
+      run.kill = () => l.kill(run.launchId);
+      l.hold(true);
+      l.start(run.launchId, run.command, run.args);
     } else startDirect(run);
   }
   // A connected thread is done with the reader: 'closed' (its port may be gone already), and no more messages.
@@ -322,14 +290,7 @@ export function serveFfmpegReads(ownerPort: MessagePort): void {
       post(owner, { type: 'closed' });
       return;
     }
-    if (l.readyTimer) clearTimeout(l.readyTimer);
-    l.proc.once('exit', () => post(owner, { type: 'closed' }));
-    try {
-      l.proc.disconnect();
-    } catch {
-      l.proc.kill('SIGKILL');
-    }
-    setTimeout(() => l.proc.kill('SIGKILL'), 2000).unref();
+    void l.end(2000).then(() => post(owner, { type: 'closed' }));
   }
   function onMessage(client: Client, m: ToReadThread): void {
     if (m.type === 'start') start(client, m);
@@ -348,8 +309,7 @@ export function serveFfmpegReads(ownerPort: MessagePort): void {
       const run = client.runs.get(m.id);
       if (run) stop(run);
     } else if (m.type === 'prepare') {
-      const l = theLauncher();
-      if (l && runs.size === 0) l.channel?.unref();
+      theLauncher();
     } else if (m.type === 'shutdown') {
       if (client.owner) {
         shutdown(client);

@@ -9,7 +9,7 @@ export type ReportedChild = ChildProcessByStdio<null, Readable, Readable>;
  * Starts `command args` and calls `started(child)` once it runs (read its stdout there), `onErr(text)` with each
  * piece of stderr, and `done(code, error)` once: when the process has exited and its stderr has ended (the
  * reasons for a failure, and for a truncated file, are there), or at once when it cannot start or fails. Used by
- * the launcher (ffmpeg-launcher.process.ts) and by the reader thread when it starts ffmpeg itself.
+ * the ffmpeg reader when it starts ffmpeg itself (where the launcher shell cannot run).
  */
 export function spawnReported(
   command: string,
