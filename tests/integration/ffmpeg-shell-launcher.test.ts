@@ -1,9 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startShellLauncher } from '../../src/main/core/audio/ffmpeg-shell-launcher.ts';
 import type { ShellLauncher } from '../../src/main/core/audio/ffmpeg-shell-launcher.ts';
+import { projectRoot } from '../../src/main/project-root.ts';
+import { makeAudioFile } from '../helpers/audio-fixtures.ts';
 import { childProcesses, isRunning, processes } from '../helpers/child-processes.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
 
 // The launcher shell on its own, with small commands in place of ffmpeg: what a run writes and says arrives, its
 // exit status too, a kill lands whenever it is asked for, and ending the launcher leaves nothing behind. (When the
@@ -111,5 +116,30 @@ describe('the ffmpeg launcher shell', () => {
     expect(isRunning(shell.pid)).toBe(false);
     for (const pid of kids) expect(isRunning(pid), String(pid)).toBe(false);
     expect((await running).code).toBeGreaterThan(128); // killed by a signal: TERM to the group, or the monitor's KILL
+  });
+
+  it("reads FIFOs in worker threads without Node's fd tracking: no 'unmanaged mode twice' warning, run after run", () => {
+    const tmp = makeTempDir();
+    try {
+      const files = [1, 2, 3].map((i) => makeAudioFile(join(tmp.dir, 'lib', `t${i}.mp3`), { format: 'mp3', seconds: 4 + i }));
+      const env: NodeJS.ProcessEnv = { ...process.env, GENRE_TAGGER_HOME: join(tmp.dir, 'home') };
+      delete env.GENRE_TAGGER_FFMPEG_LAUNCHER;
+      // decodeAudioChunks reads through the ffmpeg reader's own thread; classify serves its workers' reads from its
+      // job's thread. Each run opens two FIFOs, whose fd numbers the next run gets again.
+      const decode = `import { decodeAudioChunks } from ${JSON.stringify(join(projectRoot, 'src/main/core/audio/decode-audio.ts'))};
+        for (const f of ${JSON.stringify(files)}) { let n = 0; for await (const c of decodeAudioChunks(f, {})) n += c.length; console.log(n); }`;
+      const script = join(tmp.dir, 'decode.mts');
+      writeFileSync(script, decode);
+      const runs = [
+        spawnSync(process.execPath, [script], { env, encoding: 'utf8' }),
+        spawnSync(process.execPath, [join(projectRoot, 'bin/genre-tagger.js'), 'classify', '--workers', '1', join(tmp.dir, 'lib')], { env, encoding: 'utf8' }),
+      ];
+      for (const r of runs) expect(r.status, r.stderr).toBe(0);
+      expect(runs[0].stdout.trim().split('\n').map(Number)).toEqual([5, 6, 7].map((s) => expect.closeTo(s * 22050, -3)));
+      expect(runs[1].stderr).toContain('Listened to 3 of 3');
+      expect(runs.flatMap((r) => r.stderr.split('\n').filter((line) => /Warning|unmanaged/.test(line)))).toEqual([]);
+    } finally {
+      tmp.cleanup();
+    }
   });
 });

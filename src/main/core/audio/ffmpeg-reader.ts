@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { entryFileUrl } from '../runtime/entry-file-url.ts';
 import { BLOCK_BYTES } from './ffmpeg-read-protocol.ts';
+import { FIFO_READING_WORKER_OPTIONS } from './ffmpeg-shell-launcher.ts';
 import type { FromReadThread, ToReadThread } from './ffmpeg-read-protocol.ts';
 
 /**
@@ -32,7 +33,7 @@ const toThread = (w: Link, message: ToReadThread): void => w.postMessage(message
 
 /** Starts a helper thread (not yet anyone's): unref'd, so that it never keeps the process alive by itself. */
 export function startReaderThread(): Worker {
-  const w = new Worker(entryFileUrl('core/audio/ffmpeg-read.thread'));
+  const w = new Worker(entryFileUrl('core/audio/ffmpeg-read.thread'), FIFO_READING_WORKER_OPTIONS);
   w.unref();
   return w;
 }

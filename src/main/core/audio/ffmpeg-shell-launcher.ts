@@ -77,6 +77,15 @@ wait
 rm -rf "$d"
 `;
 
+/**
+ * Worker options for a thread that reads through the launcher (the ffmpeg reader's thread, a job's thread that serves
+ * its workers' reads). A FIFO's read end is opened with fs.openSync, and a worker thread tracks every fd that fs
+ * opens until fs closes it; here a socket closes it instead, so the worker would keep the number as still open:
+ * "File descriptor N opened in unmanaged mode twice" once the number comes back for the next run, and, when the
+ * thread ends, a close of that number, which by then may be another thread's file. Such a thread does not track.
+ */
+export const FIFO_READING_WORKER_OPTIONS = { trackUnmanagedFds: false } as const;
+
 /** The name the launcher's processes show (their $0): `/bin/sh -c … genre-tagger-ffmpeg-launcher FOLDER`. */
 export const SHELL_LAUNCHER_NAME = 'genre-tagger-ffmpeg-launcher';
 

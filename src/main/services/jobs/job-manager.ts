@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { isJobOf } from '../../../shared/api/jobs.ts';
 import type { JobInfo, JobInfoOf, JobKind, JobResults } from '../../../shared/api/jobs.ts';
 import { ApiError } from '../../../shared/errors.ts';
+import { FIFO_READING_WORKER_OPTIONS } from '../../core/audio/ffmpeg-shell-launcher.ts';
 import { shippedModelsDirOverride } from '../../core/models/store/shipped-models-dir.ts';
 import { workerUrl } from '../../workers/worker-url.ts';
 import type { FromWorker, JobWorkerData, ToWorker } from '../../workers/worker-protocol.ts';
@@ -135,7 +136,8 @@ export class JobManager {
       worker = waiting.worker;
       worker.postMessage({ type: 'run', data } satisfies ToWorker);
     } else {
-      worker = new Worker(workerUrl(spec.worker), { workerData: data });
+      // a job's thread may serve its workers' ffmpeg reads (the classification pool's)
+      worker = new Worker(workerUrl(spec.worker), { workerData: data, ...FIFO_READING_WORKER_OPTIONS });
     }
     let resolveSettled!: (info: JobInfo) => void;
     const settled = new Promise<JobInfo>((resolve) => (resolveSettled = resolve));
