@@ -128,7 +128,7 @@ interface ShellRun {
   pid: number | null;
   killWanted: boolean;
   /** Its exit status, once reported. */
-  status: number | null | undefined;
+  status: number | undefined;
   /** Its stderr has ended (or will never be read). */
   stderrDone: boolean;
   error: string | null;
