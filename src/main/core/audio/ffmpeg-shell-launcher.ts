@@ -263,7 +263,7 @@ export function startShellLauncher(events: ShellLauncherEvents, shell = '/bin/sh
       pending = pending.slice(nl + 1);
     }
   });
-  proc.stdin.on('error', () => {}); // the shell ended: 'exit' says so
+  proc.stdin.on('error', () => {}); // the shell ended: 'close' says so
   const whenExited = new Promise<void>((resolve) => {
     const ended = (reason: string): void => {
       if (exited) return;
