@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcessByStdio } from 'node:child_process';
-import { closeSync, constants, mkdtempSync, openSync, rmSync, unlinkSync } from 'node:fs';
+import { closeSync, constants, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
+import { removeQuietly } from '../tags/atomic-replace.ts';
 
 /**
  * The ffmpeg launcher: a POSIX shell (/bin/sh) that starts ffmpeg processes on request, each writing into a pair of
@@ -154,13 +155,6 @@ export function startShellLauncher(events: ShellLauncherEvents, shell = '/bin/sh
   let gone = false;
   let exited = false;
   const fifo = (id: number, end: 'o' | 'e'): string => join(dir, `${id}.${end}`);
-  const unlinkQuietly = (path: string): void => {
-    try {
-      unlinkSync(path);
-    } catch {
-      // already gone
-    }
-  };
   const closeQuietly = (fd: number | null): void => {
     if (fd === null) return;
     try {
@@ -198,8 +192,8 @@ export function startShellLauncher(events: ShellLauncherEvents, shell = '/bin/sh
     }
   }
   function opened(id: number, run: ShellRun): void {
-    unlinkQuietly(fifo(id, 'o'));
-    unlinkQuietly(fifo(id, 'e'));
+    removeQuietly(fifo(id, 'o'));
+    removeQuietly(fifo(id, 'e'));
     const stdout = new Socket({ fd: run.out!, readable: true, writable: false });
     const stderr = new Socket({ fd: run.err!, readable: true, writable: false });
     run.out = run.err = null; // the sockets own them now
@@ -247,8 +241,8 @@ export function startShellLauncher(events: ShellLauncherEvents, shell = '/bin/sh
         closeQuietly(run.out);
         closeQuietly(run.err);
         run.out = run.err = null;
-        unlinkQuietly(fifo(id, 'o'));
-        unlinkQuietly(fifo(id, 'e'));
+        removeQuietly(fifo(id, 'o'));
+        removeQuietly(fifo(id, 'e'));
         run.stderrDone = true;
       }
       settle(id, run);

@@ -86,11 +86,7 @@ export async function locateFfmpegAsync(): Promise<FfmpegLocation | null> {
     const version =
       checkedFfmpegVersion(c.path) ??
       (await new Promise<string | null>((resolve) =>
-        execFile(c.path, ['-hide_banner', '-version'], { encoding: 'utf8', timeout: 5000 }, (error, stdout) => {
-          const answer = error ? null : parseVersion(stdout);
-          if (answer) rememberFfmpegCheck(c.path, answer);
-          resolve(answer);
-        }),
+        execFile(c.path, ['-hide_banner', '-version'], { encoding: 'utf8', timeout: 5000 }, (error, stdout) => resolve(error ? null : answered(c.path, stdout))),
       ));
     if (version) {
       found = { path: c.path, version, source: c.source };
@@ -120,7 +116,12 @@ function isExecutable(path: string): boolean {
 function ffmpegVersion(path: string): string | null {
   const r = spawnSync(path, ['-hide_banner', '-version'], { encoding: 'utf8', timeout: 5000 });
   if (r.status !== 0) return null;
-  const version = parseVersion(r.stdout);
+  return answered(path, r.stdout);
+}
+
+/** The version in a successful `-version` answer, remembered in the data folder for the next run. */
+function answered(path: string, stdout: string): string {
+  const version = parseVersion(stdout);
   rememberFfmpegCheck(path, version);
   return version;
 }
