@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startShellLauncher } from '../../src/main/core/audio/ffmpeg-shell-launcher.ts';
+import { SHELL_LAUNCHER_NAME, startShellLauncher } from '../../src/main/core/audio/ffmpeg-shell-launcher.ts';
 import type { ShellLauncher } from '../../src/main/core/audio/ffmpeg-shell-launcher.ts';
 import { projectRoot } from '../../src/main/project-root.ts';
 import { makeAudioFile } from '../helpers/audio-fixtures.ts';
@@ -50,10 +50,32 @@ function launcher(): { l: ShellLauncher; run: (id: number, command: string, args
   return { l, run, lost };
 }
 
-/** The launcher shell this process started (its only sh child), and its folder of named pipes ($1). */
-function theShell(): { pid: number; folder: string } {
-  const [shell] = childProcesses().filter((p) => p.name === 'sh');
-  return { pid: shell.pid, folder: readFileSync(`/proc/${shell.pid}/cmdline`, 'utf8').split('\0')[4] };
+/** This process's launcher shells now (children whose command line names the launcher). */
+function launcherChildren(): number[] {
+  return childProcesses()
+    .filter((p) => p.state !== 'Z' && p.command.includes(SHELL_LAUNCHER_NAME))
+    .map((p) => p.pid);
+}
+
+/**
+ * The launcher shell started since `before` was taken, and its folder of named pipes ($1). Polled: right after the
+ * spawn the child can still be the forked Node, not yet /bin/sh.
+ */
+async function theShell(before: number[]): Promise<{ pid: number; folder: string }> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const pid = launcherChildren().find((p) => !before.includes(p));
+    if (pid !== undefined) return { pid, folder: readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[4] };
+    if (Date.now() > deadline) throw new Error('no launcher shell started');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Waits (at most 5 s) until `done()` holds; whether it does. */
+async function until(done: () => boolean): Promise<boolean> {
+  const deadline = Date.now() + 5000;
+  while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  return done();
 }
 
 /** The processes below `pid`, children and theirs. */
@@ -69,6 +91,7 @@ function below(pid: number): number[] {
 
 describe('the ffmpeg launcher shell', () => {
   it('runs commands side by side with their output, stderr and exit status, and arguments of any bytes', async () => {
+    const before = launcherChildren();
     const { l, run, lost } = launcher();
     const awkward = ["it's", 'a\nb', 'c\\d', '$HOME', '`id`', '$(id)', '', ' spaced ', '-n', '☃'];
     const [printed, failed, missing, big] = await Promise.all([
@@ -83,7 +106,7 @@ describe('the ffmpeg launcher shell', () => {
     expect(missing.error).toMatch(/^\/no\/such\/ffmpeg could not be run \(status 127\)$/);
     expect(missing.stderr).toMatch(/not found/);
     expect(big.stdout.length).toBe(3_000_000);
-    const shell = theShell();
+    const shell = await theShell(before);
     expect(existsSync(shell.folder)).toBe(true);
     await l.end(2000);
     expect(isRunning(shell.pid)).toBe(false);
@@ -92,24 +115,26 @@ describe('the ffmpeg launcher shell', () => {
   });
 
   it('kills a run asked to stop before it has even started, and one that is running', async () => {
+    const before = launcherChildren();
     const { l, run } = launcher();
-    const shell = theShell();
+    const shell = await theShell(before);
     const early = run(1, 'sleep', ['30']);
     l.kill(1); // before the shell has said anything about it
     const late = run(2, '/bin/sh', ['-c', 'echo started; exec sleep 30'], (id) => setTimeout(() => l.kill(id), 200));
     const [a, b] = await Promise.all([early, late]);
     expect(a.code).toBe(137); // 128 + SIGKILL
     expect(b).toEqual({ stdout: 'started\n', stderr: '', code: 137, error: null });
-    expect(below(shell.pid)).toEqual([]);
+    // each monitor shell exits just after reporting its run's status
+    expect(await until(() => below(shell.pid).length === 0)).toBe(true);
     await l.end(2000);
   });
 
   it('kills what still runs and waits for it when it is ended', async () => {
+    const before = launcherChildren();
     const { l, run } = launcher();
-    const shell = theShell();
+    const shell = await theShell(before);
     const running = run(1, 'sleep', ['30']);
-    const deadline = Date.now() + 5000;
-    while (below(shell.pid).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await until(() => below(shell.pid).length >= 2);
     const kids = below(shell.pid); // its monitor shell, and the sleep
     expect(kids).toHaveLength(2);
     await l.end(2000);
