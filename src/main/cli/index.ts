@@ -61,20 +61,24 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${appVersion()} (${runningFrom})\n`);
     return 0;
   }
-  const command = Object.hasOwn(commands, name) ? await commands[name]() : undefined;
-  if (!command) {
-    process.stderr.write(`Unknown command: ${name}\n\n${await help()}\n`);
-    return 2;
-  }
-  if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(`${command.summary}\n\nUsage: ${command.usage}\n`);
-    return 0;
-  }
+  const wantsHelp = args.includes('--help') || args.includes('-h');
   // Jobs' worker threads, ffmpeg's reader thread and its launcher run from the build (npm run build) while it is
   // current, as in the app: their start is much cheaper than Node's type stripping of every module in every thread.
   // GENRE_TAGGER_FROM_SOURCE=1 runs them from source anyway.
   // The build's CLI runs them from its own folder (bin/genre-tagger.js checked it already).
   if (process.env.GENRE_TAGGER_FROM_SOURCE !== '1') setBundledEntryDir(builtDir ?? currentBundleDir(projectRoot));
+  // the classification's first worker starts on the core this thread leaves idle while it loads the command and scans
+  const prestart = name === 'classify' && !wantsHelp ? await import('../workers/classify-worker-prestart.ts') : null;
+  prestart?.prestartClassifyWorker();
+  const command = Object.hasOwn(commands, name) ? await commands[name]() : undefined;
+  if (!command) {
+    process.stderr.write(`Unknown command: ${name}\n\n${await help()}\n`);
+    return 2;
+  }
+  if (wantsHelp) {
+    process.stdout.write(`${command.summary}\n\nUsage: ${command.usage}\n`);
+    return 0;
+  }
   try {
     return await command.run(args);
   } catch (error) {
@@ -87,5 +91,7 @@ export async function main(argv: string[]): Promise<number> {
       return 1;
     }
     throw error;
+  } finally {
+    await prestart?.discardPrestartedClassifyWorker();
   }
 }

@@ -1,12 +1,13 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { knownFfmpegLocation } from '../core/audio/locate-ffmpeg.ts';
 import { openSharedFfmpegReader } from '../core/audio/shared-ffmpeg-reader.ts';
 import type { ActiveModel } from '../core/classify/active-models.ts';
 import type { ClassifierPool, PoolOutcome } from '../core/classify/run-classification.ts';
-import type { ClassifyTrackWorkerData, FromClassifyTrackWorker, ToClassifyTrackWorker } from './classify-track.worker.ts';
+import type { ClassifyTrackWorkerData, ConfigureClassifyTrackWorker, FromClassifyTrackWorker, ToClassifyTrackWorker } from './classify-track.worker.ts';
+import { startClassifyTrackWorker, takePrestartedClassifyWorker } from './classify-worker-prestart.ts';
 import { endTogether } from './end-together.ts';
 import { endWorker } from './end-worker.ts';
-import { workerUrl } from './worker-url.ts';
 import { createWorkerPool } from './worker-pool.ts';
 import { WorkerStoppedError } from './worker-stopped-error.ts';
 
@@ -30,14 +31,6 @@ export interface ClassifierPoolOptions {
   /** Told of every worker thread started (the first ones and replacements of stopped ones). */
   onWorkerStarted?: (worker: Worker) => void;
 }
-
-/**
- * A worker's young generation (V8's nursery) in MB. V8 grew it to 8 MB in every worker's first track, and each page
- * of it is a page fault the first time it is used (about 12 us each on the 2-core benchmark machine, every run,
- * while both cores are busy). At 3 MB a 4-file job took about 3,500 fewer page faults; the scavenges were more
- * frequent but took the same time in all (171 ms in both, --trace-gc): what survives a track's allocations is small.
- */
-const YOUNG_GENERATION_MB = 3;
 
 /** A classification that could not finish on its worker, as the job records it (the message leaves out the path). */
 function crashed(error: unknown, started: number): PoolOutcome {
@@ -66,11 +59,14 @@ export async function openClassifierPool(models: readonly ActiveModel[], size: n
     size,
     start: () => {
       const readerPort = reader.connect();
-      return new Worker(workerUrl('classify-track'), {
-        workerData: { ...data, readerPort } satisfies ClassifyTrackWorkerData,
-        transferList: [readerPort],
-        resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
-      });
+      // the worker the command started before its scan (classify-worker-prestart.ts), told its models now
+      const prestarted = takePrestartedClassifyWorker();
+      if (prestarted) {
+        const ffmpeg = knownFfmpegLocation() ?? undefined;
+        prestarted.postMessage({ type: 'configure', data: { ...data, readerPort, ffmpeg } } satisfies ConfigureClassifyTrackWorker, [readerPort]);
+        return prestarted;
+      }
+      return startClassifyTrackWorker({ ...data, readerPort } satisfies ClassifyTrackWorkerData, [readerPort]);
     },
     // the worker opens the models, then says 'ready' (or 'fatal' with the reason it cannot)
     ready: (worker) =>

@@ -5,7 +5,9 @@ import { failureReason } from '../core/classify/failure-reason.ts';
 import type { PoolOutcome } from '../core/classify/run-classification.ts';
 import { openTrackClassifier } from '../core/classify/track-classifier.ts';
 import { closeFfmpegReader, prepareFfmpegReader, useFfmpegReaderPort } from '../core/audio/ffmpeg-reader.ts';
-import { locateFfmpegAsync } from '../core/audio/locate-ffmpeg.ts';
+import { adoptFfmpegLocation, locateFfmpegAsync } from '../core/audio/locate-ffmpeg.ts';
+import type { FfmpegLocation } from '../core/audio/locate-ffmpeg.ts';
+import { warmOnnxRuntime } from '../core/models/runtime/onnx-session.ts';
 
 /** Set up by the pool (workers/classify-pool.ts). */
 export interface ClassifyTrackWorkerData {
@@ -15,7 +17,15 @@ export interface ClassifyTrackWorkerData {
   executionProviders?: string[];
   /** A port to the ffmpeg reader the pool's workers share (core/audio/shared-ffmpeg-reader.ts); else its own. */
   readerPort?: MessagePort;
+  /** Where the pool's thread found ffmpeg, for a worker started before it had (a thread started after inherits it). */
+  ffmpeg?: FfmpegLocation;
 }
+
+/**
+ * The models and the reader's port for a worker started before its job knew them (classify-worker-prestart.ts,
+ * whose workerData is { prestarted: true }): its first message.
+ */
+export type ConfigureClassifyTrackWorker = { type: 'configure'; data: ClassifyTrackWorkerData };
 
 export type ToClassifyTrackWorker = { type: 'classify'; id: number; path: string } | { type: 'cancel'; id: number } | { type: 'close' };
 export type FromClassifyTrackWorker =
@@ -27,12 +37,36 @@ export type FromClassifyTrackWorker =
 // One member of the classification pool: opens the active models once and classifies the files it is sent,
 // one at a time (decode -> features and segments -> every model), off the job's writer thread.
 const port = parentPort!;
-const data = workerData as ClassifyTrackWorkerData;
 const send = (m: FromClassifyTrackWorker): void => port.postMessage(m);
 const running = new Map<number, AbortController>();
 const inFlight = new Set<Promise<void>>();
 
+/**
+ * This worker's models and reader port: its workerData, or for a prestarted worker its first message, which it waits
+ * for after setting up onnxruntime (its modules are loaded by then: they are this file's imports).
+ */
+async function workerSetup(): Promise<ClassifyTrackWorkerData> {
+  if (!(workerData as { prestarted?: boolean }).prestarted) return workerData as ClassifyTrackWorkerData;
+  // The listener stays (it ignores the later messages): a port with none would no longer hold the thread open.
+  // Unused, the worker is asked to close, and ends here, between calls into onnxruntime: a thread terminated in the
+  // middle of one aborted the whole process ("terminate called after throwing an instance of 'Napi::Error'").
+  let configuredYet = false;
+  const configured = new Promise<ClassifyTrackWorkerData>((resolve) =>
+    port.on('message', (m: ConfigureClassifyTrackWorker | ToClassifyTrackWorker) => {
+      if (m.type === 'configure') {
+        configuredYet = true;
+        resolve(m.data);
+      } else if (m.type === 'close' && !configuredYet) process.exit(0);
+    }),
+  );
+  // a runtime that cannot load says so when the models open, as in a worker started with its models
+  await warmOnnxRuntime().catch(() => undefined);
+  return configured;
+}
+
 try {
+  const data = await workerSetup();
+  if (data.ffmpeg) adoptFfmpegLocation(data.ffmpeg);
   // While the models load: start the reader thread and its launcher process unless the pool gave a port to the
   // ones its workers share (else the first track waits for each in turn, about half a second from source), and find
   // ffmpeg (known already when the thread that started the job had found it: locate-ffmpeg.ts).

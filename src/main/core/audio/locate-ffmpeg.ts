@@ -44,6 +44,19 @@ function remember(found: FfmpegLocation | null): void {
   setEnvironmentData(FOUND, found ? JSON.stringify(found) : undefined);
 }
 
+/** Where ffmpeg was found in this thread (or by the thread that started it); undefined when nobody has looked yet. */
+export function knownFfmpegLocation(): FfmpegLocation | null | undefined {
+  return cached;
+}
+
+/**
+ * Takes where another thread found ffmpeg, as a thread started after it was found inherits it: for a thread started
+ * before (a prestarted classification worker, told by its pool), which would otherwise look again.
+ */
+export function adoptFfmpegLocation(found: FfmpegLocation): void {
+  remember(found);
+}
+
 /** The Electron build registers the folder of its bundled ffmpeg (resources/bin), tried after the PATH. */
 export function setPackagedBinDir(dir: string | null): void {
   packagedDir = dir;

@@ -1,0 +1,67 @@
+import { Worker } from 'node:worker_threads';
+import type { TransferListItem } from 'node:worker_threads';
+import type { ToClassifyTrackWorker } from './classify-track.worker.ts';
+import { endWorker } from './end-worker.ts';
+import { workerUrl } from './worker-url.ts';
+
+/**
+ * A worker's young generation (V8's nursery) in MB. V8 grew it to 8 MB in every worker's first track, and each page
+ * of it is a page fault the first time it is used (about 12 us each on the 2-core benchmark machine, every run,
+ * while both cores are busy). At 3 MB a 4-file job took about 3,500 fewer page faults; the scavenges were more
+ * frequent but took the same time in all (171 ms in both, --trace-gc): what survives a track's allocations is small.
+ */
+const YOUNG_GENERATION_MB = 3;
+
+/** Starts a classify-track worker thread (classify-track.worker.ts) with `workerData`. */
+export function startClassifyTrackWorker(workerData: unknown, transferList: TransferListItem[] = []): Worker {
+  return new Worker(workerUrl('classify-track'), {
+    workerData,
+    transferList,
+    resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+  });
+}
+
+let prestarted: Worker | null = null;
+
+/**
+ * Starts one classification worker before the command that will need it has loaded its own code and scanned its
+ * folders. A fresh `genre-tagger classify` spends its first 0.3 s on one thread (its modules, then the scan) while
+ * the other core idles; every worker then started its thread, loaded its modules and set up onnxruntime while both
+ * cores were busy. Started here, one worker does that on the idle core and then waits for its models and its port to
+ * ffmpeg's reader (the pool hands them over: classify-pool.ts). Unused, it ends with the command
+ * (discardPrestartedClassifyWorker) and does not hold the process open meanwhile.
+ */
+export function prestartClassifyWorker(): Worker {
+  if (prestarted) return prestarted;
+  const worker = startClassifyTrackWorker({ prestarted: true });
+  worker.unref();
+  // an error before the pool takes it (the build is missing a file, the thread cannot start): the pool starts its
+  // own workers as before, and reports that error if it recurs
+  worker.on('error', () => {
+    if (prestarted === worker) prestarted = null;
+  });
+  worker.on('exit', () => {
+    if (prestarted === worker) prestarted = null;
+  });
+  prestarted = worker;
+  return worker;
+}
+
+/** The prestarted worker, once (it holds the process open from now on), or null if none was started or it stopped. */
+export function takePrestartedClassifyWorker(): Worker | null {
+  const worker = prestarted;
+  prestarted = null;
+  worker?.ref();
+  return worker;
+}
+
+/**
+ * Ends the prestarted worker if nothing took it (no track needed classifying, the command failed): it is asked to
+ * end, which it does between calls into onnxruntime (a thread terminated inside one aborts the process), and
+ * terminated only if it has not ended after `graceMs`.
+ */
+export async function discardPrestartedClassifyWorker(graceMs = 5000): Promise<void> {
+  const worker = prestarted;
+  prestarted = null;
+  if (worker) await endWorker(worker, { type: 'close' } satisfies ToClassifyTrackWorker, graceMs);
+}

@@ -1,0 +1,111 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Worker } from 'node:worker_threads';
+import { afterAll, describe, expect, it } from 'vitest';
+import { activeModels } from '../../../src/main/core/classify/active-models.ts';
+import type { PoolOutcome } from '../../../src/main/core/classify/run-classification.ts';
+import { ModelStore } from '../../../src/main/core/models/store/model-store.ts';
+import { projectRoot } from '../../../src/main/project-root.ts';
+import { openClassifierPool } from '../../../src/main/workers/classify-pool.ts';
+import { discardPrestartedClassifyWorker, prestartClassifyWorker, takePrestartedClassifyWorker } from '../../../src/main/workers/classify-worker-prestart.ts';
+import { requireGtzan } from '../../helpers/gtzan.ts';
+import { runCli } from '../../helpers/run-cli.ts';
+import { makeTempDir } from '../../helpers/temp-dir.ts';
+
+const tmp = makeTempDir();
+afterAll(() => tmp.cleanup());
+
+const models = activeModels(new ModelStore({ userDir: join(tmp.dir, 'user'), shippedDir: join(projectRoot, 'models') }));
+const clip = join(requireGtzan(), 'audio', 'jazz', 'jazz.00001.opus');
+
+/** One pool of one worker (recording the workers it starts) that classifies the clip, then closes. */
+async function classifyClip(): Promise<{ started: Worker[]; outcome: PoolOutcome }> {
+  const started: Worker[] = [];
+  const pool = await openClassifierPool(models, 1, { onnxThreads: 1, onWorkerStarted: (w) => started.push(w) });
+  try {
+    return { started, outcome: await pool.classify(clip, new AbortController().signal) };
+  } finally {
+    await pool.close();
+  }
+}
+
+/** The probabilities of every model of a successful outcome. */
+function probabilities(outcome: PoolOutcome): unknown {
+  if (outcome.status !== 'ok') throw new Error(`not classified: ${JSON.stringify(outcome.reason)}`);
+  return outcome.result.predictions.map((p) => [p.kind, Array.from(p.probabilities)]);
+}
+
+// `genre-tagger classify` starts its first analysis worker before it loads its own code and scans (the core it leaves
+// idle meanwhile does that worker's start-up); the classification's pool then takes that worker and tells it its models.
+describe('a classification worker started before its job knows its models (real workers, shipped models, a GTZAN clip)', () => {
+  it('is the pool’s first worker, and classifies exactly as a worker started with its models', { timeout: 180_000 }, async () => {
+    expect(models.length).toBeGreaterThan(1);
+    const prestarted = prestartClassifyWorker();
+    expect(prestartClassifyWorker(), 'one at a time').toBe(prestarted);
+    const adopted = await classifyClip();
+    expect(adopted.started).toEqual([prestarted]);
+    expect(takePrestartedClassifyWorker(), 'taken by the pool').toBeNull();
+    expect(prestarted.threadId, 'ended with its pool').toBe(-1);
+
+    const fresh = await classifyClip();
+    expect(fresh.started).toHaveLength(1);
+    expect(fresh.started[0]).not.toBe(prestarted);
+    expect(probabilities(adopted.outcome)).toEqual(probabilities(fresh.outcome));
+  });
+
+  it('one that stopped before the pool opened is not taken: the pool starts its own', { timeout: 120_000 }, async () => {
+    const prestarted = prestartClassifyWorker();
+    // it ends by itself (as one that crashed would), without the pool knowing
+    const exited = new Promise<number>((resolve) => prestarted.once('exit', resolve));
+    prestarted.postMessage({ type: 'close' });
+    await exited;
+    const { started, outcome } = await classifyClip();
+    expect(started).toHaveLength(1);
+    expect(started[0]).not.toBe(prestarted);
+    expect(outcome.status).toBe('ok');
+  });
+
+  it('an unused one is ended by discarding it, and does not keep its process running', { timeout: 60_000 }, async () => {
+    const prestarted = prestartClassifyWorker();
+    const exited = new Promise<number>((resolve) => prestarted.once('exit', resolve));
+    await discardPrestartedClassifyWorker();
+    await exited;
+    expect(prestarted.threadId).toBe(-1);
+    expect(takePrestartedClassifyWorker()).toBeNull();
+
+    // a process that starts one and does nothing more ends by itself (the worker waits for its models forever)
+    const module = pathToFileURL(join(projectRoot, 'src', 'main', 'workers', 'classify-worker-prestart.ts')).href;
+    const script = join(tmp.dir, 'prestart-only.mjs');
+    // (a file, not `node -e`: the worker would inherit --input-type and fail to start)
+    writeFileSync(
+      script,
+      `import { prestartClassifyWorker } from '${module}';\n` +
+        // the process has work of its own for 3 s, long enough for the worker to start and wait for its models
+        `prestartClassifyWorker().on('online', () => console.log('online'));\nsetTimeout(() => console.log('done'), 3000);\n`,
+    );
+    const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    const ended = await new Promise<number | null | 'hung'>((resolve) => {
+      const timer = setTimeout(() => resolve('hung'), 20_000);
+      child.on('exit', (code) => {
+        clearTimeout(timer);
+        resolve(code);
+      });
+    });
+    if (ended === 'hung') child.kill('SIGKILL');
+    expect(ended).toBe(0);
+    expect(output, 'the worker started').toBe('online\ndone\n');
+  });
+
+  it('`genre-tagger classify` with nothing to listen to ends, with the worker it started unused', { timeout: 60_000 }, async () => {
+    const empty = join(tmp.dir, 'no-audio');
+    mkdirSync(empty, { recursive: true });
+    // (a worker that held the process open would leave the command running until the test's timeout)
+    const result = await runCli(['classify', empty, '--db', join(tmp.dir, 'empty.sqlite')], { env: { GENRE_TAGGER_HOME: join(tmp.dir, 'home') } });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('Listened to 0 of 0 new or changed tracks');
+  });
+});
