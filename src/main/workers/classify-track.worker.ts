@@ -40,6 +40,13 @@ const port = parentPort!;
 const send = (m: FromClassifyTrackWorker): void => port.postMessage(m);
 const running = new Map<number, AbortController>();
 const inFlight = new Set<Promise<void>>();
+/** Handles the pool's messages once the models are open; null before. */
+let handler: ((m: ToClassifyTrackWorker) => void) | null = null;
+/**
+ * A prestarted worker's messages that came after its models were named but before `handler` (a close while the
+ * models open): its early listener has started the port, which would otherwise have kept them for `handler`.
+ */
+const beforeHandler: ToClassifyTrackWorker[] = [];
 
 /**
  * This worker's models and reader port: its workerData, or for a prestarted worker its first message, which it waits
@@ -56,7 +63,9 @@ async function workerSetup(): Promise<ClassifyTrackWorkerData> {
       if (m.type === 'configure') {
         configuredYet = true;
         resolve(m.data);
-      } else if (m.type === 'close' && !configuredYet) process.exit(0);
+      } else if (!configuredYet) {
+        if (m.type === 'close') process.exit(0);
+      } else if (!handler) beforeHandler.push(m);
     }),
   );
   // a runtime that cannot load says so when the models open, as in a worker started with its models
@@ -75,7 +84,7 @@ try {
   prepareFfmpegReader();
   const classifier = await openTrackClassifier(data.models, { onnxThreads: data.onnxThreads, batchSize: data.batchSize, executionProviders: data.executionProviders });
   await ffmpegFound;
-  port.on('message', (m: ToClassifyTrackWorker) => {
+  handler = (m: ToClassifyTrackWorker) => {
     if (m.type === 'close') {
       // the pool is done: stop what still runs, release the models and end ffmpeg's launcher, then let the thread end
       for (const c of running.values()) c.abort();
@@ -110,7 +119,9 @@ try {
         inFlight.delete(task);
       });
     inFlight.add(task);
-  });
+  };
+  port.on('message', handler);
+  for (const m of beforeHandler.splice(0)) handler(m);
   send({ type: 'ready' });
 } catch (error) {
   send({ type: 'fatal', message: error instanceof Error ? error.message : String(error) });

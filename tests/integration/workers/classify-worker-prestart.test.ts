@@ -67,6 +67,18 @@ describe('a classification worker started before its job knows its models (real 
     expect(outcome.status).toBe('ok');
   });
 
+  it('asked to close while its models open, it ends by itself once they are open', { timeout: 60_000 }, async () => {
+    const prestarted = prestartClassifyWorker();
+    expect(takePrestartedClassifyWorker()).toBe(prestarted);
+    const exited = new Promise<number>((resolve) => prestarted.once('exit', resolve));
+    // as a pool closing before this worker was ready sends them (no reader port: it starts a reader of its own)
+    prestarted.postMessage({ type: 'configure', data: { models, onnxThreads: 1 } });
+    prestarted.postMessage({ type: 'close' });
+    const code = await Promise.race([exited, new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 20_000))]);
+    if (code === 'still running') await prestarted.terminate();
+    expect(code, 'ended by itself (a terminated thread exits with 1)').toBe(0);
+  });
+
   it('an unused one is ended by discarding it, and does not keep its process running', { timeout: 60_000 }, async () => {
     const prestarted = prestartClassifyWorker();
     const exited = new Promise<number>((resolve) => prestarted.once('exit', resolve));
