@@ -4,9 +4,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeAudioChunks } from '../../src/main/core/audio/decode-audio.ts';
+import { ANALYSIS_SAMPLE_RATE, decodeAudioChunks, ffmpegDecodeArgs } from '../../src/main/core/audio/decode-audio.ts';
 import { closeFfmpegReader } from '../../src/main/core/audio/ffmpeg-reader.ts';
 import { SHELL_LAUNCHER_NAME } from '../../src/main/core/audio/ffmpeg-shell-launcher.ts';
+import { locateFfmpeg } from '../../src/main/core/audio/locate-ffmpeg.ts';
 import { openSharedFfmpegReader } from '../../src/main/core/audio/shared-ffmpeg-reader.ts';
 import { childProcesses, isRunning, processes } from '../helpers/child-processes.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
@@ -32,13 +33,14 @@ async function decodeHere(file: string): Promise<{ samples: number; sha256: stri
 }
 
 const launchers = (): number[] => childProcesses().filter((p) => p.command.includes(SHELL_LAUNCHER_NAME)).map((p) => p.pid);
-/** ffmpeg processes decoding `file`, wherever they were started from. */
-const ffmpegsOf = (file: string): number[] =>
+/** ffmpeg processes decoding `file` (with `also` among their arguments), wherever they were started from. */
+const ffmpegsOf = (file: string, also = ''): number[] =>
   processes()
     .filter((p) => p.name === 'ffmpeg' && isRunning(p.pid))
     .filter((p) => {
       try {
-        return readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').includes(file);
+        const cmdline = readFileSync(`/proc/${p.pid}/cmdline`, 'utf8');
+        return cmdline.includes(file) && cmdline.includes(also);
       } catch {
         return false;
       }
@@ -89,6 +91,44 @@ describe('openSharedFfmpegReader', () => {
     expect(results).toEqual(files.map((f) => want[f]));
     expect(launchers()).toHaveLength(1);
     await reader.close();
+    expect(await until(() => launchers().length === 0)).toBe(true);
+  });
+
+  it.each([
+    ['one reader thread', false],
+    ['this thread', true],
+  ])('served by %s: a decode started ahead is taken by the thread that asks for the same file; one nobody takes ends with the reader', async (_, inThisThread) => {
+    const want = { [stereo]: await decodeHere(stereo), [long]: await decodeHere(long) };
+    await closeFfmpegReader();
+    const ffmpegPath = locateFfmpeg()!.path;
+    const reader = openSharedFfmpegReader({ inThisThread });
+    reader.startAhead(ffmpegPath, ffmpegDecodeArgs(long, ANALYSIS_SAMPLE_RATE));
+    reader.startAhead(ffmpegPath, ffmpegDecodeArgs(stereo, ANALYSIS_SAMPLE_RATE));
+    // the same file at another rate: a start that is not asked for (the file is longer than the reader holds ahead
+    // of its reader, so this ffmpeg waits)
+    reader.startAhead(ffmpegPath, ffmpegDecodeArgs(long, 16000));
+    const atRate = (hz: number): number[] => ffmpegsOf(long, `aresample=${hz}:`);
+    expect(await until(() => atRate(ANALYSIS_SAMPLE_RATE).length === 1 && atRate(16000).length === 1)).toBe(true);
+    const ahead = atRate(ANALYSIS_SAMPLE_RATE)[0];
+    const unclaimed = atRate(16000)[0];
+    // ffmpeg runs ahead while nobody reads: the stereo file's 12 s end in the reader's blocks, the long one waits
+    await new Promise((r) => setTimeout(r, 500));
+    const decode = (file: string): Promise<{ samples: number; sha256: string }> =>
+      new Promise((resolve, reject) => {
+        const port = reader.connect();
+        const w = new Worker(client, { workerData: { port, file }, transferList: [port] });
+        w.on('message', (m: { type: string; samples: number; sha256: string }) => m.type === 'done' && resolve({ samples: m.samples, sha256: m.sha256 }));
+        w.on('error', reject);
+      });
+    const longDecoded = decode(long);
+    const stereoDecoded = decode(stereo);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(atRate(ANALYSIS_SAMPLE_RATE), 'the decode took the ffmpeg started ahead').toEqual([ahead]);
+    expect(await longDecoded).toEqual(want[long]);
+    expect(await stereoDecoded).toEqual(want[stereo]);
+    expect(isRunning(unclaimed), 'still waiting to be asked for').toBe(true);
+    await reader.close();
+    expect(await until(() => !isRunning(unclaimed))).toBe(true);
     expect(await until(() => launchers().length === 0)).toBe(true);
   });
 

@@ -11,6 +11,12 @@ export const FLUSH_MS = 10;
 
 export type ToReadThread =
   | { type: 'start'; id: number; command: string; args: string[] }
+  /**
+   * Start `command args` now, for a 'start' of the same command and arguments that will come soon (from this
+   * thread or a connected one): that start then takes this run, with what it has written meanwhile. A run nobody
+   * asks for within a minute, or when its thread leaves, is killed.
+   */
+  | { type: 'startAhead'; command: string; args: string[] }
   /** A block of the run handed back for reuse (shared memory: nothing is copied or detached). */
   | { type: 'free'; id: number; block: SharedArrayBuffer }
   | { type: 'kill'; id: number }

@@ -65,6 +65,23 @@ interface Run {
   /** Killed on request: what ffmpeg wrote and nobody read is not wanted, so its end does not wait for it. */
   stopped: boolean;
   done: boolean;
+  /** Its command and arguments, which a 'start' must repeat to take it when it was started ahead. */
+  key: string;
+  /**
+   * Started ahead ('startAhead') and not yet taken by a 'start': what it would send waits here (a start takes it
+   * with its own id). Null once taken, and for a run started by a 'start'.
+   */
+  waiting: FromReadThread[] | null;
+  /** Kills a run started ahead that nobody has taken. */
+  unclaimed: NodeJS.Timeout | null;
+}
+
+/** How long a run started ahead waits to be taken before it is killed. */
+const START_AHEAD_MS = 60_000;
+
+/** What a 'start' must repeat to take a run started ahead: the same command and arguments. */
+function runKey(command: string, args: readonly string[]): string {
+  return JSON.stringify([command, ...args]);
 }
 
 /**
@@ -75,11 +92,18 @@ interface Run {
  */
 export function serveFfmpegReads(ownerPort: MessagePort): void {
   const post = (client: Client, message: FromReadThread): void => client.port.postMessage(message);
+  /** What a run sends its client, or keeps until a 'start' takes it when it was started ahead. */
+  const postRun = (run: Run, message: FromReadThread): void => {
+    if (run.waiting) run.waiting.push(message);
+    else post(run.client, message);
+  };
 
   /** Every client's runs. */
   const runs = new Set<Run>();
   /** Runs started by the launcher, by launchId. */
   const launched = new Map<number, Run>();
+  /** Runs started ahead that no 'start' has taken yet, oldest first (ended ones too: their output waits). */
+  const ahead: Run[] = [];
   let nextLaunchId = 1;
   /** Blocks no run holds, kept for the next run (fresh memory costs a page fault per 4 KB). */
   const spare: SharedArrayBuffer[] = [];
@@ -95,7 +119,7 @@ export function serveFfmpegReads(ownerPort: MessagePort): void {
       run.timer = null;
     }
     if (!run.block || run.fill === 0) return;
-    post(run.client, { type: 'out', id: run.id, block: run.block.buffer, bytes: run.fill });
+    postRun(run, { type: 'out', id: run.id, block: run.block.buffer, bytes: run.fill });
     run.block = null;
     run.fill = 0;
   }
@@ -115,7 +139,7 @@ export function serveFfmpegReads(ownerPort: MessagePort): void {
     run.client.runs.delete(run.id);
     keep(run.free.splice(0));
     if (runs.size === 0 && launcher) launcher.hold(false);
-    post(run.client, { type: 'exit', id: run.id, code, error });
+    postRun(run, { type: 'exit', id: run.id, code, error });
     if (run.client.leaving && run.client.runs.size === 0) leave(run.client);
   }
   /** Threads served now (each decodes one file at a time): spare blocks are kept for as many runs. */
@@ -134,6 +158,7 @@ export function serveFfmpegReads(ownerPort: MessagePort): void {
   }
   /** Kills a run's ffmpeg (a cancelled decode, a client gone, the reader ending). */
   function stop(run: Run): void {
+    forget(run);
     if (run.done) return;
     run.stopped = true;
     run.kill?.();
@@ -181,7 +206,7 @@ export function serveFfmpegReads(ownerPort: MessagePort): void {
         if (run.stopped) run.kill();
         attach(run, child.stdout as Socket); // a child's pipes are sockets
       },
-      (text) => post(run.client, { type: 'err', id: run.id, text }),
+      (text) => postRun(run, { type: 'err', id: run.id, text }),
       (code, error) => {
         run.exit = { code, error };
         // a failure after the start ends the run at once; otherwise it ends once its stdout has been read too
@@ -223,7 +248,7 @@ export function serveFfmpegReads(ownerPort: MessagePort): void {
           },
           stderr(id, text) {
             const run = ofRun(id);
-            if (run) post(run.client, { type: 'err', id: run.id, text });
+            if (run) postRun(run, { type: 'err', id: run.id, text });
           },
           exited(id, code, error) {
             const run = ofRun(id);
@@ -242,13 +267,55 @@ export function serveFfmpegReads(ownerPort: MessagePort): void {
     launcher = l;
     return l;
   }
+  /** A run started ahead is no longer there to take (taken, stopped, or unclaimed too long). */
+  function forget(run: Run): void {
+    const at = ahead.indexOf(run);
+    if (at >= 0) ahead.splice(at, 1);
+    if (run.unclaimed) clearTimeout(run.unclaimed);
+    run.unclaimed = null;
+  }
+  /** A thread that leaves takes the runs it started ahead with it (those still running are stopped with its runs). */
+  function forgetAheadOf(client: Client): void {
+    for (const run of ahead.filter((r) => r.client === client)) forget(run);
+  }
+  /** `client`'s start `id` takes a run started ahead: it hears what the run sent meanwhile, as if it had asked then. */
+  function takeStartedAhead(run: Run, client: Client, id: number): void {
+    forget(run);
+    const waited = run.waiting ?? [];
+    run.waiting = null;
+    if (!run.done) {
+      run.client.runs.delete(run.id);
+      client.runs.set(id, run);
+    }
+    run.client = client;
+    run.id = id;
+    for (const message of waited) if (message.type !== 'closed') post(client, { ...message, id });
+  }
   function start(client: Client, m: Extract<ToReadThread, { type: 'start' }>): void {
-    const run: Run = {
+    const key = runKey(m.command, m.args);
+    const started = ahead.find((r) => r.key === key);
+    if (started) {
+      takeStartedAhead(started, client, m.id);
+      return;
+    }
+    launch(newRun(client, m.id, m.command, m.args, key));
+  }
+  /** Starts a run that a 'start' of the same command and arguments takes later (its client meanwhile: `client`). */
+  function startAhead(client: Client, m: Extract<ToReadThread, { type: 'startAhead' }>): void {
+    const run = newRun(client, -nextLaunchId, m.command, m.args, runKey(m.command, m.args));
+    run.waiting = [];
+    run.unclaimed = setTimeout(() => stop(run), START_AHEAD_MS);
+    run.unclaimed.unref();
+    ahead.push(run);
+    launch(run);
+  }
+  function newRun(client: Client, id: number, command: string, args: string[], key: string): Run {
+    return {
       client,
-      id: m.id,
+      id,
       launchId: nextLaunchId++,
-      command: m.command,
-      args: m.args,
+      command,
+      args,
       via: null,
       kill: null,
       stdout: null,
@@ -262,9 +329,14 @@ export function serveFfmpegReads(ownerPort: MessagePort): void {
       paused: false,
       stopped: false,
       done: false,
+      key,
+      waiting: null,
+      unclaimed: null,
     };
+  }
+  function launch(run: Run): void {
     runs.add(run);
-    client.runs.set(m.id, run);
+    run.client.runs.set(run.id, run);
     const l = theLauncher();
     if (l) {
       run.via = l;
@@ -283,6 +355,7 @@ export function serveFfmpegReads(ownerPort: MessagePort): void {
   // waited for (a launcher left to a terminated thread would stay a zombie until the process ends).
   function shutdown(owner: Client): void {
     for (const run of runs) stop(run);
+    for (const run of [...ahead]) forget(run);
     launcherBroken = true;
     const l = launcher;
     launcher = null;
@@ -294,6 +367,7 @@ export function serveFfmpegReads(ownerPort: MessagePort): void {
   }
   function onMessage(client: Client, m: ToReadThread): void {
     if (m.type === 'start') start(client, m);
+    else if (m.type === 'startAhead') startAhead(client, m);
     else if (m.type === 'free') {
       const run = client.runs.get(m.id);
       if (!run) {
@@ -318,6 +392,7 @@ export function serveFfmpegReads(ownerPort: MessagePort): void {
       // a connected thread: its runs are stopped, and it hears 'closed' once they have ended
       client.leaving = true;
       for (const run of client.runs.values()) stop(run);
+      forgetAheadOf(client);
       if (client.runs.size === 0) leave(client);
     } else if (m.type === 'connect' && client.owner) serve(m.port, false);
   }
@@ -330,6 +405,7 @@ export function serveFfmpegReads(ownerPort: MessagePort): void {
     port.once('close', () => {
       served--;
       for (const run of client.runs.values()) stop(run);
+      forgetAheadOf(client);
     });
   }
   serve(ownerPort, true);

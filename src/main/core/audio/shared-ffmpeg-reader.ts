@@ -8,6 +8,11 @@ import { serveFfmpegReads } from './ffmpeg-read-server.ts';
 export interface SharedFfmpegReader {
   /** A port for one more thread: pass it to that thread (transfer it), which calls useFfmpegReaderPort with it. */
   connect(): MessagePort;
+  /**
+   * Starts `command args` now, for a thread that will ask for the same command and arguments soon: its run then
+   * takes this one, with what ffmpeg wrote meanwhile (ffmpeg-read-protocol.ts, 'startAhead').
+   */
+  startAhead(command: string, args: string[]): void;
   /** Stops every run still going, ends the launcher and the reader thread (its threads may be ending meanwhile). */
   close(): Promise<void>;
 }
@@ -47,6 +52,9 @@ export function openSharedFfmpegReader(options: SharedFfmpegReaderOptions = {}):
       const { port1, port2 } = new MessageChannel();
       thread.postMessage({ type: 'connect', port: port2 } satisfies ToReadThread, [port2]);
       return port1;
+    },
+    startAhead(command, args) {
+      if (!closed) thread.postMessage({ type: 'startAhead', command, args } satisfies ToReadThread);
     },
     async close() {
       if (closed) return;
