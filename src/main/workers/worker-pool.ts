@@ -4,6 +4,11 @@ import { WorkerStoppedError } from './worker-stopped-error.ts';
 export interface WorkerPoolOptions {
   /** The most worker threads alive at once. */
   size: number;
+  /**
+   * Tasks one worker runs at a time (default 1). A task goes to the worker running the fewest; while a worker runs
+   * more than one and fewer than `size` are alive (one stopped), another is started.
+   */
+  tasksPerWorker?: number;
   /** Starts one worker thread. */
   start: () => Worker;
   /** Resolves once a new worker can take tasks (default: at once); a worker whose `ready` rejects is terminated. */
@@ -44,11 +49,14 @@ interface Waiter {
  */
 export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   const alive = new Set<Worker>(); // started and not stopped, ready or not
-  const idle: Worker[] = [];
+  const slots = Math.max(1, options.tasksPerWorker ?? 1);
+  /** Ready workers and how many tasks each runs (at most `slots`). */
+  const load = new Map<Worker, number>();
   const queue: Waiter[] = [];
-  /** Fails the task running on a worker, when that worker stops. */
-  const running = new Map<Worker, (why: string) => void>();
+  /** Fails the tasks running on a worker, when that worker stops. */
+  const running = new Map<Worker, Set<(why: string) => void>>();
   let starting = 0; // workers being started for tasks in the queue
+  let spare = 0; // workers being started beside busy ones (tasksPerWorker > 1)
   let closed = false;
 
   const launch = async (): Promise<Worker> => {
@@ -61,11 +69,10 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       if (stopped) return;
       stopped = true;
       alive.delete(worker);
-      const i = idle.indexOf(worker);
-      if (i >= 0) idle.splice(i, 1);
-      const fail = running.get(worker);
+      load.delete(worker);
+      const fails = running.get(worker);
       running.delete(worker);
-      fail?.(why);
+      for (const fail of fails ?? []) fail(why);
       announceStop(why);
       pump(); // a task waiting for a worker may start a replacement now
     };
@@ -85,21 +92,50 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     return worker;
   };
 
+  /** A task of `worker` ended: it can take another. */
   const release = (worker: Worker): void => {
     if (closed || !alive.has(worker)) return;
-    idle.push(worker);
+    load.set(worker, Math.max(0, (load.get(worker) ?? 1) - 1));
     pump();
+  };
+  /** A new worker is ready for tasks. */
+  const ready = (worker: Worker): void => {
+    if (closed || !alive.has(worker)) return;
+    load.set(worker, 0);
+    pump();
+  };
+  /** The ready worker running the fewest tasks, if one can take another. */
+  const leastLoaded = (): Worker | null => {
+    let best: Worker | null = null;
+    for (const [worker, n] of load) if (n < slots && (best === null || n < load.get(best)!)) best = worker;
+    return best;
   };
 
   function pump(): void {
-    while (queue.length > 0 && idle.length > 0) queue.shift()!.resolve(idle.pop()!);
+    for (let worker = leastLoaded(); queue.length > 0 && worker; worker = leastLoaded()) {
+      load.set(worker, load.get(worker)! + 1);
+      queue.shift()!.resolve(worker);
+    }
+    // a worker doubling up while the pool is short of one that stopped: start its replacement for the next tasks
+    if (!closed && slots > 1 && spare === 0 && alive.size < options.size && [...load.values()].some((n) => n > 1)) {
+      spare++;
+      launch().then(
+        (worker) => {
+          spare--;
+          ready(worker);
+        },
+        () => {
+          spare--;
+        },
+      );
+    }
     // start workers (up to `size` alive) for the waiting tasks that no worker being started will serve
     while (!closed && queue.length > starting && alive.size < options.size) {
       starting++;
       launch().then(
         (worker) => {
           starting--;
-          release(worker);
+          ready(worker);
         },
         (error: unknown) => {
           starting--;
@@ -119,7 +155,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   return {
     async fill(until = 'all') {
       const launches: Promise<void>[] = [];
-      while (!closed && alive.size < options.size) launches.push(launch().then(release));
+      while (!closed && alive.size < options.size) launches.push(launch().then(ready));
       if (until === 'all') await Promise.all(launches);
       else if (launches.length > 0) await Promise.any(launches).catch((error: AggregateError) => Promise.reject(error.errors[0] as Error));
     },
@@ -134,7 +170,10 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
           settled = true;
           finish();
         };
-        running.set(worker, (why) => settle(() => reject(new WorkerStoppedError(what, why))));
+        const fail = (why: string): void => settle(() => reject(new WorkerStoppedError(what, why)));
+        const tasks = running.get(worker) ?? new Set();
+        tasks.add(fail);
+        running.set(worker, tasks);
         Promise.resolve()
           .then(() => task(worker))
           .then(
@@ -143,8 +182,9 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
           )
           .finally(() => {
             // the worker is still alive (a stopped one has left `running` already): it takes the next task
-            if (running.has(worker)) {
-              running.delete(worker);
+            const tasks = running.get(worker);
+            if (tasks?.delete(fail)) {
+              if (tasks.size === 0) running.delete(worker);
               release(worker);
             }
           });
@@ -154,7 +194,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     async close() {
       closed = true;
       for (const waiter of queue.splice(0)) waiter.reject(new Error('The worker pool was closed'));
-      idle.length = 0;
+      load.clear();
       await Promise.all([...alive].map((worker) => options.end(worker)));
     },
   };

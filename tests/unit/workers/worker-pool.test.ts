@@ -11,10 +11,11 @@ const workerFile = new URL('../../helpers/pool-test.worker.ts', import.meta.url)
  * A pool of real test workers (tests/helpers/pool-test.worker.ts); from the `fatalFrom`-th worker on, they cannot
  * start; from the `slowFrom`-th on, they say ready after 2 s.
  */
-function testPool(size: number, options: { fatalFrom?: number; slowFrom?: number } = {}) {
+function testPool(size: number, options: { fatalFrom?: number; slowFrom?: number; tasksPerWorker?: number } = {}) {
   const started: Worker[] = [];
   const pool = createWorkerPool({
     size,
+    tasksPerWorker: options.tasksPerWorker,
     start: () => {
       const workerData: PoolTestWorkerData = {
         fatal: started.length >= (options.fatalFrom ?? Infinity) ? 'cannot open the models' : undefined,
@@ -56,7 +57,13 @@ function testPool(size: number, options: { fatalFrom?: number; slowFrom?: number
       else worker.postMessage(order);
       return new Promise<never>(() => {}); // its answer never comes
     });
-  return { pool, started, echo, dying };
+  /** A task that answers, after `ms`, the index (in `started`) of the worker it ran on. */
+  const where = (ms: number): Promise<number> =>
+    pool.run('locating', async (worker) => {
+      await new Promise((r) => setTimeout(r, ms));
+      return started.indexOf(worker);
+    });
+  return { pool, started, echo, dying, where };
 }
 
 describe('worker pool (real worker threads)', () => {
@@ -135,6 +142,26 @@ describe('worker pool (real worker threads)', () => {
     expect(a).toEqual({ status: 'fulfilled', value: 'a' });
     expect(b.status === 'rejected' && (b.reason as Error).message, 'its replacement cannot start either').toBe('cannot open the models');
     expect(started.length).toBeGreaterThanOrEqual(3);
+    await pool.close();
+  });
+
+  it('with two tasks per worker, a task goes to the worker running the fewest, and one that dies is replaced', async () => {
+    const { pool, started, where, dying } = testPool(2, { tasksPerWorker: 2 });
+    await pool.fill();
+    // one each first, then a second on each; a fifth waits for one of them to end
+    const placed = [where(400), where(400), where(400), where(400)];
+    let fifthDone = false;
+    const fifth = where(10).then((w) => ((fifthDone = true), w));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(fifthDone, 'every worker holds two tasks').toBe(false);
+    expect((await Promise.all(placed)).sort()).toEqual([0, 0, 1, 1]);
+    await fifth;
+    // a worker dies: the survivor takes the next two tasks at once, and a replacement starts beside it
+    await expect(dying('doomed', 'terminate')).rejects.toThrow(WorkerStoppedError);
+    const survivor = started.findIndex((w) => w.threadId !== -1);
+    const next = await Promise.all([where(300), where(300)]);
+    expect(next).toEqual([survivor, survivor]);
+    expect(started, 'one replacement').toHaveLength(3);
     await pool.close();
   });
 
