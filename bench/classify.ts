@@ -1,7 +1,7 @@
 // npm run bench:classify — the whole classification pipeline against ffmpeg alone, measured in one run.
 // 1. Generated 4-minute 44.1 kHz stereo MP3s: ffmpeg alone (`ffmpeg -i F -ac 1 -ar 22050 -f f32le /dev/null`, the
 //    floor: nothing can listen faster than ffmpeg decodes) with 2 processes at once, vs the real classification job
-//    (scan, then the job: 2 analysis workers, every active model, results written to SQLite), for the shipped
+//    (scan, then the job: the default pool of analysis and inference workers, every active model, results written to SQLite), for the shipped
 //    models (CNN, MLFI, SVM, ensemble) and for the shipped SVM alone; the app's next run, whose workers the app
 //    kept from the classification before (of 2 other files, untimed); and `genre-tagger classify` as a person runs
 //    it, a fresh process from start to exit (its scan of the folder included), as issue 18 measured it. The job's threads and ffmpeg's launcher run
@@ -51,6 +51,7 @@ const dir = join(here, '.tmp', `classify-${process.pid}`);
 const sizes = (process.env.BENCH_FILES ?? '4,12').split(',').map(Number).sort((a, b) => a - b);
 const files = sizes[sizes.length - 1];
 const seconds = Number(process.env.BENCH_SECONDS ?? 240);
+/** ffmpeg processes at once for ffmpeg alone and the decoding path: one per core of the 2-core benchmark machine. */
 const workers = 2;
 
 function ffmpeg(args: string[]): void {
@@ -115,7 +116,7 @@ function currentBuild(): string {
 }
 
 /**
- * The real job: a fresh library, scanned without classifying, then classified by `workers` workers, their threads
+ * The real job: a fresh library, scanned without classifying, then classified by the default pool, its threads
  * and ffmpeg's launchers run from `bundle` (the build) or from source (null).
  */
 async function pipeline(
@@ -134,7 +135,7 @@ async function pipeline(
       // the app's classification before (untimed): its workers are kept for the one measured
       const before = addRoot(ctx, warmUp);
       await ctx.jobs.wait(startScan(ctx, [before.id], { classify: false }).jobId);
-      const done = await ctx.jobs.wait(startClassification(ctx, { workers, rootIds: [before.id] })!.id);
+      const done = await ctx.jobs.wait(startClassification(ctx, { rootIds: [before.id] })!.id);
       if (done.status !== 'done') throw new Error(`warm-up classification ${done.status}: ${done.error}`);
     }
     const root = addRoot(ctx, folder);
@@ -142,7 +143,7 @@ async function pipeline(
     if (scan.status !== 'done') throw new Error(`scan ${scan.status}: ${scan.error}`);
     const t0 = performance.now();
     const cpu0 = treeCpuMs();
-    const job = startClassification(ctx, { workers, rootIds: [root.id] })!;
+    const job = startClassification(ctx, { rootIds: [root.id] })!;
     const done = await ctx.jobs.wait(job.id);
     const ms = performance.now() - t0;
     if (done.status !== 'done') throw new Error(`classification ${done.status}: ${done.error}`);
@@ -307,7 +308,7 @@ async function main(): Promise<void> {
       const summary = at(p, 0).summary ?? at(`${configs[0].name} ${n}`, 0).summary;
       const kinds = summary!.models.map((m) => m.kind).join(' + ');
       out.push(
-        `    pipeline, ${workers} workers, ${c.name} (${kinds}): ${spread((r) => at(p, r).ms / 1000, 2, ' s')} = ` +
+        `    pipeline, ${summary!.workers} analysis worker${summary!.workers === 1 ? '' : 's'}, ${c.name} (${kinds}): ${spread((r) => at(p, r).ms / 1000, 2, ' s')} = ` +
           `${spread((r) => at(p, r).ms / at(f, r).ms, 2, 'x')} ffmpeg alone; ${summary!.segments} segments, ` +
           `${spread((r) => summary!.audioSeconds / (at(p, r).ms / 1000), 0, '')} s of audio per s; ` +
           `CPU ${spread((r) => at(p, r).cpuMs / at(f, r).cpuMs, 1, 'x')} ffmpeg alone's CPU`,

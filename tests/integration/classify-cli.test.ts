@@ -3,6 +3,7 @@ import { copyFileSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { poolSizing } from '../../src/main/workers/classify-pool.ts';
 import { makeAudioFile } from '../helpers/audio-fixtures.ts';
 import { makeCorruptFlac } from '../helpers/corrupt-audio.ts';
 import { requireGtzan } from '../helpers/gtzan.ts';
@@ -85,8 +86,11 @@ describe('genre-tagger classify (the shipped models, a GTZAN clip, generated and
   it('writes progress to a log as lines, none of them before the job has counted anything', async () => {
     const r = await runCli(['classify', music, '--db', join(tmp.dir, 'logged.sqlite')], { env });
     expect(r.code, r.stderr).toBe(0);
-    // stderr is no terminal here: the classification's plan, not the scan's empty start ("listing files (0 found)")
-    expect(r.stderr).toMatch(/^Listening and classifying \(2 workers, models on the CPU; ensemble, mlfi, cnn, svm\) 0\/3 0%$/m);
+    // stderr is no terminal here: the classification's plan, not the scan's empty start ("listing files (0 found)");
+    // the analysis workers are the default number for this machine's cores
+    const { analysisWorkers } = poolSizing(undefined);
+    const workers = `${analysisWorkers} worker${analysisWorkers === 1 ? '' : 's'}`;
+    expect(r.stderr.split('\n')).toContain(`Listening and classifying (${workers}, models on the CPU; ensemble, mlfi, cnn, svm) 0/3 0%`);
     expect(r.stderr).not.toMatch(/\(0 found\)/);
   });
 

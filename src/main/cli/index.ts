@@ -69,7 +69,7 @@ export async function main(argv: string[]): Promise<number> {
   if (process.env.GENRE_TAGGER_FROM_SOURCE !== '1') setBundledEntryDir(builtDir ?? currentBundleDir(projectRoot));
   // the classification's first worker starts on the core this thread leaves idle while it loads the command and scans
   const prestart = name === 'classify' && !wantsHelp ? await import('../workers/classify-worker-prestart.ts') : null;
-  prestart?.prestartClassifyWorker();
+  prestart?.prestartClassifyWorkers();
   const command = Object.hasOwn(commands, name) ? await commands[name]() : undefined;
   if (!command) {
     process.stderr.write(`Unknown command: ${name}\n\n${await help()}\n`);
@@ -92,6 +92,6 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw error;
   } finally {
-    await prestart?.discardPrestartedClassifyWorker();
+    await prestart?.discardPrestartedClassifyWorkers();
   }
 }

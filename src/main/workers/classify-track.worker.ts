@@ -7,7 +7,7 @@ import { openTrackClassifier } from '../core/classify/track-classifier.ts';
 import { closeFfmpegReader, prepareFfmpegReader, useFfmpegReaderPort } from '../core/audio/ffmpeg-reader.ts';
 import { adoptFfmpegLocation, locateFfmpegAsync } from '../core/audio/locate-ffmpeg.ts';
 import type { FfmpegLocation } from '../core/audio/locate-ffmpeg.ts';
-import { warmOnnxRuntime } from '../core/models/runtime/onnx-session.ts';
+import { RemoteSegmentModels } from '../core/models/inference/remote-segment-classifier.ts';
 
 /** Set up by the pool (workers/classify-pool.ts). */
 export interface ClassifyTrackWorkerData {
@@ -19,6 +19,8 @@ export interface ClassifyTrackWorkerData {
   readerPort?: MessagePort;
   /** Where the pool's thread found ffmpeg, for a worker started before it had (a thread started after inherits it). */
   ffmpeg?: FfmpegLocation;
+  /** A port to the thread that runs the segment models (segment-inference.worker.ts); else they run here. */
+  inferencePort?: MessagePort;
 }
 
 /**
@@ -49,8 +51,8 @@ let handler: ((m: ToClassifyTrackWorker) => void) | null = null;
 const beforeHandler: ToClassifyTrackWorker[] = [];
 
 /**
- * This worker's models and reader port: its workerData, or for a prestarted worker its first message, which it waits
- * for after setting up onnxruntime (its modules are loaded by then: they are this file's imports).
+ * This worker's models and ports: its workerData, or for a prestarted worker its first message, which it waits for
+ * with its modules loaded (they are this file's imports).
  */
 async function workerSetup(): Promise<ClassifyTrackWorkerData> {
   if (!(workerData as { prestarted?: boolean }).prestarted) return workerData as ClassifyTrackWorkerData;
@@ -68,8 +70,6 @@ async function workerSetup(): Promise<ClassifyTrackWorkerData> {
       } else if (!handler) beforeHandler.push(m);
     }),
   );
-  // a runtime that cannot load says so when the models open, as in a worker started with its models
-  await warmOnnxRuntime().catch(() => undefined);
   return configured;
 }
 
@@ -82,7 +82,13 @@ try {
   const ffmpegFound = locateFfmpegAsync();
   if (data.readerPort) useFfmpegReaderPort(data.readerPort);
   prepareFfmpegReader();
-  const classifier = await openTrackClassifier(data.models, { onnxThreads: data.onnxThreads, batchSize: data.batchSize, executionProviders: data.executionProviders });
+  const remote = data.inferencePort ? new RemoteSegmentModels(data.inferencePort) : undefined;
+  const classifier = await openTrackClassifier(data.models, {
+    onnxThreads: data.onnxThreads,
+    batchSize: data.batchSize,
+    executionProviders: data.executionProviders,
+    remote,
+  });
   await ffmpegFound;
   handler = (m: ToClassifyTrackWorker) => {
     if (m.type === 'close') {
@@ -91,6 +97,7 @@ try {
       void Promise.allSettled(inFlight)
         .then(() => classifier.close())
         .catch(() => undefined)
+        .then(() => remote?.close())
         .then(() => closeFfmpegReader())
         .finally(() => port.close());
       return;

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { TransferListItem } from 'node:worker_threads';
 import type { ToClassifyTrackWorker } from './classify-track.worker.ts';
+import type { ToSegmentInferenceWorker } from './segment-inference.worker.ts';
 import { endWorker } from './end-worker.ts';
 import { workerUrl } from './worker-url.ts';
 
@@ -22,32 +23,44 @@ export function startClassifyTrackWorker(workerData: unknown, transferList: Tran
 }
 
 let prestarted: Worker | null = null;
+let prestartedInference: Worker | null = null;
 
-/**
- * Starts one classification worker before the command that will need it has loaded its own code and scanned its
- * folders. A fresh `genre-tagger classify` spends its first 0.3 s on one thread (its modules, then the scan) while
- * the other core idles; every worker then started its thread, loaded its modules and set up onnxruntime while both
- * cores were busy. Started here, one worker does that on the idle core and then waits for its models and its port to
- * ffmpeg's reader (the pool hands them over: classify-pool.ts). Unused, it ends with the command
- * (discardPrestartedClassifyWorker) and does not hold the process open meanwhile.
- */
-export function prestartClassifyWorker(): Worker {
-  if (prestarted) return prestarted;
-  const worker = startClassifyTrackWorker({ prestarted: true });
+/** A worker started before its job, unref'd (it never holds the process open) and forgotten if it stops first. */
+function prestart(start: () => Worker, forget: (w: Worker) => void): Worker {
+  const worker = start();
   worker.unref();
   // an error before the pool takes it (the build is missing a file, the thread cannot start): the pool starts its
   // own workers as before, and reports that error if it recurs
-  worker.on('error', () => {
-    if (prestarted === worker) prestarted = null;
-  });
-  worker.on('exit', () => {
-    if (prestarted === worker) prestarted = null;
-  });
-  prestarted = worker;
+  worker.on('error', () => forget(worker));
+  worker.on('exit', () => forget(worker));
   return worker;
 }
 
-/** The prestarted worker, once (it holds the process open from now on), or null if none was started or it stopped. */
+/**
+ * Starts a classification's first analysis worker and its segment-inference worker before the command that will
+ * need them has loaded its own code and scanned its folders. A fresh `genre-tagger classify` spends its first 0.3 s
+ * on one thread (its modules, then the scan) while the other core idles; every worker then started its thread,
+ * loaded its modules and set up onnxruntime while both cores were busy. Started here, they do that on the idle core
+ * and then wait for their models (the pool hands them over: classify-pool.ts, segment-inference-workers.ts).
+ * Unused, they end with the command (discardPrestartedClassifyWorkers) and do not hold the process open meanwhile.
+ */
+export function prestartClassifyWorkers(): { analysis: Worker; inference: Worker } {
+  prestarted ??= prestart(
+    () => startClassifyTrackWorker({ prestarted: true }),
+    (w) => {
+      if (prestarted === w) prestarted = null;
+    },
+  );
+  prestartedInference ??= prestart(
+    () => new Worker(workerUrl('segment-inference'), { workerData: { prestarted: true } }),
+    (w) => {
+      if (prestartedInference === w) prestartedInference = null;
+    },
+  );
+  return { analysis: prestarted, inference: prestartedInference };
+}
+
+/** The prestarted analysis worker, once (it holds the process open from now on), or null if none was started or it stopped. */
 export function takePrestartedClassifyWorker(): Worker | null {
   const worker = prestarted;
   prestarted = null;
@@ -55,13 +68,23 @@ export function takePrestartedClassifyWorker(): Worker | null {
   return worker;
 }
 
+/** The prestarted segment-inference worker, once, or null. */
+export function takePrestartedInferenceWorker(): Worker | null {
+  const worker = prestartedInference;
+  prestartedInference = null;
+  worker?.ref();
+  return worker;
+}
+
 /**
- * Ends the prestarted worker if nothing took it (no track needed classifying, the command failed): it is asked to
+ * Ends the prestarted workers that nothing took (no track needed classifying, the command failed): each is asked to
  * end, which it does between calls into onnxruntime (a thread terminated inside one aborts the process), and
  * terminated only if it has not ended after `graceMs`.
  */
-export async function discardPrestartedClassifyWorker(graceMs = 5000): Promise<void> {
-  const worker = prestarted;
+export async function discardPrestartedClassifyWorkers(graceMs = 5000): Promise<void> {
+  const workers = [prestarted, prestartedInference].filter((w) => w !== null);
   prestarted = null;
-  if (worker) await endWorker(worker, { type: 'close' } satisfies ToClassifyTrackWorker, graceMs);
+  prestartedInference = null;
+  const close = { type: 'close' } satisfies ToClassifyTrackWorker & ToSegmentInferenceWorker;
+  await Promise.all(workers.map((w) => endWorker(w, close, graceMs)));
 }

@@ -23,7 +23,7 @@ export interface ClassifyPayload {
    * the store and its manifest schema (zod), which its start would wait for. Read from the store when absent.
    */
   models?: ActiveModel[];
-  /** Most analysis workers (default: one per core). */
+  /** Most analysis workers (default: one per two cores, classify-pool.ts). */
   workers?: number;
   engineVersion: string;
   /** Store (and announce) every track as soon as it is done instead of in batches: `classify` prints each one. */
@@ -64,7 +64,7 @@ export const classifyJob: JobDefinition<ClassifyPayload, ClassifySummary> = {
     const p = data.payload;
     const models = p.models ? p.models.filter((m) => !p.kinds || p.kinds.includes(m.kind)) : await storedModels(data.dataDir, p.kinds);
     if (models.length === 0) throw new Error('No genre model is installed, so tracks cannot be classified (npm run train:defaults makes the defaults).');
-    const sizing = poolSizing(p.workers ?? Number.MAX_SAFE_INTEGER);
+    const sizing = poolSizing(p.workers);
     const db = openDatabase(data.dbPath, { migrate: false });
     // The views reload at most once a second while results are stored, and never miss the last commit of a burst.
     const announce = coalesced(() => libraryChanged('predictions'), 1000);
@@ -75,7 +75,7 @@ export const classifyJob: JobDefinition<ClassifyPayload, ClassifySummary> = {
         rootIds: p.rootIds,
         trackIds: p.trackIds,
         force: p.force,
-        workers: sizing.workers,
+        workers: sizing.lanes,
         openPool: async (size) => {
           // Where the CNN and MLFI run: a GPU when one works and beats the CPU (probed once, remembered), else the CPU.
           const device = await cachedComputeDevice(join(data.dataDir, 'compute-device.json'), p.compute ?? computePreference(), computeProbeModel(models));
@@ -83,12 +83,13 @@ export const classifyJob: JobDefinition<ClassifyPayload, ClassifySummary> = {
           // A GPU runs a batch of 64 segments little slower than one of 8 (bench:gpu): send it larger batches.
           const batchSize = device.provider === 'cpu' ? undefined : 32;
           const key = JSON.stringify({ models: models.map((m) => [m.kind, m.version, m.dir]), executionProviders, batchSize });
-          // A kept pool serves a job with fewer tracks than it has workers (one new file) but not one asked to use
+          // A kept pool serves a job with fewer tracks than it takes at once (one new file) but not one asked to use
           // fewer workers than it has, nor one that could use more.
-          const fitting = kept?.key === key && kept.pool.size >= size && kept.pool.size <= sizing.workers ? kept.pool : null;
+          const fitting = kept?.key === key && kept.pool.size >= size && kept.pool.size <= sizing.lanes ? kept.pool : null;
           if (!fitting) {
             await closeKept();
-            const opened = await openClassifierPool(models, size, { onnxThreads: poolSizing(size).onnxThreads, executionProviders, batchSize });
+            // a job of few tracks spreads them over the analysis workers before any takes a second one
+            const opened = await openClassifierPool(models, Math.min(sizing.analysisWorkers, size), { executionProviders, batchSize });
             const pool = Object.assign(opened, { device });
             if (!data.keep) return pool;
             kept = { key, pool };
@@ -122,9 +123,11 @@ export const classifyJob: JobDefinition<ClassifyPayload, ClassifySummary> = {
 function keptPool(pool: ClassifierPool, reused: boolean, signal: AbortSignal): ClassifierPool {
   return {
     size: pool.size,
+    workers: pool.workers,
     device: pool.device,
     reused,
     classify: (path, fileSignal, onProgress) => pool.classify(path, fileSignal, onProgress),
+    prepare: (path) => pool.prepare?.(path),
     close: async () => {
       // a cancel stopped its files midway: the next job starts afresh
       if (signal.aborted) await closeKept();

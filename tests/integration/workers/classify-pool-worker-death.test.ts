@@ -24,7 +24,7 @@ describe('classification pool (real classify-track workers, shipped SVM, real au
     const [c, d] = ['jazz.00001.opus', 'blues.00003.opus'].map(clip);
     const store = new ModelStore({ userDir: tmp.dir, shippedDir: join(projectRoot, 'models') });
     const started: Worker[] = [];
-    const pool = await openClassifierPool(activeModels(store, ['svm']), 2, { onnxThreads: 1, onWorkerStarted: (worker) => started.push(worker) });
+    const pool = await openClassifierPool(activeModels(store, ['svm']), 2, { onWorkerStarted: (worker) => started.push(worker) });
     expect(started, 'both workers start (and open the models) when the pool opens').toHaveLength(2);
     const signal = new AbortController().signal;
     try {

@@ -9,7 +9,12 @@ import type { PoolOutcome } from '../../../src/main/core/classify/run-classifica
 import { ModelStore } from '../../../src/main/core/models/store/model-store.ts';
 import { projectRoot } from '../../../src/main/project-root.ts';
 import { openClassifierPool } from '../../../src/main/workers/classify-pool.ts';
-import { discardPrestartedClassifyWorker, prestartClassifyWorker, takePrestartedClassifyWorker } from '../../../src/main/workers/classify-worker-prestart.ts';
+import {
+  discardPrestartedClassifyWorkers,
+  prestartClassifyWorkers,
+  takePrestartedClassifyWorker,
+  takePrestartedInferenceWorker,
+} from '../../../src/main/workers/classify-worker-prestart.ts';
 import { requireGtzan } from '../../helpers/gtzan.ts';
 import { runCli } from '../../helpers/run-cli.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
@@ -23,7 +28,7 @@ const clip = join(requireGtzan(), 'audio', 'jazz', 'jazz.00001.opus');
 /** One pool of one worker (recording the workers it starts) that classifies the clip, then closes. */
 async function classifyClip(): Promise<{ started: Worker[]; outcome: PoolOutcome }> {
   const started: Worker[] = [];
-  const pool = await openClassifierPool(models, 1, { onnxThreads: 1, onWorkerStarted: (w) => started.push(w) });
+  const pool = await openClassifierPool(models, 1, { onWorkerStarted: (w) => started.push(w) });
   try {
     return { started, outcome: await pool.classify(clip, new AbortController().signal) };
   } finally {
@@ -37,17 +42,21 @@ function probabilities(outcome: PoolOutcome): unknown {
   return outcome.result.predictions.map((p) => [p.kind, Array.from(p.probabilities)]);
 }
 
-// `genre-tagger classify` starts its first analysis worker before it loads its own code and scans (the core it leaves
-// idle meanwhile does that worker's start-up); the classification's pool then takes that worker and tells it its models.
-describe('a classification worker started before its job knows its models (real workers, shipped models, a GTZAN clip)', () => {
-  it('is the pool’s first worker, and classifies exactly as a worker started with its models', { timeout: 180_000 }, async () => {
+// `genre-tagger classify` starts its first analysis worker and its segment-inference worker before it loads its own
+// code and scans (the core it leaves idle meanwhile does their start-up); the classification's pool then takes both
+// and tells them their models.
+describe('classification workers started before their job knows its models (real workers, shipped models, a GTZAN clip)', () => {
+  it('are the pool’s first analysis and inference workers, and classify exactly as workers started with their models', { timeout: 180_000 }, async () => {
     expect(models.length).toBeGreaterThan(1);
-    const prestarted = prestartClassifyWorker();
-    expect(prestartClassifyWorker(), 'one at a time').toBe(prestarted);
+    const workers = prestartClassifyWorkers();
+    expect(prestartClassifyWorkers(), 'one of each at a time').toEqual(workers);
+    const prestarted = workers.analysis;
     const adopted = await classifyClip();
     expect(adopted.started).toEqual([prestarted]);
     expect(takePrestartedClassifyWorker(), 'taken by the pool').toBeNull();
+    expect(takePrestartedInferenceWorker(), 'taken by the pool').toBeNull();
     expect(prestarted.threadId, 'ended with its pool').toBe(-1);
+    expect(workers.inference.threadId, 'ended with its pool').toBe(-1);
 
     const fresh = await classifyClip();
     expect(fresh.started).toHaveLength(1);
@@ -55,21 +64,27 @@ describe('a classification worker started before its job knows its models (real 
     expect(probabilities(adopted.outcome)).toEqual(probabilities(fresh.outcome));
   });
 
-  it('one that stopped before the pool opened is not taken: the pool starts its own', { timeout: 120_000 }, async () => {
-    const prestarted = prestartClassifyWorker();
-    // it ends by itself (as one that crashed would), without the pool knowing
-    const exited = new Promise<number>((resolve) => prestarted.once('exit', resolve));
+  it('ones that stopped before the pool opened are not taken: the pool starts its own', { timeout: 120_000 }, async () => {
+    const { analysis: prestarted, inference } = prestartClassifyWorkers();
+    // they end by themselves (as ones that crashed would), without the pool knowing
+    const exited = Promise.all([prestarted, inference].map((w) => new Promise<number>((resolve) => w.once('exit', resolve))));
     prestarted.postMessage({ type: 'close' });
-    await exited;
+    inference.postMessage({ type: 'close' });
+    expect(await exited).toEqual([0, 0]);
+    expect(takePrestartedInferenceWorker()).toBeNull();
     const { started, outcome } = await classifyClip();
     expect(started).toHaveLength(1);
     expect(started[0]).not.toBe(prestarted);
     expect(outcome.status).toBe('ok');
   });
 
-  it('asked to close while its models open, it ends by itself once they are open', { timeout: 60_000 }, async () => {
-    const prestarted = prestartClassifyWorker();
+  it('asked to close while its models open, each ends by itself once they are open', { timeout: 60_000 }, async () => {
+    const { analysis: prestarted, inference } = prestartClassifyWorkers();
     expect(takePrestartedClassifyWorker()).toBe(prestarted);
+    expect(takePrestartedInferenceWorker()).toBe(inference);
+    const inferenceExited = new Promise<number>((resolve) => inference.once('exit', resolve));
+    inference.postMessage({ type: 'configure', data: { models, onnxThreads: 1 } });
+    inference.postMessage({ type: 'close' });
     const exited = new Promise<number>((resolve) => prestarted.once('exit', resolve));
     // as a pool closing before this worker was ready sends them (no reader port: it starts a reader of its own)
     prestarted.postMessage({ type: 'configure', data: { models, onnxThreads: 1 } });
@@ -77,15 +92,19 @@ describe('a classification worker started before its job knows its models (real 
     const code = await Promise.race([exited, new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 20_000))]);
     if (code === 'still running') await prestarted.terminate();
     expect(code, 'ended by itself (a terminated thread exits with 1)').toBe(0);
+    const inferenceCode = await Promise.race([inferenceExited, new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 20_000))]);
+    if (inferenceCode === 'still running') await inference.terminate();
+    expect(inferenceCode, 'the inference worker ended by itself').toBe(0);
   });
 
-  it('an unused one is ended by discarding it, and does not keep its process running', { timeout: 60_000 }, async () => {
-    const prestarted = prestartClassifyWorker();
-    const exited = new Promise<number>((resolve) => prestarted.once('exit', resolve));
-    await discardPrestartedClassifyWorker();
-    await exited;
+  it('unused ones are ended by discarding them, and do not keep their process running', { timeout: 60_000 }, async () => {
+    const { analysis: prestarted, inference } = prestartClassifyWorkers();
+    const exited = Promise.all([prestarted, inference].map((w) => new Promise<number>((resolve) => w.once('exit', resolve))));
+    await discardPrestartedClassifyWorkers();
+    expect(await exited, 'each ended by itself').toEqual([0, 0]);
     expect(prestarted.threadId).toBe(-1);
     expect(takePrestartedClassifyWorker()).toBeNull();
+    expect(takePrestartedInferenceWorker()).toBeNull();
 
     // a process that starts one and does nothing more ends by itself (the worker waits for its models forever)
     const module = pathToFileURL(join(projectRoot, 'src', 'main', 'workers', 'classify-worker-prestart.ts')).href;
@@ -93,9 +112,10 @@ describe('a classification worker started before its job knows its models (real 
     // (a file, not `node -e`: the worker would inherit --input-type and fail to start)
     writeFileSync(
       script,
-      `import { prestartClassifyWorker } from '${module}';\n` +
-        // the process has work of its own for 3 s, long enough for the worker to start and wait for its models
-        `prestartClassifyWorker().on('online', () => console.log('online'));\nsetTimeout(() => console.log('done'), 3000);\n`,
+      `import { prestartClassifyWorkers } from '${module}';\n` +
+        // the process has work of its own for 3 s, long enough for the workers to start and wait for their models
+        `const w = prestartClassifyWorkers();\nlet n = 0;\nfor (const x of [w.analysis, w.inference]) x.on('online', () => ++n === 2 && console.log('online'));\n` +
+        `setTimeout(() => console.log('done'), 3000);\n`,
     );
     const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
@@ -109,7 +129,7 @@ describe('a classification worker started before its job knows its models (real 
     });
     if (ended === 'hung') child.kill('SIGKILL');
     expect(ended).toBe(0);
-    expect(output, 'the worker started').toBe('online\ndone\n');
+    expect(output, 'both workers started').toBe('online\ndone\n');
   });
 
   it('`genre-tagger classify` with nothing to listen to ends, with the worker it started unused', { timeout: 60_000 }, async () => {

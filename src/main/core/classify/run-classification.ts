@@ -16,13 +16,18 @@ export type PoolOutcome = { status: 'ok'; result: TrackClassification } | { stat
 
 /** Runs track classifications in parallel (worker threads in the app; anything with this shape in a benchmark). */
 export interface ClassifierPool {
+  /** Files it classifies at once. */
   readonly size: number;
+  /** Threads that analyse them, as the job reports it (default: size). */
+  readonly workers?: number;
   /** Where its segment models run (compute-device.ts); the CPU when not said. */
   readonly device?: ComputeDevice;
   /** Its workers were kept from the job before, models open (no start-up paid this time). */
   readonly reused?: boolean;
   /** Classifies one file; `onProgress` gets the fraction of it done (0..1) when the length is known. */
   classify(path: string, signal: AbortSignal, onProgress?: (fraction: number) => void): Promise<PoolOutcome>;
+  /** It will be asked for this file next: it may start decoding it now. */
+  prepare?(path: string): void;
   close(): Promise<void>;
 }
 
@@ -113,11 +118,11 @@ export async function runClassification(db: Database, options: RunClassification
 
   // a kept pool may have more workers than this job has tracks
   const lanes = Math.min(pool.size, todo.length - next + 1);
-  summary.workers = lanes;
+  summary.workers = Math.min(lanes, pool.workers ?? lanes);
   summary.workersReused = pool.reused ?? false;
   summary.compute = pool.device ? { label: pool.device.label, reason: pool.device.reason } : { label: 'CPU', reason: 'the CPU' };
   const kinds = models.map((m) => m.kind).join(', ');
-  const message = `Listening and classifying (${lanes} worker${lanes === 1 ? '' : 's'}, models on the ${summary.compute.label}; ${kinds})`;
+  const message = `Listening and classifying (${summary.workers} worker${summary.workers === 1 ? '' : 's'}, models on the ${summary.compute.label}; ${kinds})`;
   let pending: AnalysisOutcome[] = [];
   let lastFlush = performance.now();
   let flushTimer: ReturnType<typeof setTimeout> | null = null;
@@ -153,23 +158,32 @@ export async function runClassification(db: Database, options: RunClassification
     options.progress?.(done + Math.min(fraction, partial.size * 0.999), todo.length, current, message);
   };
 
-  /** Listens to `initial` (already claimed), then claims and listens to the next track until none is left. */
-  const lane = async (initial: TrackToClassify | null): Promise<void> => {
-    let claimed = initial;
+  /** The next track nobody else has claimed, claimed now; undefined when none is left. */
+  const claimNext = (): TrackToClassify | undefined => {
+    while (next < todo.length) {
+      const candidate = todo[next++];
+      if (claims.claim(candidate.trackId) === 'claimed') return candidate;
+      summary.elsewhere++;
+      done++;
+      report();
+    }
+    return undefined;
+  };
+  /** Tracks claimed for the lanes before a lane is free for them, so that their decoding can start early. */
+  const claimedAhead: TrackToClassify[] = [first];
+  /** Listens to the tracks claimed ahead, then claims and listens to the next track until none is left. */
+  const lane = async (): Promise<void> => {
     while (!signal.aborted) {
-      if (claimed === null) {
-        if (next >= todo.length) break;
-        const candidate = todo[next++];
-        if (claims.claim(candidate.trackId) !== 'claimed') {
-          summary.elsewhere++;
-          done++;
-          report();
-          continue;
+      const work = claimedAhead.shift() ?? claimNext();
+      if (!work) break;
+      // the next track's decoding starts now, so that its analysis does not wait for ffmpeg's start
+      if (pool.prepare) {
+        const ahead = claimNext();
+        if (ahead) {
+          claimedAhead.push(ahead);
+          pool.prepare(ahead.path);
         }
-        claimed = candidate;
       }
-      const work = claimed;
-      claimed = null;
       current = work.path;
       partial.set(work.trackId, 0);
       report();
@@ -220,7 +234,7 @@ export async function runClassification(db: Database, options: RunClassification
     }
   };
   try {
-    await Promise.all(Array.from({ length: lanes }, (_, i) => lane(i === 0 ? first : null)));
+    await Promise.all(Array.from({ length: lanes }, () => lane()));
   } finally {
     clearInterval(renewing);
     flush();

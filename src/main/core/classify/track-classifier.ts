@@ -1,6 +1,7 @@
 import { analyzeTrack, gtzanFeatureIndex, gtzanFeatureNames, GTZAN_FEATURE_COUNT, SEGMENT_SECONDS } from '../features/index.ts';
 import type { AnalysisProgress, SegmentAnalysis } from '../features/index.ts';
 import { SILENCE_RMS } from '../models/aggregation/audible-rows.ts';
+import type { RemoteSegmentModels } from '../models/inference/remote-segment-classifier.ts';
 import { openTrackModels } from '../models/inference/track-models.ts';
 import { windowFeatures, windowPlan } from '../models/svm/svm-window-features.ts';
 import type { ActiveModel } from './active-models.ts';
@@ -53,6 +54,8 @@ export interface TrackClassifierOptions {
    * CPU). A model that does not open on them is opened on the CPU.
    */
   executionProviders?: string[];
+  /** The segment models run in another thread (segment-inference-server.ts) instead of this one. */
+  remote?: RemoteSegmentModels;
 }
 
 const RMS_MEAN = gtzanFeatureIndex.rms_mean;
@@ -69,11 +72,27 @@ export async function openTrackClassifier(models: readonly ActiveModel[], option
   const engine = await openTrackModels(models, {
     runtime: 'onnx',
     onnx: { threads: options.onnxThreads ?? 1, executionProviders: options.executionProviders ?? ['cpu'] },
+    remote: options.remote,
     batchSize: options.batchSize ?? 2,
     float32: true,
   });
 
+  /** The analysis under way in this thread: one at a time; the next starts while the last one's batches still run. */
+  let analysing: Promise<void> = Promise.resolve();
+
   async function classify(path: string, opts: ClassifyOptions = {}): Promise<TrackClassification> {
+    const before = analysing;
+    let analysed!: () => void;
+    analysing = new Promise((resolve) => (analysed = resolve));
+    try {
+      await before;
+      return await classifyNow(path, opts, analysed);
+    } finally {
+      analysed();
+    }
+  }
+
+  async function classifyNow(path: string, opts: ClassifyOptions, analysed: () => void): Promise<TrackClassification> {
     const started = performance.now();
     const run = engine.startTrack();
     const starts: number[] = [];
@@ -101,6 +120,7 @@ export async function openTrackClassifier(models: readonly ActiveModel[], option
       onSegment,
       segments: { features: true, cnn: engine.segmentParts.has('cnn'), mlfi: engine.segmentParts.has('mlfi') },
     });
+    analysed();
     // Silence gets no genre. The segments cover the whole track.
     const loudestSegmentRms = segmentRms.reduce((a, b) => Math.max(a, b), 0);
     if (loudestSegmentRms < SILENCE_RMS) {

@@ -25,6 +25,11 @@ export interface PredictOptions {
 export interface SegmentClassifier {
   manifest: ModelManifest;
   runtime: 'onnx' | 'tfjs';
+  /**
+   * Its inputs go to another thread (RemoteSegmentModels): batches are made in SharedArrayBuffers, which that
+   * thread reads where they are.
+   */
+  sharedInputs?: boolean;
   /** Probabilities [n, labels] row-major for n segments. */
   predict(inputs: SegmentInputs, options?: PredictOptions): Promise<Float32Array>;
   close(): Promise<void>;

@@ -47,7 +47,9 @@ export class SegmentModelRun {
     let buffers = this.free.pop();
     // buffers of another batch size (a caller may change it between tracks) are left to the collector
     while (buffers && buffers[0].length !== this.batchSize * this.sources[0].size) buffers = this.free.pop();
-    this.batch = buffers ?? this.sources.map((s) => new Float32Array(this.batchSize * s.size));
+    const floats = (n: number): Float32Array =>
+      this.classifier.sharedInputs ? new Float32Array(new SharedArrayBuffer(n * Float32Array.BYTES_PER_ELEMENT)) : new Float32Array(n);
+    this.batch = buffers ?? this.sources.map((s) => floats(this.batchSize * s.size));
     this.inBatch = 0;
   }
 

@@ -6,6 +6,7 @@ import type { InstalledModel } from '../kinds/installed-model.ts';
 import type { OpenedSegmentModel, OpenedWindowModel } from '../kinds/model-kind.ts';
 import { ensembleMemberKinds, modelKind } from '../kinds/registry.ts';
 import type { OnnxSessionOptions } from '../runtime/onnx-session.ts';
+import type { RemoteSegmentModels } from './remote-segment-classifier.ts';
 import type { ModelKind } from '../store/model-kinds.ts';
 import type { ModelSegment, SegmentPart } from './model-input-sources.ts';
 import { SegmentModelRun } from './segment-model-run.ts';
@@ -26,6 +27,8 @@ export interface TrackModelsOptions {
   runtime?: 'onnx' | 'tfjs';
   /** onnxruntime's threads and execution providers; a segment model that does not open on the providers opens on the CPU. */
   onnx?: OnnxSessionOptions;
+  /** The segment models run in another thread, which has them open (segment-inference-server.ts). */
+  remote?: RemoteSegmentModels;
   /** Segments per inference call (default 8; startTrack may set it per track). */
   batchSize?: number;
   /** Every segment model's aggregation of its segments, instead of its manifest's. */
@@ -88,7 +91,7 @@ export async function openTrackModels(models: readonly InstalledModel[], options
   try {
     for (const model of models) {
       const kind = modelKind(model.kind);
-      if (kind.role === 'segment') segmentModels.push(await kind.open(model, { runtime: options.runtime, onnx: options.onnx }));
+      if (kind.role === 'segment') segmentModels.push(await kind.open(model, { runtime: options.runtime, onnx: options.onnx, remote: options.remote }));
       else if (kind.role === 'window') windowModels.push(kind.open(model));
       else {
         const members =

@@ -1,5 +1,6 @@
 import type { EnsembleMember } from '../ensemble/ensemble-members.ts';
 import type { ModelInputSource } from '../inference/model-input-sources.ts';
+import type { RemoteSegmentModels } from '../inference/remote-segment-classifier.ts';
 import type { OnnxSessionOptions } from '../runtime/onnx-session.ts';
 import type { SegmentClassifier } from '../segment-classifier.ts';
 import type { ModelKind } from '../store/model-kinds.ts';
@@ -30,6 +31,8 @@ export interface SegmentModelOpenOptions {
   runtime?: 'onnx' | 'tfjs';
   /** onnxruntime's threads and execution providers; a model that does not open on the providers opens on the CPU. */
   onnx?: OnnxSessionOptions;
+  /** Run the model in another thread (its session is open there) instead of opening it here. */
+  remote?: RemoteSegmentModels;
 }
 
 /** A segment model opened for inference: its runtime session and how each of its inputs is filled from a segment. */

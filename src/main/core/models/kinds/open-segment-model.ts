@@ -12,6 +12,7 @@ const cpuOnly = (providers: readonly string[] | undefined): boolean => !provider
  */
 export async function openSegmentModel(model: InstalledModel, options: SegmentModelOpenOptions): Promise<OpenedSegmentModel> {
   const sources = modelInputSources(model.manifest);
+  if (options.remote) return { role: 'segment', model, classifier: options.remote.classifier(model), sources };
   // openSegmentClassifier reads the manifest and the folder of the version it is given.
   const version = { manifest: model.manifest, dir: model.dir, source: 'user' as const, active: true };
   const classifier = await openSegmentClassifier(version, options).catch((error: unknown) => {

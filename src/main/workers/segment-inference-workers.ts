@@ -1,0 +1,74 @@
+import { MessageChannel, Worker } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
+import { endWorker } from './end-worker.ts';
+import { takePrestartedInferenceWorker } from './classify-worker-prestart.ts';
+import type { FromSegmentInferenceWorker, SegmentInferenceWorkerData, ToSegmentInferenceWorker } from './segment-inference.worker.ts';
+import { workerUrl } from './worker-url.ts';
+
+/** The threads that run a classification pool's segment models (segment-inference.worker.ts), shared by its analysis workers. */
+export interface SegmentInferenceWorkers {
+  /** Resolves once every one has its models open; rejects with the reason one cannot open them. */
+  readonly ready: Promise<void>;
+  /** A port for one more analysis worker (transfer it): its batches run on the next inference worker in turn. */
+  connect(): MessagePort;
+  /** Why they cannot answer any more (one stopped while the pool was open), else null. */
+  readonly broken: string | null;
+  close(): Promise<void>;
+}
+
+/** Starts a segment-inference worker with its models (a prestarted one is told them instead). */
+export function startSegmentInferenceWorker(data: SegmentInferenceWorkerData): Worker {
+  const prestarted = takePrestartedInferenceWorker();
+  if (prestarted) {
+    prestarted.postMessage({ type: 'configure', data } satisfies ToSegmentInferenceWorker);
+    return prestarted;
+  }
+  return new Worker(workerUrl('segment-inference'), { workerData: data });
+}
+
+/** Starts `count` segment-inference workers for `models` (each opens the segment models among them). */
+export function startSegmentInferenceWorkers(count: number, data: SegmentInferenceWorkerData, onStarted?: (worker: Worker) => void): SegmentInferenceWorkers {
+  const workers: Worker[] = [];
+  let broken: string | null = null;
+  let closing = false;
+  const readies: Promise<void>[] = [];
+  for (let i = 0; i < count; i++) {
+    const worker = startSegmentInferenceWorker(data);
+    workers.push(worker);
+    onStarted?.(worker);
+    readies.push(
+      new Promise<void>((resolve, reject) => {
+        worker.on('message', (m: FromSegmentInferenceWorker) => {
+          if (m.type === 'ready') resolve();
+          else if (m.type === 'fatal') reject(new Error(m.message));
+        });
+        worker.on('error', (error) => {
+          broken ??= `the thread running the segment models failed: ${error.message}`;
+          reject(error);
+        });
+        worker.on('exit', (code) => {
+          if (!closing) broken ??= `the thread running the segment models exited with code ${code}`;
+          reject(new Error(broken ?? 'the thread running the segment models ended'));
+        });
+      }),
+    );
+  }
+  const ready = Promise.all(readies).then(() => undefined);
+  ready.catch(() => undefined); // the pool awaits it; a failure after the pool opened shows as `broken`
+  let next = 0;
+  return {
+    ready,
+    get broken() {
+      return broken;
+    },
+    connect() {
+      const { port1, port2 } = new MessageChannel();
+      workers[next++ % workers.length].postMessage({ type: 'connect', port: port2 } satisfies ToSegmentInferenceWorker, [port2]);
+      return port1;
+    },
+    async close() {
+      closing = true;
+      await Promise.all(workers.map((w) => endWorker(w, { type: 'close' } satisfies ToSegmentInferenceWorker)));
+    },
+  };
+}
