@@ -69,8 +69,10 @@ export async function main(argv: string[]): Promise<number> {
   if (process.env.GENRE_TAGGER_FROM_SOURCE !== '1') setBundledEntryDir(builtDir ?? currentBundleDir(projectRoot));
   // the classification's first worker starts on the core this thread leaves idle while it loads the command and scans
   const prestart = name === 'classify' && !wantsHelp ? await import('../workers/classify-worker-prestart.ts') : null;
-  prestart?.prestartClassifyWorkers();
+  prestart?.prestartClassifyWorker();
   const command = Object.hasOwn(commands, name) ? await commands[name]() : undefined;
+  // the inference worker once this thread's own modules are loaded
+  prestart?.prestartInferenceWorker();
   if (!command) {
     process.stderr.write(`Unknown command: ${name}\n\n${await help()}\n`);
     return 2;

@@ -9,6 +9,7 @@ import type { ClassifyTrackWorkerData, ConfigureClassifyTrackWorker, FromClassif
 import { startClassifyTrackWorker, takePrestartedClassifyWorker } from './classify-worker-prestart.ts';
 import { endTogether } from './end-together.ts';
 import { endWorker } from './end-worker.ts';
+import { SEGMENT_MODELS_GONE } from '../core/models/inference/remote-segment-classifier.ts';
 import { startSegmentInferenceWorkers } from './segment-inference-workers.ts';
 import { createWorkerPool } from './worker-pool.ts';
 import { WorkerStoppedError } from './worker-stopped-error.ts';
@@ -58,6 +59,8 @@ export interface ClassifierPoolOptions {
   executionProviders?: string[];
   /** Told of every analysis worker thread started (the first ones and replacements of stopped ones). */
   onWorkerStarted?: (worker: Worker) => void;
+  /** Files the pool will be given first: their ffmpeg starts now, while the workers get ready. */
+  decodeAhead?: readonly string[];
   /** Told of every segment-inference worker thread started. */
   onInferenceWorkerStarted?: (worker: Worker) => void;
 }
@@ -83,12 +86,12 @@ function modelsStopped(why: string, started: number): PoolOutcome {
  * time; segment-inference threads that run the CNN and MLFI for them (segment-inference-workers.ts); and one ffmpeg
  * reader with its launcher process that they share. An analysis worker decodes and analyses a file and posts its
  * segments' batches to its inference worker as they are made, so the analysis never waits for a batch (onnxruntime
- * blocks the thread that runs it); it runs the SVM and the ensemble itself. All start at once; this resolves once the
- * inference workers have their models open and one analysis worker is ready. `prepare` starts ffmpeg for a file the
+ * blocks the thread that runs it); it runs the SVM and the ensemble itself. All start at once; this resolves once one
+ * analysis worker is ready (batches wait in their ports until the inference workers have their models open). `prepare` starts ffmpeg for a file the
  * pool will be given next, so that its analysis does not wait for ffmpeg's start. `classify` hands a file to an
  * analysis worker with room; a cancelled signal stops its analysis (ffmpeg is killed). An analysis worker that stops
  * in the middle of its files reports them as failed and is replaced for the next file; an inference worker that
- * stops ends the job (`stop`), recording nothing against the files in progress.
+ * cannot open its models, or stops, ends the job (`stop`), recording nothing against the files in progress.
  */
 export async function openClassifierPool(models: readonly ActiveModel[], analysisWorkers: number, options: ClassifierPoolOptions = {}): Promise<ClassifierPool> {
   const cpu = (options.executionProviders ?? ['cpu']).every((p) => p === 'cpu');
@@ -106,6 +109,10 @@ export async function openClassifierPool(models: readonly ActiveModel[], analysi
   // this thread (the job's) only stores results while the workers decode: it reads their ffmpeg output itself
   const reader = openSharedFfmpegReader({ inThisThread: true });
   const ffmpeg = knownFfmpegLocation() ?? undefined;
+  const prepare = (path: string): void => {
+    if (ffmpeg) reader.startAhead(ffmpeg.path, ffmpegDecodeArgs(path, ANALYSIS_SAMPLE_RATE));
+  };
+  for (const path of options.decodeAhead ?? []) prepare(path);
   const pool = createWorkerPool({
     size: analysisWorkers,
     tasksPerWorker: TRACKS_PER_ANALYSIS_WORKER,
@@ -138,8 +145,9 @@ export async function openClassifierPool(models: readonly ActiveModel[], analysi
   // nothing is read any more: the workers and the reader end side by side
   const close = (): Promise<void> => endTogether(pool.close(), reader.close(), inference.close());
   try {
-    // files start on the first analysis worker ready; the others join as they become ready
-    await Promise.all([pool.fill('first'), inference.ready]);
+    // files start on the first analysis worker ready, the others join as they become ready; their batches wait for
+    // the inference workers' models (one that cannot open them stops the job at its first file)
+    await pool.fill('first');
   } catch (error) {
     await close();
     throw error;
@@ -149,9 +157,7 @@ export async function openClassifierPool(models: readonly ActiveModel[], analysi
   return {
     size: analysisWorkers * TRACKS_PER_ANALYSIS_WORKER,
     workers: analysisWorkers,
-    prepare(path) {
-      if (ffmpeg) reader.startAhead(ffmpeg.path, ffmpegDecodeArgs(path, ANALYSIS_SAMPLE_RATE));
-    },
+    prepare,
     async classify(path, signal, onProgress) {
       let started = performance.now();
       let cancel: (() => void) | undefined;
@@ -177,8 +183,12 @@ export async function openClassifierPool(models: readonly ActiveModel[], analysi
               if (signal.aborted) cancel();
             }),
         );
-        // a file whose batches were lost with the segment models' thread is not the file's fault
-        return outcome.status === 'error' && inference.broken ? modelsStopped(inference.broken, started) : outcome;
+        if (outcome.status === 'ok') return outcome;
+        // A file whose batches were lost with the segment models' thread is not the file's fault. Its port may close
+        // before the inference worker's own word on why has come (its 'fatal', its exit): wait for that.
+        await inference.settled;
+        const why = inference.broken ?? (outcome.reason.message.includes(SEGMENT_MODELS_GONE) ? await inference.brokenWithin(2000) : null);
+        return why ? modelsStopped(why, started) : outcome;
       } catch (error) {
         return crashed(error, started);
       } finally {

@@ -37,27 +37,37 @@ function prestart(start: () => Worker, forget: (w: Worker) => void): Worker {
 }
 
 /**
- * Starts a classification's first analysis worker and its segment-inference worker before the command that will
- * need them has loaded its own code and scanned its folders. A fresh `genre-tagger classify` spends its first 0.3 s
- * on one thread (its modules, then the scan) while the other core idles; every worker then started its thread,
- * loaded its modules and set up onnxruntime while both cores were busy. Started here, they do that on the idle core
- * and then wait for their models (the pool hands them over: classify-pool.ts, segment-inference-workers.ts).
- * Unused, they end with the command (discardPrestartedClassifyWorkers) and do not hold the process open meanwhile.
+ * Starts a classification's first analysis worker before the command that will need it has loaded its own code and
+ * scanned its folders. A fresh `genre-tagger classify` spends its first 0.3 s on one thread (its modules, then the
+ * scan) while the other core idles; every worker then started its thread and loaded its modules while both cores
+ * were busy. Started here, it does that on the idle core and then waits for its models and ports (the pool hands
+ * them over: classify-pool.ts). Unused, it ends with the command (discardPrestartedClassifyWorkers) and does not
+ * hold the process open meanwhile.
  */
-export function prestartClassifyWorkers(): { analysis: Worker; inference: Worker } {
+export function prestartClassifyWorker(): Worker {
   prestarted ??= prestart(
     () => startClassifyTrackWorker({ prestarted: true }),
     (w) => {
       if (prestarted === w) prestarted = null;
     },
   );
+  return prestarted;
+}
+
+/**
+ * Starts the classification's segment-inference worker before the pool needs it: it sets up onnxruntime, then
+ * waits for its models (segment-inference-workers.ts). The command starts it once its own modules are loaded:
+ * started with the analysis worker, the three threads slowed the command's start on 2 cores (6 alternated 4-file
+ * runs: 4.05 s against 3.87 s).
+ */
+export function prestartInferenceWorker(): Worker {
   prestartedInference ??= prestart(
     () => new Worker(workerUrl('segment-inference'), { workerData: { prestarted: true } }),
     (w) => {
       if (prestartedInference === w) prestartedInference = null;
     },
   );
-  return { analysis: prestarted, inference: prestartedInference };
+  return prestartedInference;
 }
 
 /** The prestarted analysis worker, once (it holds the process open from now on), or null if none was started or it stopped. */

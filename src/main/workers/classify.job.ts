@@ -76,7 +76,7 @@ export const classifyJob: JobDefinition<ClassifyPayload, ClassifySummary> = {
         trackIds: p.trackIds,
         force: p.force,
         workers: sizing.lanes,
-        openPool: async (size) => {
+        openPool: async (size, first) => {
           // Where the CNN and MLFI run: a GPU when one works and beats the CPU (probed once, remembered), else the CPU.
           const device = await cachedComputeDevice(join(data.dataDir, 'compute-device.json'), p.compute ?? computePreference(), computeProbeModel(models));
           const executionProviders = device.provider === 'cpu' ? ['cpu'] : [device.provider, 'cpu'];
@@ -89,7 +89,7 @@ export const classifyJob: JobDefinition<ClassifyPayload, ClassifySummary> = {
           if (!fitting) {
             await closeKept();
             // a job of few tracks spreads them over the analysis workers before any takes a second one
-            const opened = await openClassifierPool(models, Math.min(sizing.analysisWorkers, size), { executionProviders, batchSize });
+            const opened = await openClassifierPool(models, Math.min(sizing.analysisWorkers, size), { executionProviders, batchSize, decodeAhead: [first] });
             const pool = Object.assign(opened, { device });
             if (!data.keep) return pool;
             kept = { key, pool };

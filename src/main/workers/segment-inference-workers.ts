@@ -7,12 +7,17 @@ import { workerUrl } from './worker-url.ts';
 
 /** The threads that run a classification pool's segment models (segment-inference.worker.ts), shared by its analysis workers. */
 export interface SegmentInferenceWorkers {
-  /** Resolves once every one has its models open; rejects with the reason one cannot open them. */
-  readonly ready: Promise<void>;
+  /**
+   * Resolves once every one has its models open, or once one cannot (`broken` then says why). The analysis workers
+   * need not wait for it: their batches wait in their ports until the models are open.
+   */
+  readonly settled: Promise<void>;
   /** A port for one more analysis worker (transfer it): its batches run on the next inference worker in turn. */
   connect(): MessagePort;
-  /** Why they cannot answer any more (one stopped while the pool was open), else null. */
+  /** Why they cannot answer (one could not open its models, or stopped), else null. */
   readonly broken: string | null;
+  /** `broken` as soon as it is known, or null if it is not within `ms`. */
+  brokenWithin(ms: number): Promise<string | null>;
   close(): Promise<void>;
 }
 
@@ -31,6 +36,11 @@ export function startSegmentInferenceWorkers(count: number, data: SegmentInferen
   const workers: Worker[] = [];
   let broken: string | null = null;
   let closing = false;
+  const brokenNow: (() => void)[] = [];
+  const breaks = (why: string): void => {
+    broken ??= why;
+    for (const tell of brokenNow.splice(0)) tell();
+  };
   const readies: Promise<void>[] = [];
   for (let i = 0; i < count; i++) {
     const worker = startSegmentInferenceWorker(data);
@@ -40,26 +50,41 @@ export function startSegmentInferenceWorkers(count: number, data: SegmentInferen
       new Promise<void>((resolve, reject) => {
         worker.on('message', (m: FromSegmentInferenceWorker) => {
           if (m.type === 'ready') resolve();
-          else if (m.type === 'fatal') reject(new Error(m.message));
+          else if (m.type === 'fatal') {
+            breaks(m.message);
+            reject(new Error(m.message));
+          }
         });
         worker.on('error', (error) => {
-          broken ??= `the thread running the segment models failed: ${error.message}`;
+          breaks(`the thread running the segment models failed: ${error.message}`);
           reject(error);
         });
         worker.on('exit', (code) => {
-          if (!closing) broken ??= `the thread running the segment models exited with code ${code}`;
+          if (!closing) breaks(`the thread running the segment models exited with code ${code}`);
           reject(new Error(broken ?? 'the thread running the segment models ended'));
         });
       }),
     );
   }
-  const ready = Promise.all(readies).then(() => undefined);
-  ready.catch(() => undefined); // the pool awaits it; a failure after the pool opened shows as `broken`
+  const settled = Promise.all(readies).then(
+    () => undefined,
+    () => undefined,
+  );
   let next = 0;
   return {
-    ready,
+    settled,
     get broken() {
       return broken;
+    },
+    brokenWithin(ms) {
+      if (broken) return Promise.resolve(broken);
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => resolve(broken), ms);
+        brokenNow.push(() => {
+          clearTimeout(timer);
+          resolve(broken);
+        });
+      });
     },
     connect() {
       const { port1, port2 } = new MessageChannel();

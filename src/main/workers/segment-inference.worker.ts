@@ -60,4 +60,7 @@ try {
   send({ type: 'ready' });
 } catch (error) {
   send({ type: 'fatal', message: error instanceof Error ? error.message : String(error) });
+  // the analysis workers' batches fail at once (their ports close) instead of waiting for an answer forever
+  serve = (p) => p.close();
+  for (const p of early.splice(0)) p.close();
 }

@@ -11,10 +11,16 @@ import { projectRoot } from '../../../src/main/project-root.ts';
 import { openClassifierPool } from '../../../src/main/workers/classify-pool.ts';
 import {
   discardPrestartedClassifyWorkers,
-  prestartClassifyWorkers,
+  prestartClassifyWorker,
+  prestartInferenceWorker,
   takePrestartedClassifyWorker,
   takePrestartedInferenceWorker,
 } from '../../../src/main/workers/classify-worker-prestart.ts';
+
+/** Both kinds of classification worker, started before their pool (as `genre-tagger classify` starts them). */
+function prestartClassifyWorkers(): { analysis: Worker; inference: Worker } {
+  return { analysis: prestartClassifyWorker(), inference: prestartInferenceWorker() };
+}
 import { requireGtzan } from '../../helpers/gtzan.ts';
 import { runCli } from '../../helpers/run-cli.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
@@ -112,9 +118,9 @@ describe('classification workers started before their job knows its models (real
     // (a file, not `node -e`: the worker would inherit --input-type and fail to start)
     writeFileSync(
       script,
-      `import { prestartClassifyWorkers } from '${module}';\n` +
+      `import { prestartClassifyWorker, prestartInferenceWorker } from '${module}';\n` +
         // the process has work of its own for 3 s, long enough for the workers to start and wait for their models
-        `const w = prestartClassifyWorkers();\nlet n = 0;\nfor (const x of [w.analysis, w.inference]) x.on('online', () => ++n === 2 && console.log('online'));\n` +
+        `let n = 0;\nfor (const x of [prestartClassifyWorker(), prestartInferenceWorker()]) x.on('online', () => ++n === 2 && console.log('online'));\n` +
         `setTimeout(() => console.log('done'), 3000);\n`,
     );
     const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });

@@ -53,13 +53,21 @@ describe('segment models run in an inference worker of their own (real workers, 
     }
   });
 
-  it('a segment model that cannot be opened fails the pool’s opening with onnxruntime’s reason', { timeout: 120_000 }, async () => {
+  it('a segment model that cannot be opened stops the classification at its first file, with onnxruntime’s reason', { timeout: 120_000 }, async () => {
     const cnn = models.find((m) => m.kind === 'cnn')!;
     const dir = join(tmp.dir, 'broken-cnn');
     cpSync(cnn.dir, dir, { recursive: true });
     for (const file of [cnn.manifest.files.onnx, cnn.manifest.files.onnxInt8]) if (file) writeFileSync(join(dir, file), 'not an ONNX model');
     const broken: ActiveModel[] = models.map((m) => (m === cnn ? { ...m, dir } : m));
-    await expect(openClassifierPool(broken, 1)).rejects.toThrow(/protobuf|parsing|Load model/i);
+    // the analysis workers start on their files while the models open; the first file learns that they cannot
+    const pool = await openClassifierPool(broken, 1);
+    try {
+      const outcome = await pool.classify(clips[0], new AbortController().signal);
+      expect(outcome).toMatchObject({ status: 'error', reason: { code: 'analysis-failed', action: 'stop' } });
+      expect(outcome.status === 'error' && outcome.reason.message).toMatch(/^Classification stopped: .*(protobuf|parsing|Load model)/i);
+    } finally {
+      await pool.close();
+    }
   });
 
   it('the inference worker stopping ends the classification (stop), and records nothing against the files', { timeout: 120_000 }, async () => {

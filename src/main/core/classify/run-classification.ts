@@ -39,7 +39,8 @@ export interface RunClassificationOptions {
   force?: boolean;
   /** Most parallel analyses (the pool opened is never larger than the number of tracks). */
   workers: number;
-  openPool: (size: number) => Promise<ClassifierPool>;
+  /** Opens a pool for `size` files at once; `first` is the file it will be given first (it may start decoding it). */
+  openPool: (size: number, first: string) => Promise<ClassifierPool>;
   signal?: AbortSignal;
   /** done counts finished tracks plus the fractions of those in progress. */
   progress?: (done: number, total: number, current: string | null, message: string) => void;
@@ -100,7 +101,7 @@ export async function runClassification(db: Database, options: RunClassification
   }, claims.renewEveryMs);
   let pool: ClassifierPool;
   try {
-    pool = await options.openPool(Math.max(1, Math.min(options.workers, todo.length - next + 1)));
+    pool = await options.openPool(Math.max(1, Math.min(options.workers, todo.length - next + 1)), first.path);
   } catch (error) {
     clearInterval(renewing);
     claims.releaseAll();

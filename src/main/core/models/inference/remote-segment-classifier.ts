@@ -3,6 +3,9 @@ import type { InstalledModel } from '../kinds/installed-model.ts';
 import type { SegmentClassifier } from '../segment-classifier.ts';
 import type { FromSegmentInference, ToSegmentInference } from './segment-inference-protocol.ts';
 
+/** Why a batch failed when the thread running the segment models went away (its port closed). */
+export const SEGMENT_MODELS_GONE = 'the thread running the segment models ended';
+
 /**
  * The segment models of another thread (segment-inference-server.ts), seen from an analysis thread: each batch is
  * posted over `port` and its probabilities come back, so the analysis goes on while the batch runs. onnxruntime
@@ -25,7 +28,7 @@ export class RemoteSegmentModels {
       else waiting.reject(new Error(m.message));
     });
     // the inference thread ended (or failed): what is still asked fails, and so does what comes
-    port.on('close', () => this.fail('the thread running the segment models ended'));
+    port.on('close', () => this.fail(SEGMENT_MODELS_GONE));
     port.unref();
   }
 
