@@ -4,6 +4,7 @@ import type { ActiveModel } from '../core/classify/active-models.ts';
 import { failureReason } from '../core/classify/failure-reason.ts';
 import type { PoolOutcome } from '../core/classify/run-classification.ts';
 import { openTrackClassifier } from '../core/classify/track-classifier.ts';
+import { prepareAnalysis } from '../core/features/prepare-analysis.ts';
 import { closeFfmpegReader, prepareFfmpegReader, useFfmpegReaderPort } from '../core/audio/ffmpeg-reader.ts';
 import { adoptFfmpegLocation, locateFfmpegAsync } from '../core/audio/locate-ffmpeg.ts';
 import type { FfmpegLocation } from '../core/audio/locate-ffmpeg.ts';
@@ -70,6 +71,8 @@ async function workerSetup(): Promise<ClassifyTrackWorkerData> {
       } else if (!handler) beforeHandler.push(m);
     }),
   );
+  // meanwhile, what its first analysis would pay on its way (the engine's memory, tables and FFTs)
+  prepareAnalysis();
   return configured;
 }
 
