@@ -101,11 +101,9 @@ export async function openClassifierPool(models: readonly ActiveModel[], analysi
     batchSize: options.batchSize ?? (cpu ? CPU_BATCH : undefined),
     executionProviders: options.executionProviders,
   };
-  const inference = startSegmentInferenceWorkers(options.inferenceWorkers ?? poolSizing(analysisWorkers, undefined, !cpu).inferenceWorkers, {
-    models: [...models],
-    onnxThreads: 1,
-    executionProviders: options.executionProviders,
-  }, options.onInferenceWorkerStarted);
+  const inferenceWorkers = options.inferenceWorkers ?? poolSizing(analysisWorkers, undefined, !cpu).inferenceWorkers;
+  const inferenceData = { models: [...models], onnxThreads: 1, executionProviders: options.executionProviders };
+  const inference = startSegmentInferenceWorkers(inferenceWorkers, inferenceData, options.onInferenceWorkerStarted);
   // this thread (the job's) only stores results while the workers decode: it reads their ffmpeg output itself
   const reader = openSharedFfmpegReader({ inThisThread: true });
   const ffmpeg = knownFfmpegLocation() ?? undefined;
