@@ -175,7 +175,7 @@ async function cliRun(folder: string, dataDir: string, tag: string): Promise<{ m
   return { ms: performance.now() - t0, cpuMs: cpuSince(cpu0) };
 }
 
-/** Segments per second of one model on the segments of one analysed track, in batches of 8 (as the classification job sends them). */
+/** Segments per second of one model on the segments of one analysed track, in batches of 8 (the job sends 4 on the CPU, 32 to a GPU). */
 async function inferenceRates(
   models: ActiveModel[],
   segments: SegmentAnalysis[],

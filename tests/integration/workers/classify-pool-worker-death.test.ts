@@ -24,8 +24,17 @@ describe('classification pool (real classify-track workers, shipped SVM, real au
     const [c, d] = ['jazz.00001.opus', 'blues.00003.opus'].map(clip);
     const store = new ModelStore({ userDir: tmp.dir, shippedDir: join(projectRoot, 'models') });
     const started: Worker[] = [];
-    const pool = await openClassifierPool(activeModels(store, ['svm']), 2, { onWorkerStarted: (worker) => started.push(worker) });
+    const readies: Promise<void>[] = [];
+    const pool = await openClassifierPool(activeModels(store, ['svm']), 2, {
+      onWorkerStarted: (worker) => {
+        started.push(worker);
+        readies.push(new Promise((resolve) => worker.on('message', (m: { type: string }) => m.type === 'ready' && resolve())));
+      },
+    });
     expect(started, 'both workers start (and open the models) when the pool opens').toHaveLength(2);
+    // each worker takes two tracks at a time: with both ready, the two tracks go one to each
+    await Promise.all(readies);
+    await new Promise((resolve) => setTimeout(resolve, 50));
     const signal = new AbortController().signal;
     try {
       // Both tracks under way (each has reported progress), one per worker: then one worker is killed.
