@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import type { InstalledModel } from '../core/models/kinds/installed-model.ts';
 import { openSegmentInferenceServer } from '../core/models/inference/segment-inference-server.ts';
+import type { SegmentInferenceServer } from '../core/models/inference/segment-inference-server.ts';
 import { warmOnnxRuntime } from '../core/models/runtime/onnx-session.ts';
 
 /** Set up by the classification pool (segment-inference-workers.ts). */
@@ -27,40 +28,67 @@ const port = parentPort!;
 const send = (m: FromSegmentInferenceWorker): void => port.postMessage(m);
 /** Ports that came before the models were open: served once they are. */
 const early: MessagePort[] = [];
-let serve: ((p: MessagePort) => void) | null = null;
-let closeServer: (() => Promise<void>) | null = null;
-let configure: (data: SegmentInferenceWorkerData) => void = () => {};
-const configured = new Promise<SegmentInferenceWorkerData>((resolve) => (configure = resolve));
+let server: SegmentInferenceServer | null = null;
+/** A close that came before the models were open: handled once onnxruntime is done with what it is doing. */
+let closeWanted = false;
+/** The models could not be opened: every port is closed at once, so that no batch waits for an answer. */
+let failed = false;
+let wake: (data: SegmentInferenceWorkerData | null) => void = () => {};
+const configured = new Promise<SegmentInferenceWorkerData | null>((resolve) => (wake = resolve));
+
+function closeNow(): void {
+  const s = server;
+  server = null;
+  for (const p of early.splice(0)) p.close();
+  void (s ? s.close() : Promise.resolve()).finally(() => port.close());
+}
+
 port.on('message', (m: ToSegmentInferenceWorker) => {
-  if (m.type === 'configure') configure(m.data);
+  if (m.type === 'configure') wake(m.data);
   else if (m.type === 'connect') {
-    if (serve) serve(m.port);
+    if (server) server.serve(m.port);
+    else if (failed) m.port.close();
     else early.push(m.port);
   } else if (m.type === 'close') {
-    // between calls into onnxruntime: a thread terminated in one aborted the whole process
-    if (!closeServer) process.exit(0);
-    else void closeServer().finally(() => port.close());
+    // never in the middle of a call into onnxruntime: a thread ended inside one aborted the whole process
+    if (server || failed) closeNow();
+    else {
+      closeWanted = true;
+      wake(null);
+    }
   }
 });
 
-try {
-  let data: SegmentInferenceWorkerData;
+async function run(): Promise<void> {
+  let data: SegmentInferenceWorkerData | null;
   if ((workerData as { prestarted?: boolean }).prestarted) {
     // started before its job knew its models (classify-worker-prestart.ts): set up onnxruntime meanwhile
     await warmOnnxRuntime().catch(() => undefined);
     data = await configured;
   } else data = workerData as SegmentInferenceWorkerData;
-  const server = await openSegmentInferenceServer(data.models, {
-    runtime: 'onnx',
-    onnx: { threads: data.onnxThreads, executionProviders: data.executionProviders ?? ['cpu'] },
-  });
-  closeServer = () => server.close();
-  serve = (p) => server.serve(p);
+  if (!data || closeWanted) {
+    closeNow();
+    return;
+  }
+  try {
+    server = await openSegmentInferenceServer(data.models, {
+      runtime: 'onnx',
+      onnx: { threads: data.onnxThreads, executionProviders: data.executionProviders ?? ['cpu'] },
+    });
+  } catch (error) {
+    send({ type: 'fatal', message: error instanceof Error ? error.message : String(error) });
+    // the analysis workers' batches fail at once (their ports close, those that come later too) instead of waiting
+    // for an answer forever; the thread waits for the pool's close
+    failed = true;
+    for (const p of early.splice(0)) p.close();
+    return;
+  }
+  if (closeWanted) {
+    closeNow();
+    return;
+  }
   for (const p of early.splice(0)) server.serve(p);
   send({ type: 'ready' });
-} catch (error) {
-  send({ type: 'fatal', message: error instanceof Error ? error.message : String(error) });
-  // the analysis workers' batches fail at once (their ports close) instead of waiting for an answer forever
-  serve = (p) => p.close();
-  for (const p of early.splice(0)) p.close();
 }
+
+await run();
