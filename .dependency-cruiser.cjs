@@ -120,6 +120,19 @@ module.exports = {
       from: { path: '^src/main/core/', pathNot: '^src/main/core/classify/' },
       to: { path: '^src/main/core/classify/' },
     },
+    {
+      name: 'inference-worker-without-the-engine',
+      severity: 'error',
+      comment:
+        'The thread that runs the segment models (workers/segment-inference.worker.ts) opens ONNX sessions only: ' +
+        'loading the analysis engine or the registry of every model kind cost each fresh one about 50 ms of CPU ' +
+        '(README, "Against ffmpeg alone"). Its type-only imports count too: none of them leads there either.',
+      from: { path: '^src/main/workers/segment-inference\\.worker\\.ts$' },
+      to: {
+        path: ['^src/main/core/features/', '^src/main/core/models/kinds/registry\\.ts$', '^src/main/core/models/inference/model-input-sources\\.ts$'],
+        reachable: true,
+      },
+    },
   ],
   options: {
     doNotFollow: { path: '(^|/)node_modules/' },

@@ -10,6 +10,7 @@ import { startClassifyTrackWorker, takePrestartedClassifyWorker } from './classi
 import { endTogether } from './end-together.ts';
 import { endWorker } from './end-worker.ts';
 import { SEGMENT_MODELS_GONE } from '../core/models/inference/remote-segment-classifier.ts';
+import { modelKind } from '../core/models/kinds/registry.ts';
 import { startSegmentInferenceWorkers } from './segment-inference-workers.ts';
 import { createWorkerPool } from './worker-pool.ts';
 import { WorkerStoppedError } from './worker-stopped-error.ts';
@@ -102,7 +103,9 @@ export async function openClassifierPool(models: readonly ActiveModel[], analysi
     executionProviders: options.executionProviders,
   };
   const inferenceWorkers = options.inferenceWorkers ?? poolSizing(analysisWorkers, undefined, !cpu).inferenceWorkers;
-  const inferenceData = { models: [...models], onnxThreads: 1, executionProviders: options.executionProviders };
+  // the inference workers get the segment models only: they open them without the registry of every kind
+  const segmentModels = models.filter((m) => modelKind(m.kind).role === 'segment');
+  const inferenceData = { models: segmentModels, onnxThreads: 1, executionProviders: options.executionProviders };
   const inference = startSegmentInferenceWorkers(inferenceWorkers, inferenceData, options.onInferenceWorkerStarted);
   // this thread (the job's) only stores results while the workers decode: it reads their ffmpeg output itself
   const reader = openSharedFfmpegReader({ inThisThread: true });

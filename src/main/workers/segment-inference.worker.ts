@@ -7,7 +7,7 @@ import { warmOnnxRuntime } from '../core/models/runtime/onnx-session.ts';
 
 /** Set up by the classification pool (segment-inference-workers.ts). */
 export interface SegmentInferenceWorkerData {
-  /** The active models: this thread opens the segment models among them. */
+  /** The segment models among the active ones (CNN, MLFI): this thread opens them. */
   models: InstalledModel[];
   /** onnxruntime intra-op threads of each session. */
   onnxThreads: number;

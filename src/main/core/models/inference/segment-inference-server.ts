@@ -1,7 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { InstalledModel } from '../kinds/installed-model.ts';
-import type { SegmentModelOpenOptions } from '../kinds/model-kind.ts';
-import { modelKind } from '../kinds/registry.ts';
+import { openSegmentSession } from '../kinds/open-segment-session.ts';
+import type { SegmentSessionOptions } from '../kinds/open-segment-session.ts';
 import type { SegmentClassifier } from '../segment-classifier.ts';
 import type { FromSegmentInference, ToSegmentInference } from './segment-inference-protocol.ts';
 
@@ -13,16 +13,13 @@ export interface SegmentInferenceServer {
 }
 
 /**
- * Opens the segment models among `models` (CNN, MLFI: those whose role is 'segment') and runs the batches that
+ * Opens `models`, segment models all (CNN, MLFI: those whose kind's role is 'segment'), and runs the batches that
  * analysis threads post, one at a time, in the order they come.
  */
-export async function openSegmentInferenceServer(models: readonly InstalledModel[], options: SegmentModelOpenOptions): Promise<SegmentInferenceServer> {
+export async function openSegmentInferenceServer(models: readonly InstalledModel[], options: SegmentSessionOptions): Promise<SegmentInferenceServer> {
   const opened = new Map<string, SegmentClassifier>();
   try {
-    for (const model of models) {
-      const kind = modelKind(model.kind);
-      if (kind.role === 'segment') opened.set(model.dir, (await kind.open(model, options)).classifier);
-    }
+    for (const model of models) opened.set(model.dir, await openSegmentSession(model, options));
   } catch (error) {
     await Promise.all([...opened.values()].map((c) => c.close()));
     throw error;

@@ -1,10 +1,10 @@
 import type { EnsembleMember } from '../ensemble/ensemble-members.ts';
 import type { ModelInputSource } from '../inference/model-input-sources.ts';
 import type { RemoteSegmentModels } from '../inference/remote-segment-classifier.ts';
-import type { OnnxSessionOptions } from '../runtime/onnx-session.ts';
 import type { SegmentClassifier } from '../segment-classifier.ts';
 import type { ModelKind } from '../store/model-kinds.ts';
 import type { InstalledModel } from './installed-model.ts';
+import type { SegmentSessionOptions } from './open-segment-session.ts';
 import type { SegmentRecipeBook } from './segment-recipe.ts';
 
 /**
@@ -27,10 +27,7 @@ interface ModelKindBase<N extends ModelKind> {
   preference: number;
 }
 
-export interface SegmentModelOpenOptions {
-  runtime?: 'onnx' | 'tfjs';
-  /** onnxruntime's threads and execution providers; a model that does not open on the providers opens on the CPU. */
-  onnx?: OnnxSessionOptions;
+export interface SegmentModelOpenOptions extends SegmentSessionOptions {
   /** Run the model in another thread (its session is open there) instead of opening it here. */
   remote?: RemoteSegmentModels;
 }
