@@ -13,7 +13,7 @@
 // ffmpeg launchers and every ffmpeg, Linux: bench/process-cpu.ts) is printed beside them and does not.
 // 3. The floor the segment models set: their inference alone on one track against decoding that track.
 // BENCH_FILES (default "4,12") sets the library sizes, BENCH_SECONDS (default 240) the files' length, BENCH_ROUNDS
-// (default 5) how many rounds of every run; ratios are taken within a round, their median printed. Two sizes
+// (default 9) how many rounds of every run; ratios are taken within a round, their median printed. Two sizes
 // separate what a job costs once (starting its workers: modules, onnxruntime sessions, WASM) from what each
 // further track costs: the marginal ratio (T12 - T4) / (D12 - D4) is the one a 10,000-track library sees.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -255,21 +255,26 @@ async function main(): Promise<void> {
   const version = execFileSync(process.execPath, [join(projectRoot, 'bin', 'genre-tagger.js'), '--version'], { encoding: 'utf8', env: { ...process.env, GENRE_TAGGER_FROM_SOURCE: undefined } }).trim();
   if (!version.endsWith('(from the build)')) throw new Error(`genre-tagger does not run from the build: ${version}`);
 
-  // Warm up the page cache and ffmpeg, then rounds of decode-only and pipeline runs, each library size's decode-only
-  // run right before its pipeline runs. Every ratio is taken within one round (the runs next to each other see the
-  // same machine) and the median over the rounds is printed with its range: the machine's noise (other tenants,
-  // frequency changes) moves single runs by 10-20%, and a difference of two sizes (the per-track figure) doubles that.
+  // Warm up the page cache and ffmpeg, then rounds. In each round every configuration runs its library sizes back to
+  // back, each right after ffmpeg alone on the same files: every ratio and every difference is taken between runs a
+  // few seconds apart, which see the same machine, and the median over the rounds is printed with its range. This
+  // machine's noise (other tenants, frequency changes) moves single runs by 10-20% over minutes; with the sizes of a
+  // configuration half a round apart, as before, three runs of the bench over nearly the same code gave fixed costs
+  // of 0.58, 1.05 and 1.20 s. The decoding path runs once per round, beside ffmpeg alone.
   type Run = { ms: number; cpuMs: number; summary?: ClassifySummary };
   await decodeAll(paths, workers);
   await ffmpegAlone(paths, workers);
   const runs = new Map<string, Run[]>();
   const record = (key: string, run: Run): void => void (runs.get(key) ?? runs.set(key, []).get(key)!).push(run);
-  const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 9);
   for (let r = 0; r < rounds; r++) {
     for (const n of sizes) {
       record(`ffmpeg ${n}`, await ffmpegAlone(paths.slice(0, n), workers));
       record(`decode ${n}`, await decodeAll(paths.slice(0, n), workers));
-      for (const c of configs) {
+    }
+    for (const c of configs) {
+      for (const n of sizes) {
+        record(`ffmpeg ${n} beside ${c.name}`, await ffmpegAlone(paths.slice(0, n), workers));
         const tag = `${c.name.replace(/\W+/g, '-')}-${n}-${r}`;
         const run = c.cli ? await cliRun(join(dir, `library-${n}`), dataDir, tag) : await pipeline(join(dir, `library-${n}`), dataDir, c.shippedDir, c.bundle, tag, c.warmUp);
         record(`${c.name} ${n}`, run);
@@ -304,6 +309,7 @@ async function main(): Promise<void> {
     );
     for (const c of configs) {
       const p = `${c.name} ${n}`;
+      const f = `ffmpeg ${n} beside ${c.name}`;
       // the CLI's run reports no summary: its files and models are those of the first configuration
       const summary = at(p, 0).summary ?? at(`${configs[0].name} ${n}`, 0).summary;
       const kinds = summary!.models.map((m) => m.kind).join(' + ');
@@ -317,10 +323,10 @@ async function main(): Promise<void> {
   }
   if (sizes.length > 1) {
     const [a, b] = [sizes[0], sizes[sizes.length - 1]];
-    const [fa, fb] = [`ffmpeg ${a}`, `ffmpeg ${b}`];
     out.push(`  Each further track (from ${a} to ${b} files), what a large library sees (goal <= 3.0x ffmpeg alone), and the fixed cost of a run (goal <= 1.0 s):`);
     for (const c of configs) {
       const [pa, pb] = [`${c.name} ${a}`, `${c.name} ${b}`];
+      const [fa, fb] = [`ffmpeg ${a} beside ${c.name}`, `ffmpeg ${b} beside ${c.name}`];
       const perTrack = (r: number): number => (at(pb, r).ms - at(pa, r).ms) / (b - a);
       const perTrackCpu = (r: number): number => (at(pb, r).cpuMs - at(pa, r).cpuMs) / (b - a);
       // The fixed cost in CPU time too (the same two sizes): where every core is busy, only less CPU lowers it
