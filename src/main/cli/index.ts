@@ -50,6 +50,44 @@ async function help(): Promise<string> {
   ].join('\n');
 }
 
+/**
+ * Jobs' worker threads, ffmpeg's reader thread and its launcher run from the build (npm run build) while it is
+ * current, as in the app: their start is much cheaper than Node's type stripping of every module in every thread.
+ * GENRE_TAGGER_FROM_SOURCE=1 runs them from source anyway. The build's CLI runs them from its own folder
+ * (bin/genre-tagger.js checks that the build is current).
+ */
+function runThreadsFromTheBuild(): void {
+  if (process.env.GENRE_TAGGER_FROM_SOURCE !== '1') setBundledEntryDir(builtDir ?? currentBundleDir(projectRoot));
+}
+
+/**
+ * For `classify`: its first analysis worker, started on the core this thread leaves idle while it loads the command
+ * and scans (one at most, however often this is called).
+ */
+async function prestartFor(argv: string[]): Promise<typeof import('../workers/classify-worker-prestart.ts') | null> {
+  const [name, ...args] = argv;
+  if (name !== 'classify' || args.includes('--help') || args.includes('-h')) return null;
+  const prestart = await import('../workers/classify-worker-prestart.ts');
+  prestart.prestartClassifyWorker();
+  return prestart;
+}
+
+/**
+ * Starts what `main(argv)` would start first (a classification's first analysis worker), for bin/genre-tagger.js to
+ * call on the build's CLI before it has checked that the build is current: the check (about 300 files' sizes and
+ * times, and the lock file's hash) took 20-30 ms on one core of the 2-core benchmark machine while the other idled.
+ * If the build turns out not current, `discardEarly` ends what this started and the sources' CLI runs instead.
+ */
+export async function startEarly(argv: string[]): Promise<void> {
+  runThreadsFromTheBuild();
+  await prestartFor(argv);
+}
+
+/** Ends what startEarly started (the build was not current after all). */
+export async function discardEarly(): Promise<void> {
+  await (await import('../workers/classify-worker-prestart.ts')).discardPrestartedClassifyWorkers();
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
@@ -62,14 +100,9 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const wantsHelp = args.includes('--help') || args.includes('-h');
-  // Jobs' worker threads, ffmpeg's reader thread and its launcher run from the build (npm run build) while it is
-  // current, as in the app: their start is much cheaper than Node's type stripping of every module in every thread.
-  // GENRE_TAGGER_FROM_SOURCE=1 runs them from source anyway.
-  // The build's CLI runs them from its own folder (bin/genre-tagger.js checked it already).
-  if (process.env.GENRE_TAGGER_FROM_SOURCE !== '1') setBundledEntryDir(builtDir ?? currentBundleDir(projectRoot));
-  // the classification's first worker starts on the core this thread leaves idle while it loads the command and scans
-  const prestart = name === 'classify' && !wantsHelp ? await import('../workers/classify-worker-prestart.ts') : null;
-  prestart?.prestartClassifyWorker();
+  runThreadsFromTheBuild();
+  // already under way if bin/genre-tagger.js called startEarly
+  const prestart = await prestartFor(argv);
   const command = Object.hasOwn(commands, name) ? await commands[name]() : undefined;
   // the inference worker once this thread's own modules are loaded
   prestart?.prestartInferenceWorker();
