@@ -18,9 +18,9 @@ if (major < 22 || (major === 22 && minor < 18)) {
 }
 // V8's code cache of every module this command and its worker threads load, kept on disk (Node's module compile
 // cache, by default under the temporary folder; NODE_COMPILE_CACHE=dir moves it, NODE_DISABLE_COMPILE_CACHE=1 turns it
-// off): a later run skips parsing and compiling what an earlier one compiled. Each thread (the command, the analysis
-// and inference workers, ffmpeg's reader) compiles its own modules; a fresh 4-file `classify` took 0.09-0.17 s less
-// CPU on the 2-core benchmark machine. The workers inherit it through the environment.
+// off): a later run skips parsing and compiling what an earlier one compiled. Each thread (the command and its worker
+// threads) compiles its own modules; a fresh 4-file `classify` took 0.09-0.17 s less CPU on the 2-core benchmark
+// machine (README, "Nineteenth round"). The workers inherit it through the environment.
 const compileCache = enableCompileCache?.();
 if (compileCache?.directory && process.env.NODE_COMPILE_CACHE === undefined) process.env.NODE_COMPILE_CACHE = compileCache.directory;
 // `genre-tagger list | head` closes the pipe early: stop quietly, as other command-line tools do, instead of
