@@ -315,15 +315,15 @@ async function main(): Promise<void> {
     );
     for (const c of configs) {
       const p = `${c.name} ${n}`;
-      const f = `ffmpeg ${n} beside ${c.name}`;
+      const beside = `ffmpeg ${n} beside ${c.name}`;
       // the CLI's run reports no summary: its files and models are those of the first configuration
       const summary = at(p, 0).summary ?? at(`${configs[0].name} ${n}`, 0).summary;
       const kinds = summary!.models.map((m) => m.kind).join(' + ');
       out.push(
         `    pipeline, ${summary!.workers} analysis worker${summary!.workers === 1 ? '' : 's'}, ${c.name} (${kinds}): ${spread((r) => at(p, r).ms / 1000, 2, ' s')} = ` +
-          `${spread((r) => at(p, r).ms / at(f, r).ms, 2, 'x')} ffmpeg alone; ${summary!.segments} segments, ` +
+          `${spread((r) => at(p, r).ms / at(beside, r).ms, 2, 'x')} ffmpeg alone; ${summary!.segments} segments, ` +
           `${spread((r) => summary!.audioSeconds / (at(p, r).ms / 1000), 0, '')} s of audio per s; ` +
-          `CPU ${spread((r) => at(p, r).cpuMs / at(f, r).cpuMs, 1, 'x')} ffmpeg alone's CPU`,
+          `CPU ${spread((r) => at(p, r).cpuMs / at(beside, r).cpuMs, 1, 'x')} ffmpeg alone's CPU`,
       );
     }
   }

@@ -5,7 +5,7 @@ import { prestartClassifyWorker, takePrestartedClassifyWorker } from '../../src/
 // bin/genre-tagger.js calls startEarly on the build's CLI before it knows the build is current, and discardEarly if
 // it is not (the sources' CLI then runs). Real worker threads.
 describe('the CLI’s early start (bin/genre-tagger.js, before its check of the build)', () => {
-  it('starts the first analysis worker for classify only, the one main() then uses, and discards it on demand', { timeout: 60_000 }, async () => {
+  it('starts the first analysis worker for classify only, one however often it is called, and discards it on demand', { timeout: 60_000 }, async () => {
     await startEarly(['list', '--db', 'x.sqlite']);
     await startEarly(['classify', '--help']);
     expect(takePrestartedClassifyWorker(), 'nothing for other commands, nor for --help').toBeNull();
