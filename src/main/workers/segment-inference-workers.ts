@@ -22,7 +22,7 @@ export interface SegmentInferenceWorkers {
 }
 
 /** Starts a segment-inference worker with its models (a prestarted one is told them instead). */
-export function startSegmentInferenceWorker(data: SegmentInferenceWorkerData): Worker {
+function startSegmentInferenceWorker(data: SegmentInferenceWorkerData): Worker {
   const prestarted = takePrestartedInferenceWorker();
   if (prestarted) {
     prestarted.postMessage({ type: 'configure', data } satisfies ToSegmentInferenceWorker);
@@ -31,7 +31,7 @@ export function startSegmentInferenceWorker(data: SegmentInferenceWorkerData): W
   return new Worker(workerUrl('segment-inference'), { workerData: data });
 }
 
-/** Starts `count` segment-inference workers for `models` (each opens the segment models among them). */
+/** Starts `count` segment-inference workers, each of which opens `data.models` (the pool's segment models). */
 export function startSegmentInferenceWorkers(count: number, data: SegmentInferenceWorkerData, onStarted?: (worker: Worker) => void): SegmentInferenceWorkers {
   const workers: Worker[] = [];
   let broken: string | null = null;

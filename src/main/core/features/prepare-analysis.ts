@@ -6,7 +6,7 @@ import { layOutTrackMemory } from './track-analyzer/wasm-layout.ts';
 
 /**
  * Does now what a thread's first track analysis would otherwise pay for on its way, for a thread that waits anyway
- * (a classification worker started before its job knows its files): the engine's WebAssembly memory (about 27 MB,
+ * (a classification worker started before its job knows its files): the engine's WebAssembly memory (about 29 MB for the default clip length,
  * kept for the thread's analyses) with every page written once, the filterbanks and windows it lays out, and both
  * FFTs. A page is a page fault the first time it is written, about 12 us each on the 2-core benchmark machine: some
  * 6,600 faults, 80 ms of CPU, in the first track of the one analysis worker, the stage every track waits for.
